@@ -1,0 +1,48 @@
+"""The HTTP API root: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from yancheng.core.actions import ActionRefused
+from yancheng.core.api import router as core_router
+from yancheng.core.auth import api_auth
+
+api = NinjaAPI(
+    title="雁城 Yancheng API",
+    version="1",
+    description="衡阳市数字治理平台接口。认证：已登录的会话（附 CSRF），或 `Authorization: Bearer <令牌>`。",
+    auth=api_auth,
+    urls_namespace="api-v1",
+)
+
+
+def error(request, status: int, code: str, detail):
+    return api.create_response(request, {"code": code, "detail": detail}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return error(
+        request, 401, "unauthenticated", "请先登录，或提供有效的 API 令牌（Authorization: Bearer …）。"
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    return error(request, 422, "invalid", exc.errors)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return error(request, 404, "not_found", "没有找到该记录，或您无权查看。")
+
+
+@api.exception_handler(ActionRefused)
+def refused(request, exc):
+    if exc.code == "forbidden":
+        return error(request, 403, exc.code, exc.message)
+    return error(request, 400, exc.code, exc.message)
+
+
+api.add_router("/", core_router)

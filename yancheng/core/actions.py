@@ -1,0 +1,68 @@
+"""Every change to the core records goes through these functions: atomic and audited."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from yancheng.core import audit
+from yancheng.core.models import ApiToken, Notification
+from yancheng.core.models.tokens import digest
+from yancheng.core.roles import Role, has_role
+
+
+class ActionRefused(Exception):
+    """A rule stops the action; the message is shown to the person as it is (Chinese)."""
+
+    def __init__(self, message: str, code: str = "refused"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@transaction.atomic
+def issue_api_token(*, owner, by, name: str, expires_at=None) -> tuple[ApiToken, str]:
+    """Create a token for `owner`; the secret is returned once and only its hash is kept.
+    A person issues tokens for themself; an administrator for anyone."""
+    if owner != by and not has_role(by, Role.ADMINISTRATOR):
+        audit.record("permission_denied", owner, actor=by, changes={"attempted": "issue_api_token"})
+        raise ActionRefused("只有系统管理员可以为他人创建 API 令牌。", "forbidden")
+    name = (name or "").strip()
+    if not name:
+        raise ActionRefused("请填写令牌名称，例如“某某银行核心系统”。", "name_required")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ActionRefused("到期时间必须晚于现在。", "expiry_in_past")
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(
+        user=owner,
+        name=name[:100],
+        prefix=secret[:10],
+        digest=digest(secret),
+        created_by=by,
+        expires_at=expires_at,
+    )
+    audit.record(
+        "api_token_issued",
+        token,
+        actor=by,
+        changes={"name": [None, token.name], "expires_at": [None, str(expires_at) if expires_at else None]},
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            "api_token_revoked", token, actor=by, changes={"revoked_at": [None, str(token.revoked_at)]}
+        )
+    return token
+
+
+def mark_read(notification: Notification, *, by) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        audit.record("notification_read", notification, actor=by)
+    return notification

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "yancheng.core"
+    label = "core"
+    verbose_name = _("基础数据")
+
+    def ready(self):
+        from yancheng.core import panels, signals  # noqa: F401  (home panels; login and lockout auditing)

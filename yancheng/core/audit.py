@@ -1,0 +1,63 @@
+"""Writing the audit log. Actions call `record`; the actor and address come from the current request
+(set by RequestContextMiddleware) unless given, so a command or the worker records as the system."""
+
+from contextvars import ContextVar
+
+from django.db import models
+
+from yancheng.core.models import AuditEntry
+
+current_request: ContextVar = ContextVar("yancheng_current_request", default=None)
+
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR only: a forwarded-for header is whatever the client wrote. Behind nginx, the server is
+    # started so that REMOTE_ADDR is the client's address (see the README's production section).
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _value(value):
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def changes_between(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {
+        name: [_value(before.get(name)), _value(after.get(name))]
+        for name in after
+        if _value(before.get(name)) != _value(after.get(name))
+    }
+
+
+def snapshot(instance: models.Model, fields=None) -> dict:
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return {name: getattr(instance, name) for name in names}
+
+
+def record(
+    action: str, obj=None, *, changes=None, actor=None, actor_label: str = "", request=None
+) -> AuditEntry:
+    request = request or current_request.get()
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    if not actor_label:
+        actor_label = actor.get_username() if actor is not None else "system"
+    entry = AuditEntry(
+        actor=actor,
+        actor_label=actor_label[:150],
+        action=action,
+        changes=changes or {},
+        ip=client_ip(request),
+    )
+    if obj is not None:
+        entry.object_type = obj._meta.label_lower
+        entry.object_id = str(obj.pk)
+        entry.object_repr = str(obj)[:200]
+    entry.save()
+    return entry

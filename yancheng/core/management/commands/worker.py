@@ -1,0 +1,15 @@
+"""`manage.py worker`: the platform's background worker (notification delivery, reminders, …).
+
+It is django-tasks-db's worker under the platform's name, processing every queue; run as many as
+the load needs, on any machine that reaches the database."""
+
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
+
+
+class Command(DatabaseWorker):
+    help = "运行后台任务处理进程（消息投递、提醒等）"
+
+    def handle(self, *args, **options):
+        if options.get("queue_name") in (None, "default"):
+            options["queue_name"] = "*"
+        return super().handle(*args, **options)

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from yancheng.core.audit import current_request
+from yancheng.core.roles import OTP_REQUIRED_ROLES, roles_of
+
+
+class RequestContextMiddleware:
+    """Makes the request known to the audit log for the time of the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
+
+
+class RequireOTPMiddleware:
+    """Administrators and leaders must have passed a second factor (when REQUIRE_OTP is on): until they
+    have, every page sends them to set up or enter their TOTP code."""
+
+    allowed_prefixes = ("/account/otp/", "/account/logout/", "/static/", "/i18n/", "/api/v1/health")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.must_verify(request):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"code": "otp_required", "detail": "请先完成动态口令验证"}, status=403)
+            return redirect(reverse("otp_setup"))
+        return self.get_response(request)
+
+    def must_verify(self, request) -> bool:
+        user = request.user
+        if (
+            not settings.REQUIRE_OTP
+            or not user.is_authenticated
+            or request.path.startswith(self.allowed_prefixes)
+        ):
+            return False
+        # A bearer token is a system's credential and is checked on its own; OTP guards browser sessions.
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            return False
+        return bool(roles_of(user) & OTP_REQUIRED_ROLES) and not user.is_verified()

@@ -1,0 +1,23 @@
+from .audit import AuditEntry, AuditLogIsAppendOnly
+from .calendar import CalendarOverride
+from .enterprises import Enterprise
+from .notifications import ChannelKind, Delivery, Notification, WebhookChannel
+from .people import Person, PersonRole
+from .regions import Region, Unit
+from .tokens import ApiToken
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditLogIsAppendOnly",
+    "CalendarOverride",
+    "ChannelKind",
+    "Delivery",
+    "Enterprise",
+    "Notification",
+    "Person",
+    "PersonRole",
+    "Region",
+    "Unit",
+    "WebhookChannel",
+]

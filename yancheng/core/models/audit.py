@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yancheng.core.roles import Role, has_role
+
+from .base import ScopedQuerySet
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+class AuditQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        return self if has_role(user, Role.ADMINISTRATOR) else self.none()
+
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("audit entries are never changed")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("audit entries are never deleted")
+
+
+class AuditEntry(models.Model):
+    """One thing someone did (or was refused). Rows are only ever added: the model refuses updates and
+    deletes, and a database trigger refuses them too (see migration 0002)."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Kept as text too: the name typed at a failed login has no user row.
+    actor_label = models.CharField(_("操作人标识"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=60, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("audit entries are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("audit entries are never deleted")

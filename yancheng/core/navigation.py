@@ -1,0 +1,40 @@
+"""Navigation and home panels by role. Each app adds its entries here at import time (in its
+`apps.ready`), so the base layout and the home page grow without being edited."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yancheng.core.roles import Role, roles_of
+
+EVERYONE = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset = field(default=EVERYONE)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("工作台"), "home"),
+    NavItem(_("消息"), "inbox"),
+    NavItem(_("API 令牌"), "tokens"),
+    NavItem(_("审计日志"), "admin:core_auditentry_changelist", frozenset({Role.ADMINISTRATOR})),
+    NavItem(_("系统管理"), "admin:index", frozenset({Role.ADMINISTRATOR})),
+]
+
+# Functions (request) -> dict | None: a panel of things waiting for this person, or None.
+HOME_PANELS: list = []
+
+
+def items_for(user) -> list[dict]:
+    roles = roles_of(user)
+    return [{"label": item.label, "url": reverse(item.url_name)} for item in NAV_ITEMS if roles & item.roles]
+
+
+def home_panel(function):
+    HOME_PANELS.append(function)
+    return function

@@ -1,0 +1,48 @@
+"""The roles, declared once. Every permission check in the platform names one of these."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("市领导")
+    SUPERVISION_OFFICE = "supervision_office", _("督查室")
+    BUSINESS_ENVIRONMENT_OFFICE = "business_environment_office", _("营商办")
+    UNIT_OFFICIAL = "unit_official", _("单位工作人员")
+    ENTERPRISE_USER = "enterprise_user", _("企业用户")
+    BANK_CLERK = "bank_clerk", _("银行柜员")
+    REGISTRY_OFFICIAL = "registry_official", _("不动产登记人员")
+    ADMINISTRATOR = "administrator", _("系统管理员")
+
+
+# Officials of the government side: they may read the enterprise register.
+GOVERNMENT_ROLES = frozenset(
+    {
+        Role.LEADER,
+        Role.SUPERVISION_OFFICE,
+        Role.BUSINESS_ENVIRONMENT_OFFICE,
+        Role.UNIT_OFFICIAL,
+        Role.ADMINISTRATOR,
+    }
+)
+# Roles that must pass a second factor when REQUIRE_OTP is on.
+OTP_REQUIRED_ROLES = frozenset({Role.ADMINISTRATOR, Role.LEADER})
+
+
+def roles_of(user) -> frozenset[str]:
+    """The roles a user holds, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_yancheng_roles", None)
+    if cached is None:
+        from yancheng.core.models import PersonRole
+
+        cached = frozenset(PersonRole.objects.filter(person__user=user).values_list("role", flat=True))
+        if user.is_superuser:
+            cached |= {Role.ADMINISTRATOR}
+        user._yancheng_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))

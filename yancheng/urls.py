@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from yancheng.api import api
+from yancheng.core import views as core
+
+admin.site.site_header = "雁城 · 系统管理"
+admin.site.site_title = "雁城"
+admin.site.index_title = "基础数据与系统设置"
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("account/login/", core.LoginView.as_view(), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/otp/", core.otp_setup, name="otp_setup"),
+    path("inbox/", core.inbox, name="inbox"),
+    path("inbox/<int:notification_id>/read/", core.notification_read, name="notification_read"),
+    path("tokens/", core.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", core.token_revoke, name="token_revoke"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", core.LoginView.as_view()),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "yancheng.core.views.permission_denied"
