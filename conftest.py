@@ -136,7 +136,7 @@ def assert_refused(client):
             )
             name = caller.get_username() if caller is not None else "anonymous"
             refused = response.status_code in REFUSED or (
-                response.status_code == 302 and "/account/login/" in response["Location"]
+                response.status_code == 302 and "/login/" in response["Location"]
             )
             assert refused, f"{name}: {method} {url} answered {response.status_code}, expected a refusal"
             assert database_fingerprint() == before, f"{name}: {method} {url} was refused but changed data"
@@ -144,3 +144,15 @@ def assert_refused(client):
         client.logout()
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings):
+    """Tests render pages without running collectstatic first (the browser tests run it for real), and
+    hash test passwords quickly (the real hasher costs ~0.3 s a user, by design)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.REQUIRE_OTP = False  # the tests of the second factor switch it on themselves
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

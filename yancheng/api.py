@@ -1,6 +1,9 @@
 """The HTTP API root: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
+from django.conf import settings
 from django.http import Http404
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -14,6 +17,8 @@ api = NinjaAPI(
     description="衡阳市数字治理平台接口。认证：已登录的会话（附 CSRF），或 `Authorization: Bearer <令牌>`。",
     auth=api_auth,
     urls_namespace="api-v1",
+    # Swagger UI (served from the platform's own static files) sets inline styles from its script.
+    docs_decorator=csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}),
 )
 
 

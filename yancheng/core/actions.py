@@ -18,7 +18,6 @@ class ActionRefused(Exception):
         self.code = code
 
 
-@transaction.atomic
 def issue_api_token(*, owner, by, name: str, expires_at=None) -> tuple[ApiToken, str]:
     """Create a token for `owner`; the secret is returned once and only its hash is kept.
     A person issues tokens for themself; an administrator for anyone."""
@@ -31,20 +30,17 @@ def issue_api_token(*, owner, by, name: str, expires_at=None) -> tuple[ApiToken,
     if expires_at is not None and expires_at <= timezone.now():
         raise ActionRefused("到期时间必须晚于现在。", "expiry_in_past")
     secret = ApiToken.new_secret()
-    token = ApiToken.objects.create(
-        user=owner,
-        name=name[:100],
-        prefix=secret[:10],
-        digest=digest(secret),
-        created_by=by,
-        expires_at=expires_at,
-    )
-    audit.record(
-        "api_token_issued",
-        token,
-        actor=by,
-        changes={"name": [None, token.name], "expires_at": [None, str(expires_at) if expires_at else None]},
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=owner,
+            name=name[:100],
+            prefix=secret[:10],
+            digest=digest(secret),
+            created_by=by,
+            expires_at=expires_at,
+        )
+        changes = {"name": [None, token.name], "expires_at": [None, str(expires_at) if expires_at else None]}
+        audit.record("api_token_issued", token, actor=by, changes=changes)
     return token, secret
 
 

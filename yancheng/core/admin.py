@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from yancheng.core import audit
 from yancheng.core.models import (
@@ -128,9 +127,4 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ["actor_label", "object_repr", "object_id", "ip"]
     date_hierarchy = "at"
 
-    @admin.display(description=_("变更内容"))
-    def changes_text(self, obj):
-        return obj.changes
-
-    def get_actions(self, request):
-        return {}
+    actions = None

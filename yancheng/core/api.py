@@ -1,7 +1,7 @@
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from yancheng.core import actions
@@ -29,8 +29,8 @@ def health(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return 503, {"status": "error", "database": "unreachable"}
-    return 200, {"status": "ok", "database": "ok"}
+        return Status(503, {"status": "error", "database": "unreachable"})
+    return Status(200, {"status": "ok", "database": "ok"})
 
 
 @router.get("/me", response=MeOut, summary="当前用户")
@@ -107,7 +107,7 @@ def token_create(request, data: TokenIn):
         owner=request.user, by=request.user, name=data.name, expires_at=data.expires_at
     )
     token.token = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, 404: ErrorOut}, summary="吊销令牌")

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from yancheng.core import audit
 from yancheng.core.audit import current_request
 from yancheng.core.roles import OTP_REQUIRED_ROLES, roles_of
 
 
 class RequestContextMiddleware:
-    """Makes the request known to the audit log for the time of the request."""
+    """Makes the request known to the audit log for the time of the request, and records every refused
+    permission (any 403 answer, page or API) there."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -15,7 +17,13 @@ class RequestContextMiddleware:
     def __call__(self, request):
         token = current_request.set(request)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if response.status_code == 403:
+                audit.record(
+                    "permission_denied",
+                    changes={"path": [None, request.path], "method": [None, request.method]},
+                )
+            return response
         finally:
             current_request.reset(token)
 

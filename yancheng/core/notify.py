@@ -4,6 +4,7 @@ deliveries are queued for the worker once the transaction commits, so a rolled-b
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import time
 import urllib.parse
@@ -18,23 +19,40 @@ WEBHOOK_TIMEOUT_SECONDS = 10
 
 
 def notify(recipients, title: str, body: str = "", link: str = "") -> list[Notification]:
+    """Write one inbox message per recipient and queue its deliveries once the transaction commits.
+
+    A person named twice gets one message; a unit's group robot gets one post per call, however many
+    of the unit's people are among the recipients."""
     notifications = []
-    for user in recipients:
-        notification = Notification.objects.create(recipient=user, title=title, body=body, link=link)
-        for delivery in _deliveries_for(notification):
-            delivery.save()
-            transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
-        notifications.append(notification)
+    seen_users: set[int] = set()
+    seen_channels: set[int] = set()
+    # All or nothing: the messages and their deliveries are written together, and the tasks are queued
+    # only when the outermost transaction commits (at once when called outside of one).
+    with transaction.atomic():
+        for user in recipients:
+            if user.pk in seen_users:
+                continue
+            seen_users.add(user.pk)
+            notification = Notification.objects.create(recipient=user, title=title, body=body, link=link)
+            for delivery in _deliveries_for(notification, seen_channels):
+                delivery.save()
+                # robust: the action has committed by then; a queue that is down must not turn it into
+                # an error page. The delivery stays PENDING and the failure is logged.
+                transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk), robust=True)
+            notifications.append(notification)
     return notifications
 
 
-def _deliveries_for(notification: Notification):
+def _deliveries_for(notification: Notification, seen_channels: set[int]):
     user = notification.recipient
     if user.email:
         yield Delivery(notification=notification, kind=ChannelKind.EMAIL, target=user.email)
     person = getattr(user, "person", None) if hasattr(user, "person") else None
     if person is not None and person.unit_id:
-        for channel in WebhookChannel.objects.filter(unit_id=person.unit_id, active=True):
+        for channel in WebhookChannel.objects.filter(unit_id=person.unit_id, active=True).order_by("pk"):
+            if channel.pk in seen_channels:
+                continue
+            seen_channels.add(channel.pk)
             yield Delivery(notification=notification, kind=channel.kind, target=channel.url, channel=channel)
 
 
@@ -45,7 +63,11 @@ def _enqueue(delivery_id: int) -> None:
 
 
 class DeliveryError(Exception):
-    pass
+    """A delivery did not arrive. `permanent` when trying again cannot help (a malformed address)."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
 def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int | None = None) -> str:
@@ -75,27 +97,33 @@ def send(delivery: Delivery) -> None:
     if delivery.kind == ChannelKind.EMAIL:
         try:
             send_mail(
-                notification.title,
+                # A header cannot hold a line break: a title written over two lines is folded onto one.
+                " ".join(notification.title.split()),
                 f"{notification.body}\n\n{notification.link}".strip(),
                 None,
                 [delivery.target],
             )
         except OSError as error:  # smtplib's errors are OSErrors
-            raise DeliveryError(str(error)) from error
+            raise DeliveryError(str(error) or type(error).__name__) from error
         return
     url = delivery.target
-    if not url.startswith(("https://", "http://")):
-        raise DeliveryError(f"webhook 地址必须以 https:// 或 http:// 开头：{url}")
+    # Anything else (file://, ftp://) is refused: urllib would happily read a local file.
+    if urllib.parse.urlsplit(url).scheme.lower() not in ("https", "http"):
+        raise DeliveryError(f"webhook 地址必须以 https:// 或 http:// 开头：{url}", permanent=True)
     if delivery.kind == ChannelKind.DINGTALK:
         url = dingtalk_signed_url(url, delivery.channel.secret if delivery.channel else "")
     payload = json.dumps(robot_message(delivery.kind, notification), ensure_ascii=False).encode()
     headers = {"Content-Type": "application/json; charset=utf-8"}
-    request = urllib.request.Request(url, data=payload, headers=headers)  # noqa: S310  (scheme checked above)
     try:
+        request = urllib.request.Request(url, data=payload, headers=headers)  # noqa: S310  (scheme checked)
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
             answer = json.loads(response.read() or b"{}")
-    except (OSError, ValueError) as error:
-        raise DeliveryError(str(error)) from error
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        # OSError: refused, timed out, HTTP 4xx/5xx (HTTPError); ValueError: not JSON;
+        # HTTPException: a malformed or truncated HTTP answer.
+        raise DeliveryError(str(error) or type(error).__name__) from error
+    if not isinstance(answer, dict):
+        raise DeliveryError(f"机器人的应答不是 JSON 对象：{answer!r:.200}")
     # Both robots answer HTTP 200 with errcode != 0 when they refuse a message (bad sign, rate limit).
     if answer.get("errcode", 0) != 0:
         raise DeliveryError(f"errcode={answer.get('errcode')} {answer.get('errmsg', '')}")

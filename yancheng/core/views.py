@@ -112,5 +112,4 @@ def otp_setup(request):
 
 
 def permission_denied(request, exception=None):
-    audit.record("permission_denied", changes={"path": [None, request.path]}, request=request)
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", status=403)  # audited by RequestContextMiddleware

@@ -1,7 +1,7 @@
 """The audit log is append-only in the database too, whatever code or SQL console touches it.
 
-PostgreSQL refuses UPDATE and DELETE of rows (TRUNCATE, which only test teardown uses, is left alone);
-SQLite refuses UPDATE (its test teardown deletes rows, so DELETE is refused by the model there)."""
+Both refuse UPDATE and DELETE of rows. (PostgreSQL's TRUNCATE, which only a test teardown uses, is left
+alone; on SQLite a test that needs its tables flushed between tests cannot use the audit log.)"""
 
 from django.db import migrations
 
@@ -18,13 +18,16 @@ POSTGRES_DOWN = """
 DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry;
 DROP FUNCTION IF EXISTS core_auditentry_append_only();
 """
-SQLITE_UP = """
-CREATE TRIGGER core_auditentry_append_only BEFORE UPDATE ON core_auditentry
+SQLITE_UP = [
+    f"""
+CREATE TRIGGER core_auditentry_no_{verb.lower()} BEFORE {verb} ON core_auditentry
 BEGIN
     SELECT RAISE(ABORT, 'audit entries are append-only');
 END;
 """
-SQLITE_DOWN = "DROP TRIGGER IF EXISTS core_auditentry_append_only;"
+    for verb in ("UPDATE", "DELETE")
+]
+SQLITE_DOWN = ["DROP TRIGGER IF EXISTS core_auditentry_no_update;", "DROP TRIGGER IF EXISTS core_auditentry_no_delete;"]
 
 
 def up(apps, schema_editor):
@@ -32,7 +35,8 @@ def up(apps, schema_editor):
     if vendor == "postgresql":
         schema_editor.execute(POSTGRES_UP)
     elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_UP)
+        for statement in SQLITE_UP:
+            schema_editor.execute(statement)
 
 
 def down(apps, schema_editor):
@@ -40,7 +44,8 @@ def down(apps, schema_editor):
     if vendor == "postgresql":
         schema_editor.execute(POSTGRES_DOWN)
     elif vendor == "sqlite":
-        schema_editor.execute(SQLITE_DOWN)
+        for statement in SQLITE_DOWN:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
