@@ -50,7 +50,7 @@ serve-demo:
 	@echo "演示环境未强制动态口令（YANCHENG_REQUIRE_OTP=0）：以上账号只需用户名和密码即可登录；"
 	@echo "生产环境中市领导和系统管理员首次登录后须绑定身份验证器（页面会引导）。按 Ctrl+C 停止。"
 	@$(MANAGE) worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  .venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --log-level warning \
+	  .venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 8 --log-level warning \
 	    yancheng.wsgi:application
 
 # --- the checks -----------------------------------------------------------------------------------

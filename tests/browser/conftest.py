@@ -71,6 +71,8 @@ def live_url(server_env):
             str(port),
             "--workers",
             "1",
+            "--blocking-threads",
+            "4",
             "--log-level",
             "warning",
             "yancheng.wsgi:application",
