@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from yancheng.core.actions import ActionRefused
 from yancheng.core.api import router as core_router
 from yancheng.core.auth import api_auth
+from yancheng.visits.api import router as visits_router
 
 api = NinjaAPI(
     title="雁城 Yancheng API",
@@ -45,9 +46,12 @@ def not_found(request, exc):
 
 @api.exception_handler(ActionRefused)
 def refused(request, exc):
-    if exc.code == "forbidden":
-        return error(request, 403, exc.code, exc.message)
-    return error(request, 400, exc.code, exc.message)
+    status = 403 if exc.code == "forbidden" else 400
+    body = {"code": exc.code, "detail": exc.message}
+    if hasattr(exc, "violations"):  # every rule that failed, each with its code and Chinese message
+        body["violations"] = [{"code": v.code, "message": v.message} for v in exc.violations]
+    return api.create_response(request, body, status=status)
 
 
 api.add_router("/", core_router)
+api.add_router("/visits", visits_router)

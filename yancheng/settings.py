@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks_db",
     "yancheng.core",
+    "yancheng.visits",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env.text("EMAIL_FROM", "雁城平台 <noreply@yancheng.local>")
+# A CJK TrueType font embedded in generated PDFs (Debian: fonts-wqy-zenhei).
+CJK_FONT = env.text("CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 # How many times the worker tries a notification delivery before it gives up.
 NOTIFY_MAX_ATTEMPTS = env.integer("NOTIFY_MAX_ATTEMPTS", 5)
 

@@ -2,8 +2,10 @@
 
 Safe to run twice: every row is found by its natural key and updated, never duplicated."""
 
+import importlib
 import random
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -30,6 +32,22 @@ DEMO_LOGINS = [
 ]
 
 
+def app_demo_loaders():
+    """`load(stdout) -> str` of every Yancheng app that has a `demo` module, in INSTALLED_APPS order.
+    Each must be safe to run twice."""
+    loaders = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("yancheng.") and config.label != "core":
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as missing:
+                if missing.name != f"{config.name}.demo":
+                    raise
+                continue
+            loaders.append(module.load)
+    return loaders
+
+
 class Command(BaseCommand):
     help = "载入衡阳演示数据（可重复执行，不会产生重复数据）"
 
@@ -39,6 +57,8 @@ class Command(BaseCommand):
         self.load_units()
         enterprises = self.load_enterprises()
         self.load_logins(enterprises)
+        for loader in app_demo_loaders():
+            self.stdout.write(loader(self.stdout))
         self.print_logins()
         self.stdout.write(
             self.style.SUCCESS(

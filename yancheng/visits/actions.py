@@ -1,0 +1,519 @@
+"""Every change in the visits app: atomic, audited, notifying after commit."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yancheng.core import audit
+from yancheng.core.actions import ActionRefused
+from yancheng.core.models import Enterprise
+from yancheng.core.notify import notify
+from yancheng.core.roles import Role, has_role
+
+from . import passes, rules
+from .choices import Direction, Kind, Purpose, RequestStatus, ScanMethod, ScanResult
+from .models import CheckEvent, Pass, ScanAttempt, Visit, Visitor, VisitRequest, VisitRules
+
+# Clocks of phones and servers differ a little: a pass is honoured this long around its window.
+LEEWAY = timedelta(seconds=passes.LEEWAY_SECONDS)
+
+
+class RulesRefused(ActionRefused):
+    def __init__(self, violations: list[rules.Violation]):
+        super().__init__("；".join(v.message for v in violations), "rules")
+        self.violations = violations
+
+
+def _office_users():
+    return get_user_model().objects.filter(
+        person__roles__role=Role.BUSINESS_ENVIRONMENT_OFFICE, is_active=True
+    )
+
+
+def _enterprise_users(enterprise):
+    return get_user_model().objects.filter(person__enterprise=enterprise, is_active=True)
+
+
+def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest:
+    """File a unit's visit request. The same submission key returns the request it already made."""
+    if not has_role(by, Role.UNIT_OFFICIAL) or getattr(by.person, "unit_id", None) != draft.unit.pk:
+        raise ActionRefused("只有本单位工作人员可以申请访企。", "forbidden")
+    existing = VisitRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
+    if existing is not None:
+        return existing
+    draft.filed_at = timezone.now()
+    try:
+        with transaction.atomic():
+            # Lock the enterprise: two units filing at once see each other's requests when counting caps.
+            Enterprise.objects.select_for_update().get(pk=draft.enterprise.pk)
+            violations = rules.check(draft)
+            if violations:
+                raise RulesRefused(violations)
+            request = _create_request(draft, by, submission_key)
+    except IntegrityError:
+        existing = VisitRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
+        if existing is None:
+            raise
+        return existing
+    except RulesRefused as refusal:
+        audit.record(
+            "visit_request_refused_by_rules",
+            draft.enterprise,
+            actor=by,
+            changes={"violations": [None, [v.code for v in refusal.violations]]},
+        )
+        raise
+    if request.status == RequestStatus.PENDING:
+        transaction.on_commit(
+            lambda: notify(
+                _office_users(),
+                f"待审批访企申请：{request.unit} → {draft.enterprise}",
+                link=f"/visits/requests/{request.pk}/",
+            )
+        )
+    return request
+
+
+def _create_request(draft, by, submission_key) -> VisitRequest:
+    visit = draft.join_visit
+    if visit is None:
+        visit = Visit.objects.create(
+            enterprise=draft.enterprise,
+            starts_at=draft.starts_at,
+            ends_at=draft.ends_at,
+            year=timezone.localdate(draft.starts_at).year,
+        )
+    request = VisitRequest.objects.create(
+        visit=visit,
+        unit=draft.unit,
+        purpose=draft.purpose,
+        kind=draft.kind,
+        trigger=draft.trigger if draft.kind == Kind.TRIGGERED else "",
+        items=draft.items,
+        legal_basis=draft.legal_basis,
+        filed_by=by,
+        submission_key=submission_key,
+        filed_late=draft.starts_at < draft.filed_at,
+    )
+    for user, certificate in draft.visitors:
+        Visitor.objects.create(request=request, user=user, certificate_no=certificate or "")
+    audit.record(
+        "visit_request_filed",
+        request,
+        actor=by,
+        changes={
+            "enterprise": [None, draft.enterprise.uscc],
+            "purpose": [None, draft.purpose],
+            "kind": [None, draft.kind],
+            "joint": [None, draft.join_visit is not None],
+            "filed_late": [None, request.filed_late],
+        },
+    )
+    current = VisitRules.current()
+    if (
+        draft.purpose == Purpose.RESEARCH
+        and current.auto_approve_research
+        and len(draft.visitors) <= current.auto_approve_max_visitors
+    ):
+        _approve(request, by=None, auto=True)
+    return request
+
+
+def _approve(request: VisitRequest, *, by, auto=False):
+    request.status = RequestStatus.APPROVED
+    request.auto_approved = auto
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "auto_approved", "decided_by", "decided_at"])
+    for visitor in request.visitors.select_related("user"):
+        issue_pass(visitor)
+    audit.record(
+        "visit_request_approved",
+        request,
+        actor=by,
+        actor_label="" if by else "auto",
+        changes={"status": [RequestStatus.PENDING, RequestStatus.APPROVED], "auto": [None, auto]},
+    )
+    visit = request.visit
+    recipients = [request.filed_by, *[v.user for v in request.visitors.all()]]
+    transaction.on_commit(
+        lambda: (
+            notify(
+                set(recipients), f"访企申请已批准：{visit.enterprise}", link=f"/visits/requests/{request.pk}/"
+            ),
+            notify(
+                _enterprise_users(visit.enterprise),
+                f"{request.unit} 将于 {timezone.localtime(visit.starts_at):%m月%d日 %H:%M} 来访",
+                body=f"事由：{request.get_purpose_display()}",
+                link=f"/visits/{visit.pk}/",
+            ),
+        )
+    )
+
+
+def _decide(request: VisitRequest, by):
+    if not has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE):
+        audit.record(
+            "permission_denied", request, actor=by, changes={"attempted": [None, "decide_visit_request"]}
+        )
+        raise ActionRefused("只有营商办可以审批访企申请。", "forbidden")
+    locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != RequestStatus.PENDING:
+        raise ActionRefused(f"该申请已是“{locked.get_status_display()}”状态，不能再审批。", "not_pending")
+    return locked
+
+
+def approve_request(request: VisitRequest, *, by) -> VisitRequest:
+    with transaction.atomic():
+        locked = _decide(request, by)
+        _approve(locked, by=by)
+    return locked
+
+
+def refuse_request(request: VisitRequest, *, by, reason: str) -> VisitRequest:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused("不批准时须写明理由，申请单位会看到。", "reason_required")
+    with transaction.atomic():
+        locked = _decide(request, by)
+        locked.status = RequestStatus.REFUSED
+        locked.decided_by, locked.decided_at, locked.decision_reason = by, timezone.now(), reason[:500]
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        audit.record(
+            "visit_request_refused",
+            locked,
+            actor=by,
+            changes={"status": [RequestStatus.PENDING, RequestStatus.REFUSED], "reason": [None, reason]},
+        )
+        transaction.on_commit(
+            lambda: notify(
+                [locked.filed_by],
+                f"访企申请未批准：{locked.visit.enterprise}",
+                body=reason,
+                link=f"/visits/requests/{locked.pk}/",
+            )
+        )
+    return locked
+
+
+def cancel_request(request: VisitRequest, *, by) -> VisitRequest:
+    if request.filed_by_id != by.pk:
+        raise ActionRefused("只有申请人可以撤回访企申请。", "forbidden")
+    with transaction.atomic():
+        locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in (RequestStatus.PENDING, RequestStatus.APPROVED):
+            raise ActionRefused("该申请已结束，不能撤回。", "not_active")
+        before = locked.status
+        locked.status = RequestStatus.CANCELLED
+        locked.save(update_fields=["status"])
+        Pass.objects.filter(visitor__request=locked, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason="访企申请已撤回"
+        )
+        audit.record("visit_request_cancelled", locked, actor=by, changes={"status": [before, locked.status]})
+    return locked
+
+
+def issue_pass(visitor: Visitor) -> Pass:
+    visit = visitor.request.visit
+    green_pass = Pass.objects.create(visitor=visitor, token="", short_code=_unused_short_code())
+    green_pass.token = passes.sign_pass(
+        pass_id=green_pass.pk,
+        visit_id=visit.pk,
+        visitor_user_id=visitor.user_id,
+        enterprise_uscc=visit.enterprise.uscc,
+        not_before=visit.starts_at,
+        expires=visit.ends_at,
+    )
+    green_pass.save(update_fields=["token"])
+    audit.record(
+        "pass_issued", green_pass, actor_label="system", changes={"visitor": [None, visitor.user_id]}
+    )
+    return green_pass
+
+
+def _unused_short_code() -> str:
+    while True:
+        code = passes.new_short_code()
+        if not Pass.objects.filter(short_code=code).exists():
+            return code
+
+
+# --- check-in and check-out ---------------------------------------------------------------------
+
+
+class ScanOutcome:
+    """What a scan found: the pass (when there is one) and the result, good or bad."""
+
+    def __init__(
+        self, result: str, green_pass: Pass | None = None, message: str = "", check: CheckEvent | None = None
+    ):
+        self.result, self.green_pass, self.check = result, green_pass, check
+        self.message = str(message or ScanResult(result).label)
+
+    @property
+    def ok(self) -> bool:
+        return self.result == ScanResult.OK
+
+
+def _judge(green_pass: Pass | None, enterprise, direction: str, now) -> ScanOutcome:
+    if green_pass is None:
+        return ScanOutcome(
+            ScanResult.NO_PASS, message="没有找到您此时访问该企业的通行码，请先申请访企并经批准。"
+        )
+    visit = green_pass.visitor.request.visit
+    if green_pass.revoked_at is not None or green_pass.visitor.request.status != RequestStatus.APPROVED:
+        return ScanOutcome(
+            ScanResult.REVOKED, green_pass, f"通行码已撤销：{green_pass.revoked_reason or '申请已撤回'}。"
+        )
+    if visit.enterprise_id != enterprise.pk:
+        return ScanOutcome(
+            ScanResult.OTHER_ENTERPRISE, green_pass, f"该通行码用于访问“{visit.enterprise}”，不是本企业。"
+        )
+    if not (visit.starts_at - LEEWAY <= now <= visit.ends_at + LEEWAY):
+        window = (
+            f"{timezone.localtime(visit.starts_at):%m月%d日 %H:%M}–{timezone.localtime(visit.ends_at):%H:%M}"
+        )
+        return ScanOutcome(ScanResult.OUTSIDE_WINDOW, green_pass, f"不在批准的访企时段（{window}）。")
+    if direction == Direction.OUT and not green_pass.checks.filter(direction=Direction.IN).exists():
+        return ScanOutcome(ScanResult.NOT_CHECKED_IN, green_pass)
+    return ScanOutcome(ScanResult.OK, green_pass)
+
+
+def _record_attempt(outcome: ScanOutcome, *, by, enterprise, direction, method):
+    request = audit.current_request.get()
+    ScanAttempt.objects.create(
+        user=by if by and by.is_authenticated else None,
+        enterprise=enterprise,
+        green_pass=outcome.green_pass,
+        direction=direction,
+        method=method,
+        result=outcome.result,
+        ip=audit.client_ip(request),
+    )
+
+
+def scan(
+    green_pass: Pass | None, *, enterprise, direction: str, method: str, by, confirm: bool
+) -> ScanOutcome:
+    """Judge a scan and record the attempt; with `confirm`, record the check-in or check-out too.
+    A second scan in the same direction returns the first record: never two check-ins."""
+    now = timezone.now()
+    outcome = _judge(green_pass, enterprise, direction, now)
+    with transaction.atomic():
+        _record_attempt(outcome, by=by, enterprise=enterprise, direction=direction, method=method)
+        if outcome.ok and confirm:
+            outcome.check, created = CheckEvent.objects.get_or_create(
+                green_pass=green_pass, direction=direction, defaults={"method": method, "recorded_by": by}
+            )
+            if created:
+                audit.record(f"check_{direction}", green_pass, actor=by, changes={"method": [None, method]})
+    return outcome
+
+
+def pass_for_visitor(user, enterprise, now=None) -> Pass | None:
+    """The pass a visitor holds for this enterprise now (or the nearest one, to explain a refusal)."""
+    now = now or timezone.now()
+    mine = _pass_query().filter(visitor__user=user)
+    here = mine.filter(visitor__request__visit__enterprise=enterprise)
+    current = (
+        here.filter(
+            visitor__request__visit__starts_at__lte=now + LEEWAY,
+            visitor__request__visit__ends_at__gte=now - LEEWAY,
+        )
+        .order_by("revoked_at")
+        .first()
+    )
+    if current is not None:
+        return current
+    return (
+        here.order_by("-visitor__request__visit__starts_at").first()
+        or mine.filter(
+            visitor__request__visit__starts_at__lte=now + LEEWAY,
+            visitor__request__visit__ends_at__gte=now - LEEWAY,
+        ).first()
+    )
+
+
+def _outcome_for_bad_token(rejected) -> ScanOutcome:
+    result = (
+        ScanResult.OUTSIDE_WINDOW if rejected.code in ("expired", "not_yet_valid") else ScanResult.TAMPERED
+    )
+    return ScanOutcome(result, None, rejected.message)
+
+
+def scan_token(token: str, *, enterprise, direction: str, by, confirm: bool) -> ScanOutcome:
+    """The enterprise scans a visitor's pass: the signature first, then the database (revocation)."""
+    method = ScanMethod.ENTERPRISE_SCANS_PASS
+    try:
+        claims = passes.verify_pass(token)
+    except passes.PassRejected as rejected:
+        outcome = _outcome_for_bad_token(rejected)
+        _record_attempt(outcome, by=by, enterprise=enterprise, direction=direction, method=method)
+        return outcome
+    green_pass = _pass_query().filter(pk=int(claims["jti"])).first()
+    if green_pass is None or green_pass.token != token:
+        outcome = ScanOutcome(ScanResult.TAMPERED, None, "通行码无效：平台没有发放过这个通行码。")
+        _record_attempt(outcome, by=by, enterprise=enterprise, direction=direction, method=method)
+        return outcome
+    return scan(green_pass, enterprise=enterprise, direction=direction, method=method, by=by, confirm=confirm)
+
+
+def scan_short_code(code: str, *, enterprise, direction: str, by, confirm: bool) -> ScanOutcome:
+    try:
+        green_pass = _pass_query().filter(short_code=passes.normalize_short_code(code)).first()
+    except ValueError:  # not even the shape of a short code
+        green_pass = None
+    return scan(
+        green_pass,
+        enterprise=enterprise,
+        direction=direction,
+        method=ScanMethod.SHORT_CODE,
+        by=by,
+        confirm=confirm,
+    )
+
+
+def _pass_query():
+    return Pass.objects.select_related(
+        "visitor__user__person", "visitor__request__visit__enterprise", "visitor__request__unit"
+    )
+
+
+# --- ratings and no-pass reports ------------------------------------------------------------------
+
+RATING_FIELDS = (
+    "overall",
+    "conduct",
+    "necessity",
+    "efficiency",
+    "integrity",
+    "flag_repeated",
+    "flag_favours",
+    "flag_no_pass",
+    "flag_overstayed",
+    "comment",
+)
+
+
+def _own_enterprise(by, enterprise):
+    person = getattr(by, "person", None)
+    if not has_role(by, Role.ENTERPRISE_USER) or person is None or person.enterprise_id != enterprise.pk:
+        raise ActionRefused("只有被访企业本身可以评价或报告。", "forbidden")
+
+
+def rating_opens_at(visit: Visit):
+    """A visit can be rated once a visitor has checked out, or else once its window has passed."""
+    first_out = (
+        CheckEvent.objects.filter(green_pass__visitor__request__visit=visit, direction=Direction.OUT)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return min(first_out, visit.ends_at) if first_out else visit.ends_at
+
+
+def rate_visit(visit: Visit, *, by, scores: dict):
+    from .models import Rating
+
+    _own_enterprise(by, visit.enterprise)
+    now = timezone.now()
+    if not visit.requests.filter(status=RequestStatus.APPROVED).exists():
+        raise ActionRefused(
+            "该访企活动未经批准，无需评价；如有未持码入企情况，请提交无码入企报告。", "not_approved"
+        )
+    if now < rating_opens_at(visit):
+        raise ActionRefused("访企人员签退或访企时段结束后才能评价。", "too_early")
+    closes = visit.ends_at + timedelta(days=VisitRules.current().rating_days)
+    if now > closes:
+        raise ActionRefused(f"评价已于 {timezone.localtime(closes):%Y年%m月%d日} 截止。", "closed")
+    values = {name: scores[name] for name in RATING_FIELDS if name in scores}
+    for name in ("overall", "conduct", "necessity", "efficiency", "integrity"):
+        if not isinstance(values.get(name), int) or not 1 <= values[name] <= 5:
+            raise ActionRefused("每项评分须为 1 至 5 分。", "invalid_score")
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(visit=visit, rated_by=by, **values)
+            audit.record(
+                "visit_rated", visit, actor=by
+            )  # the scores stay out of the log: ratings are anonymous
+    except IntegrityError:
+        raise ActionRefused("该访企活动已评价，不能重复评价。", "already_rated") from None
+    return rating
+
+
+def report_no_pass(
+    enterprise, *, by, unit=None, unit_text="", occurred_at, visitors_text, description, submission_key
+):
+    from .models import NoPassReport
+
+    _own_enterprise(by, enterprise)
+    existing = NoPassReport.objects.filter(submission_key=submission_key, reported_by=by).first()
+    if existing:
+        return existing
+    if not (visitors_text or "").strip() or not (description or "").strip():
+        raise ActionRefused("请写明来访人员和情况经过。", "incomplete")
+    if unit is None and not (unit_text or "").strip():
+        raise ActionRefused("请选择或填写来访单位。", "unit_required")
+    if occurred_at > timezone.now():
+        raise ActionRefused("发生时间不能晚于现在。", "future")
+    try:
+        with transaction.atomic():
+            report = NoPassReport.objects.create(
+                enterprise=enterprise,
+                unit=unit,
+                unit_text=unit_text.strip(),
+                occurred_at=occurred_at,
+                visitors_text=visitors_text.strip(),
+                description=description.strip(),
+                reported_by=by,
+                submission_key=submission_key,
+            )
+            audit.record("no_pass_reported", report, actor=by)
+            transaction.on_commit(
+                lambda: notify(
+                    _office_users(), f"无码入企报告：{enterprise}", link=f"/visits/no-pass/{report.pk}/"
+                )
+            )
+    except IntegrityError:
+        return NoPassReport.objects.get(submission_key=submission_key)
+    return report
+
+
+def handle_no_pass(report, *, by, status: str, note: str):
+    from .models import NoPassReport, NoPassReportStep
+
+    if not has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE):
+        raise ActionRefused("只有营商办可以处理无码入企报告。", "forbidden")
+    if not (note or "").strip():
+        raise ActionRefused("请填写处理情况。", "note_required")
+    with transaction.atomic():
+        locked = NoPassReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status == "closed":
+            raise ActionRefused("该报告已办结。", "closed")
+        before = locked.status
+        locked.status = status
+        locked.save(update_fields=["status"])
+        NoPassReportStep.objects.create(report=locked, by=by, status=status, note=note.strip())
+        audit.record("no_pass_handled", locked, actor=by, changes={"status": [before, status]})
+    return locked
+
+
+def update_rules(form, *, by) -> VisitRules:
+    """The office changes the rules; the old and new values go to the audit log."""
+    if not has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE):
+        raise ActionRefused("只有营商办可以修改访企规则。", "forbidden")
+    with transaction.atomic():
+        current = VisitRules.objects.select_for_update().get(pk=VisitRules.current().pk)
+        before = audit.snapshot(current)
+        rules_row = form.save(commit=False)
+        rules_row.quiet_days = form.cleaned_data["quiet_days_text"]
+        rules_row.save()
+        audit.record(
+            "visit_rules_changed",
+            rules_row,
+            actor=by,
+            changes=audit.changes_between(before, audit.snapshot(rules_row)),
+        )
+    return rules_row

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VisitsConfig(AppConfig):
+    name = "yancheng.visits"
+    label = "visits"
+    verbose_name = _("赋码入企")
+
+    def ready(self):
+        from yancheng.visits import panels  # noqa: F401  (home panels and navigation)

@@ -1,0 +1,130 @@
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yancheng.core.models import Enterprise
+
+from .choices import Kind, Purpose, Trigger
+from .models import Rating, VisitRules
+
+
+class VisitRequestForm(forms.Form):
+    enterprise = forms.CharField(label=_("企业（名称或统一社会信用代码）"), max_length=100)
+    purpose = forms.ChoiceField(label=_("事由"), choices=Purpose.choices)
+    kind = forms.ChoiceField(label=_("类别"), choices=Kind.choices, initial=Kind.PLANNED)
+    trigger = forms.ChoiceField(label=_("触发原因"), choices=[("", "—"), *Trigger.choices], required=False)
+    trigger_note = forms.CharField(label=_("触发情况说明"), max_length=500, required=False)
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("开始"), widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00")
+    end = forms.TimeField(label=_("结束"), widget=forms.TimeInput(attrs={"type": "time"}), initial="11:00")
+    items = forms.CharField(label=_("检查事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    legal_basis = forms.CharField(
+        label=_("法律依据"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    visitors = forms.ModelMultipleChoiceField(
+        label=_("访企人员"), queryset=get_user_model().objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    certificates = forms.CharField(
+        label=_("执法证号（监管执法必填，按人员顺序，用逗号分隔）"), required=False
+    )
+    join_visit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    submission_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, unit, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit, self.user = unit, user
+        self.fields["visitors"].queryset = (
+            get_user_model()
+            .objects.filter(person__unit=unit, is_active=True)
+            .select_related("person")
+            .order_by("username")
+        )
+        self.fields["visitors"].label_from_instance = lambda u: u.person.full_name
+        self.fields["submission_key"].initial = uuid.uuid4().hex
+
+    def clean_enterprise(self):
+        text = self.cleaned_data["enterprise"].strip()
+        found = (
+            Enterprise.objects.for_user(self.user).filter(uscc=text.upper()).first()
+            or Enterprise.objects.for_user(self.user).filter(name=text).first()
+        )
+        if found is None:
+            raise forms.ValidationError(_("没有找到该企业，请输入完整的企业名称或 18 位统一社会信用代码。"))
+        return found
+
+    def window(self):
+        day, start, end = (self.cleaned_data.get(k) for k in ("day", "start", "end"))
+        zone = timezone.get_current_timezone()
+        from datetime import datetime
+
+        return (datetime.combine(day, start, tzinfo=zone), datetime.combine(day, end, tzinfo=zone))
+
+    def certificate_list(self) -> list[str]:
+        text = self.cleaned_data.get("certificates") or ""
+        return [part.strip() for part in text.replace("，", ",").split(",")]
+
+
+class RatingForm(forms.ModelForm):
+    class Meta:
+        model = Rating
+        fields = [
+            "overall",
+            "conduct",
+            "necessity",
+            "efficiency",
+            "integrity",
+            "flag_repeated",
+            "flag_favours",
+            "flag_no_pass",
+            "flag_overstayed",
+            "comment",
+        ]
+        widgets = {
+            name: forms.RadioSelect(choices=[(n, str(n)) for n in range(5, 0, -1)])
+            for name in ["overall", "conduct", "necessity", "efficiency", "integrity"]
+        }
+        widgets["comment"] = forms.Textarea(attrs={"rows": 3})
+
+
+class NoPassReportForm(forms.Form):
+    unit_text = forms.CharField(label=_("来访单位"), max_length=100)
+    occurred_at = forms.DateTimeField(
+        label=_("发生时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    visitors_text = forms.CharField(label=_("来访人员（姓名、人数或特征）"), max_length=200)
+    description = forms.CharField(label=_("情况经过"), widget=forms.Textarea(attrs={"rows": 4}))
+    submission_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)
+
+
+class RulesForm(forms.ModelForm):
+    quiet_days_text = forms.CharField(label=_("无事不扰日（每月几号，用逗号分隔）"), required=False)
+
+    class Meta:
+        model = VisitRules
+        fields = [
+            "lead_working_days",
+            "late_filing_hours",
+            "cap_per_unit_per_enterprise",
+            "cap_per_enterprise",
+            "joint_window_days",
+            "auto_approve_research",
+            "auto_approve_max_visitors",
+            "rating_days",
+            "min_ratings_shown",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quiet_days_text"].initial = ",".join(str(d) for d in self.instance.quiet_days or [])
+
+    def clean_quiet_days_text(self):
+        days = []
+        for part in (self.cleaned_data["quiet_days_text"] or "").replace("，", ",").split(","):
+            if part.strip():
+                if not part.strip().isdigit() or not 1 <= int(part) <= 31:
+                    raise forms.ValidationError(_("请填写 1 至 31 之间的日期，用逗号分隔，例如：1,15"))
+                days.append(int(part))
+        return sorted(set(days))

@@ -1,0 +1,119 @@
+"""The visits app's navigation entries and home-page panels."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yancheng.core.navigation import NAV_ITEMS, NavItem, home_panel
+from yancheng.core.roles import Role, has_role
+
+from .choices import RequestStatus
+from .models import Pass, Visit, VisitRequest
+
+OFFICE = frozenset({Role.BUSINESS_ENVIRONMENT_OFFICE})
+NAV_ITEMS[2:2] = [
+    NavItem(
+        gettext_lazy("访企申请"),
+        "visits:index",
+        frozenset(
+            {Role.UNIT_OFFICIAL, Role.BUSINESS_ENVIRONMENT_OFFICE, Role.LEADER, Role.SUPERVISION_OFFICE}
+        ),
+    ),
+    NavItem(gettext_lazy("申请访企"), "visits:request_new", frozenset({Role.UNIT_OFFICIAL})),
+    NavItem(gettext_lazy("我的通行码"), "visits:my_passes", frozenset({Role.UNIT_OFFICIAL})),
+    NavItem(gettext_lazy("本单位评价"), "visits:unit_ratings", frozenset({Role.UNIT_OFFICIAL})),
+    NavItem(gettext_lazy("核验通行码"), "visits:scanner", frozenset({Role.ENTERPRISE_USER})),
+    NavItem(gettext_lazy("访企记录"), "visits:enterprise_visits", frozenset({Role.ENTERPRISE_USER})),
+    NavItem(gettext_lazy("访企规则"), "visits:rules", OFFICE),
+]
+
+
+@home_panel
+def pending_approvals(request):
+    if not has_role(request.user, Role.BUSINESS_ENVIRONMENT_OFFICE):
+        return None
+    pending = (
+        VisitRequest.objects.for_user(request.user)
+        .filter(status=RequestStatus.PENDING)
+        .select_related("visit__enterprise", "unit")
+        .order_by("visit__starts_at")
+    )
+    rows = [
+        {
+            "text": f"{r.unit.short_name or r.unit.name} → {r.visit.enterprise.name}",
+            "note": f"{timezone.localtime(r.visit.starts_at):%m-%d %H:%M}",
+            "url": reverse("visits:request", args=[r.pk]),
+        }
+        for r in pending[:6]
+    ]
+    return {"key": "visit-approvals", "title": _("待审批访企申请"), "count": pending.count(), "rows": rows}
+
+
+@home_panel
+def my_passes_today(request):
+    if not has_role(request.user, Role.UNIT_OFFICIAL):
+        return None
+    now = timezone.now()
+    passes = (
+        Pass.objects.filter(
+            visitor__user=request.user, revoked_at__isnull=True, visitor__request__visit__ends_at__gte=now
+        )
+        .select_related("visitor__request__visit__enterprise")
+        .order_by("visitor__request__visit__starts_at")
+    )
+    rows = [
+        {
+            "text": p.visitor.request.visit.enterprise.name,
+            "url": reverse("visits:pass", args=[p.pk]),
+            "note": f"{timezone.localtime(p.visitor.request.visit.starts_at):%m-%d %H:%M}",
+        }
+        for p in passes[:6]
+    ]
+    return {
+        "key": "passes",
+        "title": _("我的通行码"),
+        "count": passes.count(),
+        "rows": rows,
+        "empty": _("近期没有访企安排"),
+    }
+
+
+@home_panel
+def visits_to_rate(request):
+    if not has_role(request.user, Role.ENTERPRISE_USER):
+        return None
+    person = request.user.person
+    now = timezone.now()
+    waiting = (
+        Visit.objects.for_user(request.user)
+        .filter(
+            enterprise_id=person.enterprise_id,
+            ends_at__lt=now,
+            ends_at__gte=now - timezone.timedelta(days=30),
+            rating__isnull=True,
+            requests__status=RequestStatus.APPROVED,
+        )
+        .distinct()
+        .order_by("-ends_at")
+    )
+    coming = (
+        Visit.objects.for_user(request.user)
+        .filter(enterprise_id=person.enterprise_id, ends_at__gte=now, requests__status=RequestStatus.APPROVED)
+        .distinct()
+    )
+    rows = [
+        {
+            "text": _("待评价：%s") % f"{timezone.localtime(v.starts_at):%m-%d}",
+            "url": reverse("visits:rate", args=[v.pk]),
+        }
+        for v in waiting[:5]
+    ]
+    rows += [
+        {
+            "text": _("将来访：%s") % f"{timezone.localtime(v.starts_at):%m-%d %H:%M}",
+            "url": reverse("visits:enterprise_visits"),
+        }
+        for v in coming[:5]
+    ]
+    return {"key": "enterprise-visits", "title": _("访企事项"), "count": len(rows), "rows": rows}

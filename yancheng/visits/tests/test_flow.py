@@ -1,0 +1,279 @@
+"""The loop after filing: approval, passes, check-in both ways, ratings, no-pass reports, and who may see what."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from yancheng.core.models import AuditEntry, Notification
+from yancheng.core.roles import Role
+from yancheng.visits import actions, passes
+from yancheng.visits.choices import Direction, RequestStatus, ScanResult
+from yancheng.visits.models import CheckEvent, EnterpriseCode, Pass, Rating, ScanAttempt, Visit
+from yancheng.visits.queries import unit_rating_summary
+
+SCORES = {"overall": 5, "conduct": 5, "necessity": 4, "efficiency": 4, "integrity": 5, "comment": "规范"}
+
+
+def check(client, token=None, short_code=None, direction="in", confirm=True):
+    body = {"direction": direction, "confirm": confirm}
+    body.update({"token": token} if token else {"short_code": short_code})
+    return client.post("/api/v1/visits/check", body, content_type="application/json").json()
+
+
+def test_approval_issues_a_pass_per_visitor_and_tells_the_enterprise(visit_now, users):
+    green_pass = visit_now.visitors.get().green_pass
+    claims = passes.verify_pass(green_pass.token)
+    assert claims["jti"] == str(green_pass.pk) and claims["ent"] == visit_now.visit.enterprise.uscc
+    assert Notification.objects.filter(recipient=users[Role.ENTERPRISE_USER], title__contains="来访").exists()
+    assert AuditEntry.objects.filter(action="visit_request_approved", object_id=str(visit_now.pk)).exists()
+
+
+def test_only_the_office_decides_and_a_refusal_needs_a_reason(file, users):
+    request = file(starts_at=timezone.now() + timedelta(days=30))
+    with pytest.raises(actions.ActionRefused):
+        actions.approve_request(request, by=users[Role.UNIT_OFFICIAL])
+    with pytest.raises(actions.ActionRefused):
+        actions.refuse_request(request, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE], reason=" ")
+    refused = actions.refuse_request(
+        request, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE], reason="与专项检查重复"
+    )
+    assert refused.status == RequestStatus.REFUSED and not Pass.objects.exists()
+    with pytest.raises(actions.ActionRefused):
+        actions.approve_request(refused, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+
+
+def test_the_enterprise_scans_the_pass_and_a_second_scan_records_nothing_new(client, visit_now, users):
+    token = visit_now.visitors.get().green_pass.token
+    client.force_login(users[Role.ENTERPRISE_USER])
+    judged = check(client, token, confirm=False)
+    assert judged["ok"] and not judged["recorded"] and judged["units"] == [visit_now.unit.name]
+    assert not CheckEvent.objects.exists()
+    first, second = check(client, token), check(client, token)
+    assert first["recorded"] and second["recorded"] and first["checked_at"] == second["checked_at"]
+    assert CheckEvent.objects.filter(direction=Direction.IN).count() == 1
+    out = check(client, token, direction="out")
+    assert out["ok"] and CheckEvent.objects.filter(direction=Direction.OUT).count() == 1
+    assert ScanAttempt.objects.filter(result=ScanResult.OK).count() == 4
+
+
+def test_check_out_before_check_in_is_refused(client, visit_now, users):
+    client.force_login(users[Role.ENTERPRISE_USER])
+    answer = check(client, visit_now.visitors.get().green_pass.token, direction="out")
+    assert answer["result"] == "not_checked_in" and not CheckEvent.objects.exists()
+
+
+def test_the_short_code_works_like_the_qr_code(client, visit_now, users):
+    code = visit_now.visitors.get().green_pass.short_code
+    client.force_login(users[Role.ENTERPRISE_USER])
+    assert check(client, short_code=code.lower().replace("-", " "))["recorded"]
+    assert check(client, short_code="nonsense")["result"] == "no_pass"
+
+
+def test_a_tampered_pass_is_red_and_only_the_attempt_is_recorded(client, visit_now, users):
+    token = visit_now.visitors.get().green_pass.token
+    header, payload, signature = token.split(".")
+    forged = f"{header}.{payload}.{signature[:-3]}{'AAA' if signature[-3:] != 'AAA' else 'BBB'}"
+    client.force_login(users[Role.ENTERPRISE_USER])
+    answer = check(client, forged)
+    assert not answer["ok"] and answer["result"] == "tampered" and not answer["recorded"]
+    assert not CheckEvent.objects.exists()
+    assert ScanAttempt.objects.get().result == ScanResult.TAMPERED
+
+
+def test_an_expired_pass_is_red(client, visit_now, users):
+    Visit.objects.filter(pk=visit_now.visit_id).update(
+        ends_at=timezone.now() - timedelta(minutes=30), starts_at=timezone.now() - timedelta(hours=3)
+    )
+    green_pass = visit_now.visitors.get().green_pass
+    visit = Visit.objects.get(pk=visit_now.visit_id)
+    green_pass.token = passes.sign_pass(
+        pass_id=green_pass.pk,
+        visit_id=visit.pk,
+        visitor_user_id=green_pass.visitor.user_id,
+        enterprise_uscc=visit.enterprise.uscc,
+        not_before=visit.starts_at,
+        expires=visit.ends_at,
+    )
+    green_pass.save()
+    client.force_login(users[Role.ENTERPRISE_USER])
+    answer = check(client, green_pass.token)
+    assert answer["result"] == "outside_window" and not CheckEvent.objects.exists()
+
+
+def test_another_enterprise_cannot_check_in_this_pass(client, visit_now, users):
+    client.force_login(users["other_enterprise"])
+    answer = check(client, visit_now.visitors.get().green_pass.token)
+    assert answer["result"] == "other_enterprise" and not CheckEvent.objects.exists()
+
+
+def test_a_revoked_pass_is_red(client, visit_now, users):
+    actions.cancel_request(visit_now, by=users[Role.UNIT_OFFICIAL])
+    client.force_login(users[Role.ENTERPRISE_USER])
+    answer = check(client, visit_now.visitors.get().green_pass.token)
+    assert answer["result"] == "revoked" and not CheckEvent.objects.exists()
+
+
+def test_the_visitor_scans_the_enterprise_code_to_check_in(client, visit_now, users):
+    code = EnterpriseCode.for_enterprise(visit_now.visit.enterprise).code
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    page = client.get(f"/visits/e/{code}/").content.decode()
+    assert "通行码有效" in page and "确认签到" in page and not CheckEvent.objects.exists()
+    client.post(f"/visits/e/{code}/", {"direction": "in"})
+    client.post(f"/visits/e/{code}/", {"direction": "in"})
+    assert CheckEvent.objects.get().recorded_by == users[Role.UNIT_OFFICIAL]
+
+
+def test_a_visitor_cannot_check_in_for_someone_else(client, visit_now, users):
+    """Only the signed-in person's own pass counts at the gate; a colleague has none."""
+    code = EnterpriseCode.for_enterprise(visit_now.visit.enterprise).code
+    client.force_login(users["other_official"])
+    page = client.post(f"/visits/e/{code}/", {"direction": "in"}).content.decode()
+    assert "不能入企" in page and not CheckEvent.objects.exists()
+    assert ScanAttempt.objects.get().result == ScanResult.NO_PASS
+    # Nor can anyone open another person's pass page.
+    assert client.get(f"/visits/passes/{visit_now.visitors.get().green_pass.pk}/").status_code == 404
+
+
+def test_ratings_open_after_check_out_close_after_the_window_and_come_once(
+    client, visit_now, users, visit_rules
+):
+    enterprise_user = users[Role.ENTERPRISE_USER]
+    with pytest.raises(actions.ActionRefused, match="签退"):
+        actions.rate_visit(visit_now.visit, by=enterprise_user, scores=SCORES)
+    client.force_login(enterprise_user)
+    token = visit_now.visitors.get().green_pass.token
+    check(client, token)
+    check(client, token, direction="out")
+    with pytest.raises(actions.ActionRefused):
+        actions.rate_visit(visit_now.visit, by=users["other_enterprise"], scores=SCORES)
+    assert actions.rate_visit(visit_now.visit, by=enterprise_user, scores=SCORES).overall == 5
+    with pytest.raises(actions.ActionRefused, match="重复"):
+        actions.rate_visit(visit_now.visit, by=enterprise_user, scores=SCORES)
+    Visit.objects.filter(pk=visit_now.visit_id).update(
+        ends_at=timezone.now() - timedelta(days=visit_rules.rating_days + 1)
+    )
+    Rating.objects.all().delete()
+    with pytest.raises(actions.ActionRefused, match="截止"):
+        actions.rate_visit(Visit.objects.get(pk=visit_now.visit_id), by=enterprise_user, scores=SCORES)
+
+
+def test_the_unit_never_sees_a_single_rating_and_sees_averages_from_five(
+    client, visit_now, users, visit_rules
+):
+    unit = visit_now.unit
+    Rating.objects.create(
+        visit=visit_now.visit, rated_by=users[Role.ENTERPRISE_USER], **{**SCORES, "overall": 2}
+    )
+    official = users[Role.UNIT_OFFICIAL]
+    assert not Rating.objects.for_user(official).exists()
+    summary = unit_rating_summary(unit)
+    assert summary == {"count": 1, "shown": False, "minimum": 5}
+    client.force_login(official)
+    page = client.get("/visits/unit-ratings/").content.decode()
+    assert "满 5 次后才显示平均分" in page and "规范" not in page
+    visit_rules.min_ratings_shown = 1
+    visit_rules.save()
+    assert unit_rating_summary(unit)["overall"] == 2
+
+
+def test_a_no_pass_report_becomes_a_case_for_the_office(users, django_capture_on_commit_callbacks):
+    enterprise_user = users[Role.ENTERPRISE_USER]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = actions.report_no_pass(
+            enterprise_user.person.enterprise,
+            by=enterprise_user,
+            unit_text="某执法大队",
+            occurred_at=timezone.now() - timedelta(hours=3),
+            visitors_text="两名男性",
+            description="未出示通行码即进入车间检查",
+            submission_key="report-0001",
+        )
+    again = actions.report_no_pass(
+        enterprise_user.person.enterprise,
+        by=enterprise_user,
+        unit_text="某执法大队",
+        occurred_at=timezone.now() - timedelta(hours=3),
+        visitors_text="两名男性",
+        description="未出示通行码即进入车间检查",
+        submission_key="report-0001",
+    )
+    assert again.pk == report.pk
+    assert Notification.objects.filter(
+        recipient=users[Role.BUSINESS_ENVIRONMENT_OFFICE], title__contains="无码入企"
+    ).exists()
+    with pytest.raises(actions.ActionRefused):
+        actions.handle_no_pass(report, by=users[Role.UNIT_OFFICIAL], status="handling", note="x")
+    handled = actions.handle_no_pass(
+        report, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE], status="closed", note="已约谈该单位负责人"
+    )
+    assert handled.status == "closed" and handled.steps.get().note == "已约谈该单位负责人"
+
+
+def test_authorization_matrix_through_the_api(client, visit_now, users, assert_refused):
+    url = f"/api/v1/visits/requests/{visit_now.pk}"
+    for allowed in (Role.UNIT_OFFICIAL, Role.ENTERPRISE_USER, Role.BUSINESS_ENVIRONMENT_OFFICE, Role.LEADER):
+        client.force_login(users[allowed])
+        assert client.get(url).status_code == 200, allowed
+    # Enterprise B cannot see A's visit, another unit cannot see the market regulator's, nor banks.
+    outsiders = [
+        users["other_enterprise"],
+        users["other_official"],
+        users[Role.BANK_CLERK],
+        users[Role.REGISTRY_OFFICIAL],
+    ]
+    assert_refused(outsiders, "GET", url)
+    assert_refused(
+        outsiders + [users[Role.UNIT_OFFICIAL], users[Role.ENTERPRISE_USER]], "POST", f"{url}/approve"
+    )
+    assert_refused(outsiders, "POST", f"/api/v1/visits/{visit_now.visit_id}/rating", SCORES)
+    assert_refused(
+        [users[Role.UNIT_OFFICIAL], users[Role.BANK_CLERK]],
+        "POST",
+        "/api/v1/visits/check",
+        {"token": visit_now.visitors.get().green_pass.token},
+    )
+
+
+def test_pages_refuse_the_wrong_roles(users, visit_now, assert_refused):
+    not_enterprise = [users[r] for r in Role if r != Role.ENTERPRISE_USER]
+    for url in ("/visits/scanner/", "/visits/mine/", "/visits/no-pass/new/"):
+        assert_refused(not_enterprise + [None], "GET", url)
+    assert_refused(
+        [users[r] for r in Role if r != Role.BUSINESS_ENVIRONMENT_OFFICE],
+        "POST",
+        "/visits/rules/",
+        {"lead_working_days": 0},
+    )
+    assert_refused([users[r] for r in Role if r != Role.UNIT_OFFICIAL], "GET", "/visits/new/")
+    assert_refused(
+        [users["other_official"], users["other_enterprise"]], "GET", f"/visits/requests/{visit_now.pk}/"
+    )
+
+
+def test_the_office_changes_the_rules_and_it_is_audited(client, users, visit_rules):
+    client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    form = {
+        "lead_working_days": 5,
+        "late_filing_hours": 24,
+        "cap_per_unit_per_enterprise": 2,
+        "cap_per_enterprise": 3,
+        "joint_window_days": 7,
+        "auto_approve_max_visitors": 4,
+        "rating_days": 7,
+        "min_ratings_shown": 5,
+        "quiet_days_text": "1，15",
+    }
+    assert client.post("/visits/rules/", form).status_code == 302
+    visit_rules.refresh_from_db()
+    assert visit_rules.lead_working_days == 5 and visit_rules.quiet_days == [1, 15]
+    entry = AuditEntry.objects.get(action="visit_rules_changed")
+    assert entry.changes["lead_working_days"] == [3, 5] and entry.changes["cap_per_enterprise"] == [4, 3]
+
+
+def test_the_gate_poster_is_a_pdf_with_the_enterprise_code(client, users, hengyang):
+    client.force_login(users[Role.ENTERPRISE_USER])
+    response = client.get(f"/visits/poster/{hengyang['enterprises']['a'].pk}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert client.get(f"/visits/poster/{hengyang['enterprises']['b'].pk}.pdf").status_code == 404

@@ -1,0 +1,333 @@
+"""Pages of the visit loop: file, approve, the visitor's pass, check-in both ways, rating, reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yancheng.core.actions import ActionRefused
+from yancheng.core.roles import Role, has_role, role_required
+
+from . import actions, queries, rules
+from .choices import Direction, RequestStatus, ScanMethod
+from .forms import NoPassReportForm, RatingForm, RulesForm, VisitRequestForm
+from .models import EnterpriseCode, Pass, Visit, VisitRequest, VisitRules
+from .poster import poster_pdf
+
+
+def _requests(user):
+    return VisitRequest.objects.for_user(user).select_related("visit__enterprise", "unit", "filed_by__person")
+
+
+@login_required
+def index(request):
+    found = _requests(request.user)
+    status = request.GET.get("status", "")
+    if status in RequestStatus.values:
+        found = found.filter(status=status)
+    page = Paginator(found.order_by("-visit__starts_at"), 25).get_page(request.GET.get("page"))
+    return render(
+        request, "visits/index.html", {"page": page, "status": status, "statuses": RequestStatus.choices}
+    )
+
+
+def _draft(form, visitors_certificates, join) -> rules.Draft:
+    starts_at, ends_at = form.window()
+    data = form.cleaned_data
+    return rules.Draft(
+        enterprise=data["enterprise"],
+        unit=form.unit,
+        purpose=data["purpose"],
+        kind=data["kind"],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        trigger=data.get("trigger") or "",
+        items=data.get("items") or "",
+        legal_basis=data.get("legal_basis") or "",
+        visitors=visitors_certificates,
+        join_visit=join,
+    )
+
+
+@role_required(Role.UNIT_OFFICIAL)
+def request_new(request):
+    person = request.user.person
+    form = VisitRequestForm(request.POST or None, unit=person.unit, user=request.user)
+    context = {"form": form, "violations": [], "candidates": []}
+    if request.method == "POST" and form.is_valid():
+        certificates = form.certificate_list()
+        visitors = [
+            (user, certificates[i] if i < len(certificates) else "")
+            for i, user in enumerate(form.cleaned_data["visitors"])
+        ]
+        candidates = list(
+            rules.joint_candidates(
+                form.cleaned_data["enterprise"], person.unit, form.window()[0]
+            ).prefetch_related("requests__unit")
+        )
+        join = next((v for v in candidates if v.pk == form.cleaned_data.get("join_visit")), None)
+        draft = _draft(form, visitors, join)
+        context["candidates"] = candidates
+        if "check" in request.POST:  # htmx: show the rules' verdict while the official fills the form
+            context["violations"] = rules.check(draft)
+            context["checked"] = True
+            return render(request, "visits/partials/verdict.html", context)
+        try:
+            filed = actions.file_request(
+                draft, by=request.user, submission_key=form.cleaned_data["submission_key"]
+            )
+        except actions.RulesRefused as refusal:
+            context["violations"] = refusal.violations
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                "访企申请已提交" + ("并已自动批准。" if filed.auto_approved else "，等待营商办审批。"),
+            )
+            return redirect("visits:request", filed.pk)
+    return render(request, "visits/request_new.html", context)
+
+
+@login_required
+def request_detail(request, request_id: int):
+    found = get_object_or_404(
+        _requests(request.user).prefetch_related("visitors__user__person", "visitors__green_pass"),
+        pk=request_id,
+    )
+    others = found.visit.requests.exclude(pk=found.pk).select_related("unit")
+    return render(
+        request,
+        "visits/request_detail.html",
+        {
+            "req": found,
+            "others": others,
+            "can_decide": has_role(request.user, Role.BUSINESS_ENVIRONMENT_OFFICE)
+            and found.status == RequestStatus.PENDING,
+            "can_cancel": found.filed_by_id == request.user.pk
+            and found.status in (RequestStatus.PENDING, RequestStatus.APPROVED),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_decide(request, request_id: int):
+    found = get_object_or_404(_requests(request.user), pk=request_id)
+    try:
+        if request.POST.get("decision") == "approve":
+            actions.approve_request(found, by=request.user)
+            messages.success(request, "已批准，通行码已发放给访企人员。")
+        elif request.POST.get("decision") == "refuse":
+            actions.refuse_request(found, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "已不予批准，申请单位会收到理由。")
+        elif request.POST.get("decision") == "cancel":
+            actions.cancel_request(found, by=request.user)
+            messages.success(request, "已撤回，通行码已作废。")
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    return redirect("visits:request", found.pk)
+
+
+@login_required
+def pass_page(request, pass_id: int):
+    """The visitor's phone page: the QR code, the short code, the enterprise and the window."""
+    green_pass = get_object_or_404(
+        Pass.objects.select_related("visitor__request__visit__enterprise", "visitor__request__unit"),
+        pk=pass_id,
+        visitor__user=request.user,
+    )
+    import segno
+
+    visit = green_pass.visitor.request.visit
+    now = timezone.now()
+    state = (
+        "revoked"
+        if green_pass.revoked_at
+        else "early"
+        if now < visit.starts_at - actions.LEEWAY
+        else "over"
+        if now > visit.ends_at + actions.LEEWAY
+        else "valid"
+    )
+    qr = segno.make(green_pass.token, error="m").svg_inline(
+        scale=4, dark="#1e8449" if state == "valid" else "#555"
+    )
+    return render(request, "visits/pass.html", {"pass": green_pass, "visit": visit, "qr": qr, "state": state})
+
+
+@login_required
+def my_passes(request):
+    mine = (
+        Pass.objects.filter(visitor__user=request.user)
+        .select_related("visitor__request__visit__enterprise", "visitor__request__unit")
+        .order_by("-visitor__request__visit__starts_at")
+    )
+    return render(request, "visits/my_passes.html", {"passes": mine[:50], "now": timezone.now()})
+
+
+@login_required
+def gate(request, code: str):
+    """Where the enterprise's gate poster leads: the visitor checks in or out with their own pass."""
+    enterprise_code = get_object_or_404(EnterpriseCode.objects.select_related("enterprise"), code=code)
+    enterprise = enterprise_code.enterprise
+    direction = request.POST.get("direction", request.GET.get("direction", Direction.IN))
+    if direction not in Direction.values:
+        raise Http404
+    green_pass = actions.pass_for_visitor(request.user, enterprise)
+    outcome = actions.scan(
+        green_pass,
+        enterprise=enterprise,
+        direction=direction,
+        method=ScanMethod.VISITOR_SCANS_ENTERPRISE,
+        by=request.user,
+        confirm=request.method == "POST",
+    )
+    return render(
+        request,
+        "visits/gate.html",
+        {"enterprise": enterprise, "outcome": outcome, "direction": direction, "code": code},
+    )
+
+
+def _own_enterprise(request):
+    person = getattr(request.user, "person", None)
+    if person is None or person.enterprise_id is None:
+        raise Http404
+    return person.enterprise
+
+
+@role_required(Role.ENTERPRISE_USER)
+def scanner(request):
+    enterprise = _own_enterprise(request)
+    return render(request, "visits/scanner.html", {"enterprise": enterprise})
+
+
+@role_required(Role.ENTERPRISE_USER)
+@require_POST
+def scanner_check(request):
+    """htmx: judge a scanned pass (or a typed short code); with confirm, record the check-in/out."""
+    enterprise = _own_enterprise(request)
+    direction = request.POST.get("direction", Direction.IN)
+    if direction not in Direction.values:
+        direction = Direction.IN
+    arguments = {
+        "enterprise": enterprise,
+        "direction": direction,
+        "by": request.user,
+        "confirm": request.POST.get("confirm") == "1",
+    }
+    token, short_code = request.POST.get("token", "").strip(), request.POST.get("short_code", "").strip()
+    if token:
+        outcome = actions.scan_token(token, **arguments)
+    else:
+        outcome = actions.scan_short_code(short_code, **arguments)
+    units = []
+    if outcome.green_pass is not None and outcome.result != "tampered":
+        units = [
+            r.unit
+            for r in outcome.green_pass.visitor.request.visit.requests.filter(
+                status=RequestStatus.APPROVED
+            ).select_related("unit")
+        ]
+    return render(
+        request,
+        "visits/partials/scan_result.html",
+        {
+            "outcome": outcome,
+            "direction": direction,
+            "token": token,
+            "short_code": short_code,
+            "units": units,
+        },
+    )
+
+
+@role_required(Role.ENTERPRISE_USER)
+def enterprise_visits(request):
+    enterprise = _own_enterprise(request)
+    visits = (
+        Visit.objects.for_user(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("rating")
+        .prefetch_related("requests__unit")
+        .order_by("-starts_at")
+    )
+    page = Paginator(visits, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "visits/enterprise_visits.html",
+        {"page": page, "enterprise": enterprise, "now": timezone.now()},
+    )
+
+
+@role_required(Role.ENTERPRISE_USER)
+def rate(request, visit_id: int):
+    visit = get_object_or_404(Visit.objects.for_user(request.user).select_related("enterprise"), pk=visit_id)
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.rate_visit(visit, by=request.user, scores=form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "感谢评价。评价匿名，访企单位看不到单条评价。")
+            return redirect("visits:enterprise_visits")
+    return render(request, "visits/rate.html", {"visit": visit, "form": form})
+
+
+@role_required(Role.ENTERPRISE_USER)
+def no_pass_new(request):
+    enterprise = _own_enterprise(request)
+    form = NoPassReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.report_no_pass(
+                enterprise,
+                by=request.user,
+                unit_text=data["unit_text"],
+                occurred_at=data["occurred_at"],
+                visitors_text=data["visitors_text"],
+                description=data["description"],
+                submission_key=data["submission_key"],
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "报告已提交，营商办将核查处理。")
+            return redirect("visits:enterprise_visits")
+    return render(request, "visits/no_pass_new.html", {"form": form})
+
+
+@role_required(Role.BUSINESS_ENVIRONMENT_OFFICE)
+def rules_edit(request):
+    form = RulesForm(request.POST or None, instance=VisitRules.current())
+    if request.method == "POST" and form.is_valid():
+        actions.update_rules(form, by=request.user)
+        messages.success(request, "访企规则已更新。")
+        return redirect("visits:rules")
+    return render(request, "visits/rules.html", {"form": form})
+
+
+@role_required(Role.UNIT_OFFICIAL)
+def unit_ratings(request):
+    unit = request.user.person.unit
+    return render(
+        request, "visits/unit_ratings.html", {"unit": unit, "summary": queries.unit_rating_summary(unit)}
+    )
+
+
+@login_required
+def poster(request, enterprise_id: int):
+    from yancheng.core.models import Enterprise
+
+    enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), pk=enterprise_id)
+    if not has_role(request.user, Role.ENTERPRISE_USER, Role.BUSINESS_ENVIRONMENT_OFFICE, Role.ADMINISTRATOR):
+        raise Http404
+    code = EnterpriseCode.for_enterprise(enterprise)
+    url = request.build_absolute_uri(f"/visits/e/{code.code}/")
+    return poster_pdf(enterprise, url)
