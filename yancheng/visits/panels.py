@@ -9,7 +9,7 @@ from yancheng.core.navigation import NAV_ITEMS, NavItem, home_panel
 from yancheng.core.roles import Role, has_role
 
 from .choices import RequestStatus
-from .models import Pass, Visit, VisitRequest
+from .models import OVERSEERS, Pass, Visit, VisitRequest
 
 OFFICE = frozenset({Role.BUSINESS_ENVIRONMENT_OFFICE})
 NAV_ITEMS[2:2] = [
@@ -25,6 +25,7 @@ NAV_ITEMS[2:2] = [
     NavItem(gettext_lazy("本单位评价"), "visits:unit_ratings", frozenset({Role.UNIT_OFFICIAL})),
     NavItem(gettext_lazy("核验通行码"), "visits:scanner", frozenset({Role.ENTERPRISE_USER})),
     NavItem(gettext_lazy("访企记录"), "visits:enterprise_visits", frozenset({Role.ENTERPRISE_USER})),
+    NavItem(gettext_lazy("访企统计"), "visits:office_overview", OVERSEERS),
     NavItem(gettext_lazy("访企规则"), "visits:rules", OFFICE),
 ]
 

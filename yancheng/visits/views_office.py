@@ -23,7 +23,7 @@ from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, S
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +40,7 @@ from .choices import ACTIVE, INSPECTING, CaseStatus, Direction, Kind, Purpose, R
 from .models import OVERSEERS, NoPassReport, Rating, Visit, VisitRequest, VisitRules
 
 PER_PAGE = 25
+NS = "visits:"  # the namespace of yancheng.visits.urls, which mounts these pages under /visits/office/
 FILTER_PARAMS = ("start", "end", "unit", "enterprise", "purpose", "kind", "status")
 
 
@@ -485,8 +486,7 @@ def caps_table(rows: list) -> list[dict]:
 def no_pass_table(reports: list) -> list[dict]:
     return [
         {
-            "url_name": "office_no_pass_detail",
-            "pk": r.pk,
+            "url": reverse(NS + "office_no_pass_detail", args=[r.pk]),
             "cells": [
                 _local(r.reported_at),
                 r.enterprise.name,
@@ -552,17 +552,17 @@ TABS = [
 ]
 
 
+def _tabs(tab: str, query: str = "") -> list[dict]:
+    """The office's pages, each link keeping the current filters."""
+    return [
+        {"url": reverse(NS + name) + (f"?{query}" if query else ""), "label": label, "current": name == tab}
+        for name, label in TABS
+    ]
+
+
 def _context(request, *, title: str, tab: str, form, filters: Filters, **extra) -> dict:
     kept = {key: request.GET[key] for key in FILTER_PARAMS if key != "status" and request.GET.get(key)}
-    return {
-        "title": title,
-        "tab": tab,
-        "tabs": TABS,
-        "form": form,
-        "filters": filters,
-        "filter_query": urlencode(kept),
-        **extra,
-    }
+    return {"title": title, "tabs": _tabs(tab, urlencode(kept)), "form": form, "filters": filters, **extra}
 
 
 def _wants_xlsx(request) -> bool:
@@ -795,15 +795,14 @@ def no_pass_detail_page(request, report_id: int):
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("处理情况已记录。"))
-            return redirect("office_no_pass_detail", report_id=report.pk)
+            return redirect(NS + "office_no_pass_detail", report_id=report.pk)
     steps = report.steps.select_related("by__person")
     return render(
         request,
         "visits/office/no_pass_detail.html",
         {
             "title": _("无码入企报告"),
-            "tab": "office_no_pass",
-            "tabs": TABS,
+            "tabs": _tabs("office_no_pass"),
             "report": report,
             "steps": steps,
             "form": form,

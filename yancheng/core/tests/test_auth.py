@@ -53,7 +53,7 @@ def test_an_account_is_locked_after_five_failures_even_with_the_right_password(c
     # From another address, with the right password: the account itself is locked.
     response = login(client, "official", address="10.0.0.3")
     assert response.status_code == 429
-    assert "临时锁定" in response.content.decode()
+    assert "临时锁定" in response.content.decode() and "请 15 分钟后再试" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert AuditEntry.objects.filter(action="login_locked_out").exists()
 

@@ -12,6 +12,10 @@
       return;
     }
     document.getElementById("short-code").addEventListener("input", function () { tokenInput.value = ""; });
+    // A new direction asks again about the pass still in front of the camera.
+    form.querySelectorAll("input[name=direction]").forEach(function (radio) {
+      radio.addEventListener("change", function () { lastToken = null; });
+    });
     var context = canvas.getContext("2d", { willReadFrequently: true });
     var lastToken = null;
     var lastAt = 0;

@@ -1,0 +1,985 @@
+"""Check-in benchmark: how many gate check-ins the production server takes, against its own baseline.
+
+    .venv/bin/python bench/checkin.py [--database sqlite|postgres|both] [--enterprises 100000]
+                                      [--visits 1000000] [--duration 20] [--passes 12000]
+
+Per backend: a fresh database (SQLite in a temp YANCHENG_VAR_DIR; PostgreSQL in a database of its own,
+``yancheng_bench``, created and dropped on the ``postgres`` database), migrated and loaded with
+enterprises, units, officials and past visits, plus ``--passes`` visits happening now, each at its own
+enterprise with a signed green pass and an enterprise user holding an API token. Then granian serves the
+platform exactly as in production (``--interface wsgi --workers 2 --blocking-threads 8``, debug off) and a
+separate load process, keep-alive connections to 127.0.0.1 only, measures:
+
+    A  GET /api/v1/health at full speed                   -> baseline_rps
+    B  POST /api/v1/visits/check at full speed            -> checkin_rps (accepted = 200 and "recorded")
+    C  check-ins paced open-loop at half of B's rate      -> p99_ms (from the scheduled send time)
+
+and afterwards ``lost`` = accepted check-ins - CheckEvent rows in the database. The last line printed is
+``checkin_rps=… baseline_rps=… ratio=… p99_ms=… lost=…`` (PostgreSQL's when both backends run).
+
+The script runs as three kinds of process: this orchestrator (no Django), the loader (``_load``, Django
+set up on the bench database) and the load generator (``_drive``, plain http.client).
+"""
+
+import argparse
+import contextlib
+import http.client
+import json
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"  # the load goes here and nowhere else
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+PG_BENCH_DB = "yancheng_bench"  # the only database this script creates, fills and drops
+CHECK_PATH = "/api/v1/visits/check"
+HEALTH_PATH = "/api/v1/health"
+SERVER_WORKERS = 2
+SERVER_THREADS = 8
+MAX_HEALTH_REQUESTS = 5_000_000  # the count bound of a time-bound health phase
+
+
+# =====================================================================================================
+# The orchestrator
+# =====================================================================================================
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Check-in throughput and latency against the baseline.")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=1_000_000, help="past visits (Visit + VisitRequest)")
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=12_000,
+        help="visits happening now, each with a pass and an enterprise user with a token",
+    )
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per measured phase")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=SERVER_WORKERS * SERVER_THREADS,
+        help="keep-alive connections at full speed (default: the server's threads)",
+    )
+    parser.add_argument("--paced-connections", type=int, default=32, help="connections of the paced phase")
+    args = parser.parse_args()
+    if args.passes > args.enterprises:
+        parser.error("--passes cannot exceed --enterprises (each current visit has its own enterprise)")
+    if min(args.enterprises, args.passes, args.duration, args.connections) <= 0 or args.visits < 0:
+        parser.error("sizes and durations must be positive")
+
+    # Ctrl-C and kill both unwind through the finally blocks below, which stop and drop everything.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGHUP, _raise_interrupt)
+    backends = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    summaries = {}
+    try:
+        for backend in backends:
+            summaries[backend] = run_backend(backend, args)
+    except KeyboardInterrupt:
+        print("\ninterrupted: everything started has been stopped and removed", file=sys.stderr)
+        return 130
+    if len(summaries) > 1:
+        for backend, summary in summaries.items():
+            print(f"{backend} {summary}")
+    print(summaries[backends[-1]])
+    return 0
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run_backend(backend: str, args) -> str:
+    title = "SQLite" if backend == "sqlite" else "PostgreSQL"
+    print(
+        f"\n=== {title}: {args.enterprises:,} enterprises, {args.visits:,} past visits, "
+        f"{args.passes:,} current passes ===",
+        flush=True,
+    )
+    work = Path(tempfile.mkdtemp(prefix=f"yancheng-bench-{backend}-"))
+    processes: list[subprocess.Popen] = []
+    database_url = None
+    try:
+        var_dir = work / "var"
+        (var_dir / "static").mkdir(parents=True)  # what collectstatic makes; the API serves none of it
+        if backend == "postgres":
+            database_url = create_pg_database()
+        env = server_env(var_dir, database_url)
+
+        spec = {
+            "enterprises": args.enterprises,
+            "visits": args.visits,
+            "passes": args.passes,
+            "out": str(work / "loaded.json"),
+        }
+        started = time.monotonic()
+        run_child(["_load", json.dumps(spec)], env, processes, timeout=3600)
+        loaded = json.loads((work / "loaded.json").read_text())
+        timings = loaded["timings"]
+        print(
+            f"load: {timings['total']:.1f} s in all — migrate {timings['migrate']:.1f} s, "
+            f"enterprises and people {timings['reference']:.1f} s, past visits {timings['past']:.1f} s "
+            f"({args.visits / max(timings['past'], 1e-9):,.0f} visits/s), current visits, passes and "
+            f"tokens {timings['current']:.1f} s, {loaded['finish_label']} {timings['finish']:.1f} s "
+            f"(wall {time.monotonic() - started:.1f} s)",
+            flush=True,
+        )
+        print(f"database: {loaded['database']}", flush=True)
+
+        port = free_port()
+        log_path = work / "granian.log"
+        server = start_server(env, port, log_path, processes)
+        jobs = [[secret, token, "in"] for secret, token, _pass_id in loaded["pairs"]]
+        jobs += [[secret, token, "out"] for secret, token, _pass_id in loaded["pairs"]]
+        pass_ids = [pass_id for _secret, _token, pass_id in loaded["pairs"]]
+        try:
+            results = measure(port, server.pid, jobs, args, work, env, processes)
+        finally:
+            stop(server)
+            processes.remove(server)
+        server_log = log_path.read_text(errors="replace").strip().splitlines()
+
+        accepted = set()
+        for phase in results.values():
+            for index in phase.get("accepted", []):
+                job = jobs[index]
+                accepted.add((pass_ids[index % len(pass_ids)], job[2]))
+        rows = check_rows(backend, var_dir, database_url)
+        lost = len(accepted) - len(rows)
+        missing = len(accepted - rows)
+        unacknowledged = len(rows - accepted)
+        summary = report(title, results, accepted, rows, lost, missing, unacknowledged, server_log)
+        return summary
+    finally:
+        for process in reversed(processes):
+            stop(process)
+        if database_url is not None:
+            drop_pg_database()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def server_env(var_dir: Path, database_url: str | None) -> dict:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("YANCHENG_")}
+    env.update(
+        YANCHENG_VAR_DIR=str(var_dir),
+        YANCHENG_DEBUG="false",
+        YANCHENG_REQUIRE_OTP="false",
+        YANCHENG_ALLOWED_HOSTS=HOST,
+        DJANGO_SETTINGS_MODULE="yancheng.settings",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    if database_url:
+        env["YANCHENG_DATABASE_URL"] = database_url
+    return env
+
+
+def run_child(arguments: list[str], env: dict, processes: list, timeout: float) -> None:
+    """This script in another process (`_load` or `_drive`); fails loudly, stops with us."""
+    process = subprocess.Popen(  # noqa: S603  (our own interpreter and script)
+        [sys.executable, str(Path(__file__).resolve()), *arguments],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,  # Ctrl-C reaches only the orchestrator, which stops the child itself
+    )
+    processes.append(process)
+    try:
+        code = process.wait(timeout)
+    finally:
+        stop(process)
+        processes.remove(process)
+    if code != 0:
+        raise RuntimeError(f"{arguments[0]} failed with exit code {code}")
+
+
+def start_server(env: dict, port: int, log_path: Path, processes: list) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv" / "bin" / "granian"),
+        "--interface",
+        "wsgi",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(SERVER_WORKERS),
+        "--blocking-threads",
+        str(SERVER_THREADS),
+        "yancheng.wsgi:application",
+    ]
+    print("server: .venv/bin/granian", " ".join(command[1:]), flush=True)
+    log = log_path.open("wb")
+    server = subprocess.Popen(  # noqa: S603  (the venv's granian)
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    log.close()
+    processes.append(server)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            status, _body = get(port, HEALTH_PATH)
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start:\n" + log_path.read_text(errors="replace")[-3000:])
+        time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the process group we started (granian's workers too), SIGKILL if it lingers."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(15)
+    # Also the group's other members (granian's workers) if the leader went first.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(5)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=5)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+# --- PostgreSQL: a database of our own ---------------------------------------------------------------
+
+
+def _pg_admin():
+    import psycopg
+
+    return psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True)
+
+
+def create_pg_database() -> str:
+    with _pg_admin() as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_BENCH_DB]).fetchone():
+            print(f"dropping {PG_BENCH_DB} left over from an earlier run", flush=True)
+            admin.execute(f"DROP DATABASE {PG_BENCH_DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {PG_BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
+    return f"{PG_SERVER}/{PG_BENCH_DB}"
+
+
+def drop_pg_database() -> None:
+    try:
+        with _pg_admin() as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+    except Exception as error:  # noqa: BLE001  (cleanup must go on, and say what it could not do)
+        print(f"could not drop {PG_BENCH_DB}: {error}", file=sys.stderr)
+
+
+def check_rows(backend: str, var_dir: Path, database_url: str | None) -> set[tuple[int, str]]:
+    """The (pass, direction) of every CheckEvent in the database, read after the server stopped."""
+    query = "SELECT green_pass_id, direction FROM visits_checkevent"
+    if backend == "sqlite":
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(var_dir / "yancheng.sqlite3")) as db:
+            return {(int(p), d) for p, d in db.execute(query)}
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return {(int(p), d) for p, d in db.execute(query)}
+
+
+# --- the three phases --------------------------------------------------------------------------------
+
+
+def measure(port: int, server_group: int, jobs: list, args, work: Path, env: dict, processes: list) -> dict:
+    cursor = 0
+    results = {}
+
+    def phase(name, label, kind, mode, count, connections, rate=None, duration=args.duration):
+        nonlocal cursor
+        spec_path, out_path = work / f"{name}.spec.json", work / f"{name}.out.json"
+        spec = {
+            "port": port,
+            "kind": kind,
+            "mode": mode,
+            "duration": duration,
+            "connections": connections,
+            "rate": rate,
+            "out": str(out_path),
+            "first": cursor,
+        }
+        if kind == "checkin":
+            spec["jobs"] = jobs[cursor : cursor + count]
+        else:
+            spec["count"] = count
+        spec_path.write_text(json.dumps(spec))
+        before, started = cpu_snapshot(server_group), time.monotonic()
+        run_child(["_drive", str(spec_path)], env, processes, timeout=duration * 3 + 300)
+        window = time.monotonic() - started
+        result = json.loads(out_path.read_text())
+        result["cpu"] = cpu_use(before, cpu_snapshot(server_group), window, result)
+        if kind == "checkin":
+            cursor += result["sent"]
+        results[name] = result
+        if label:
+            print(describe(label, result, mode), flush=True)
+        return result
+
+    phase("warmup_health", None, "health", "closed", MAX_HEALTH_REQUESTS, args.connections, duration=2)
+    phase(
+        "A",
+        "A  baseline  GET /api/v1/health, full speed",
+        "health",
+        "closed",
+        MAX_HEALTH_REQUESTS,
+        args.connections,
+    )
+    phase(
+        "warmup_checkin", None, "checkin", "closed", min(300, len(jobs) // 20), args.connections, duration=5
+    )
+    peak = phase(
+        "B",
+        "B  check-in  POST /api/v1/visits/check, full speed",
+        "checkin",
+        "closed",
+        len(jobs) - cursor,
+        args.connections,
+    )
+    if peak["accepted_rps"] <= 0:
+        raise RuntimeError("no check-in was accepted at full speed; see the result breakdown above")
+    time.sleep(1)
+    rate = peak["accepted_rps"] / 2
+    wanted = math.ceil(rate * args.duration)
+    available = len(jobs) - cursor
+    duration = args.duration
+    if wanted > available:
+        duration = available / rate
+        print(f"   (only {available} passes left: the paced phase lasts {duration:.1f} s; raise --passes)")
+    phase(
+        "C",
+        f"C  check-in  paced open-loop at {rate:.1f}/s (half the peak)",
+        "checkin",
+        "open",
+        min(wanted, available),
+        args.paced_connections,
+        rate=rate,
+        duration=duration,
+    )
+    return results
+
+
+def cpu_snapshot(server_group: int) -> dict[str, float]:
+    """CPU seconds used so far: the whole machine, the server's process group, PostgreSQL's processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as stat:
+        times = [int(v) for v in stat.readline().split()[1:]]
+    use = {"machine": (sum(times) - times[3] - times[4]) / tick, "server": 0.0, "postgres": 0.0}
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = path.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text.rpartition(")")[2].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[2]) == server_group:
+            use["server"] += seconds
+        elif name == "postgres":
+            use["postgres"] += seconds
+    return use
+
+
+def cpu_use(before: dict, after: dict, window: float, result: dict) -> dict[str, float]:
+    """Cores busy during a phase, by whom; what is not ours (other jobs on the machine) is `other`."""
+    use = {name: (after[name] - before[name]) / window for name in before}
+    use["load generator"] = result["client_cpu"] * result["elapsed"] / window
+    use["other"] = max(0.0, use["machine"] - use["server"] - use["postgres"] - use["load generator"])
+    responses = result["rps"] * result["elapsed"]
+    use["server_ms_per_response"] = use["server"] * window / responses * 1000 if responses else float("nan")
+    use["postgres_ms_per_response"] = (
+        use["postgres"] * window / responses * 1000 if responses else float("nan")
+    )
+    return use
+
+
+def describe(label: str, r: dict, mode: str) -> str:
+    lines = [label]
+    errors = ", ".join(f"{k}: {v}" for k, v in sorted(r["errors"].items())) or "none"
+    if r["kind"] == "checkin":
+        outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(r["outcomes"].items()))
+        lines.append(
+            f"   {r['sent']:,} requests in {r['elapsed']:.1f} s: {len(r['accepted']):,} accepted "
+            f"({r['accepted_rps']:.1f}/s), {r['rps']:.1f} responses/s; results {outcomes}"
+        )
+    else:
+        lines.append(f"   {r['sent']:,} requests in {r['elapsed']:.1f} s: {r['rps']:.1f}/s")
+    latency = r["latency_ms"]
+    since = " from the scheduled send time" if mode == "open" else ""
+    lines.append(
+        f"   latency{since}: p50 {latency['p50']:.1f} ms, p90 {latency['p90']:.1f} ms, "
+        f"p99 {latency['p99']:.1f} ms, max {latency['max']:.1f} ms; errors (non-200): {errors}"
+    )
+    if mode == "open":
+        lines.append(f"   pacing: {r['sent']:,} sent at {r['rps']:.1f}/s for a target of {r['rate']:.1f}/s")
+    cpu = r["cpu"]
+    postgres = (
+        f"PostgreSQL {cpu['postgres']:.2f} ({cpu['postgres_ms_per_response']:.2f} ms/response), "
+        if cpu["postgres"] > 0.005
+        else ""
+    )
+    lines.append(
+        f"   CPU in cores (of 2): machine {cpu['machine']:.2f} = server {cpu['server']:.2f} "
+        f"({cpu['server_ms_per_response']:.2f} ms/response), {postgres}load generator "
+        f"{cpu['load generator']:.2f}, other processes {cpu['other']:.2f}"
+    )
+    return "\n".join(lines)
+
+
+def report(title, results, accepted, rows, lost, missing, unacknowledged, server_log) -> str:
+    peak, paced, baseline = results["B"], results["C"], results["A"]
+    checkin_rps, baseline_rps = peak["accepted_rps"], baseline["rps"]
+    ratio = checkin_rps / baseline_rps if baseline_rps else 0.0
+    p99 = paced["latency_ms"]["p99"]
+    errors = sum(sum(r["errors"].values()) for r in results.values())
+    print(
+        f"durability: {len(accepted):,} check-ins accepted, {len(rows):,} CheckEvent rows found: "
+        f"lost {lost} (accepted but absent: {missing}; rows nobody was told of: {unacknowledged}); "
+        f"{errors} errors in all phases"
+    )
+    problems = [line for line in server_log if "error" in line.lower() or "traceback" in line.lower()]
+    if problems:
+        print(f"server log: {len(problems)} error lines, e.g. {problems[0][:200]}")
+    verdict = [
+        f"ratio {ratio:.2f} {'≥' if ratio >= 0.5 else '<'} 0.5",
+        f"p99 {p99:.1f} ms {'<' if p99 < 50 else '≥'} 50 ms",
+        f"lost {lost} {'=' if lost == 0 else '≠'} 0",
+    ]
+    print(f"{title} targets: " + "; ".join(verdict))
+    return (
+        f"checkin_rps={checkin_rps:.1f} baseline_rps={baseline_rps:.1f} ratio={ratio:.2f} "
+        f"p99_ms={p99:.1f} lost={lost}"
+    )
+
+
+# =====================================================================================================
+# The load generator (`_drive spec.json`): threads on keep-alive connections, nothing but http.client
+# =====================================================================================================
+
+
+def drive(spec_path: str) -> None:
+    import resource
+
+    spec = json.loads(Path(spec_path).read_text())
+    port, kind, mode = spec["port"], spec["kind"], spec["mode"]
+    jobs = spec.get("jobs")
+    total = len(jobs) if kind == "checkin" else spec["count"]
+    if mode == "open":
+        total = min(total, math.ceil(spec["rate"] * spec["duration"]))
+    bodies = [json.dumps({"token": t, "direction": d, "confirm": True}).encode() for _s, t, d in jobs or []]
+    lock = threading.Lock()
+    state = {"next": 0}
+    records: list[tuple[int, int, str, float]] = []  # (job, status, result, seconds)
+    errors: dict[str, int] = {}
+    start = time.perf_counter() + 0.05
+    deadline = start + spec["duration"]
+
+    def take() -> int | None:
+        with lock:
+            index = state["next"]
+            if index >= total or (mode == "closed" and time.perf_counter() >= deadline):
+                return None
+            state["next"] = index + 1
+            return index
+
+    def fail(key: str) -> None:
+        with lock:
+            errors[key] = errors.get(key, 0) + 1
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        try:
+            while (index := take()) is not None:
+                scheduled = start + index / spec["rate"] if mode == "open" else None
+                if scheduled is not None and (delay := scheduled - time.perf_counter()) > 0:
+                    time.sleep(delay)
+                sent = time.perf_counter()
+                try:
+                    if kind == "checkin":
+                        secret = jobs[index][0]
+                        conn.request(
+                            "POST",
+                            CHECK_PATH,
+                            body=bodies[index],
+                            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+                        )
+                    else:
+                        conn.request("GET", HEALTH_PATH)
+                    response = conn.getresponse()
+                    body = response.read()
+                except (OSError, http.client.HTTPException) as error:
+                    fail(type(error).__name__)
+                    conn.close()
+                    continue
+                done = time.perf_counter()
+                result = ""
+                if response.status != 200:
+                    fail(f"HTTP {response.status}")
+                elif kind == "checkin":
+                    data = json.loads(body)
+                    result = data.get("result", "?") + ("+recorded" if data.get("recorded") is True else "")
+                records.append((index, response.status, result, done - (scheduled or sent)))
+        finally:
+            conn.close()
+
+    while time.perf_counter() < start:
+        time.sleep(0.001)
+    usage_before = resource.getrusage(resource.RUSAGE_SELF)
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(spec["connections"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = (usage.ru_utime - usage_before.ru_utime + usage.ru_stime - usage_before.ru_stime) / elapsed
+
+    latencies = sorted(seconds * 1000 for _i, _s, _r, seconds in records)
+    outcomes: dict[str, int] = {}
+    for _index, _status, result, _seconds in records:
+        if result:
+            outcomes[result] = outcomes.get(result, 0) + 1
+    accepted = [
+        spec["first"] + index
+        for index, status, result, _s in records
+        if status == 200 and result.endswith("+recorded")
+    ]
+    sent = state["next"]
+    out = {
+        "kind": kind,
+        "mode": mode,
+        "rate": spec["rate"],
+        "sent": sent,
+        "elapsed": elapsed,
+        "rps": len(records) / elapsed,
+        "accepted_rps": len(accepted) / elapsed,
+        "accepted": accepted,
+        "errors": errors,
+        "outcomes": outcomes,
+        "client_cpu": client_cpu,
+        "latency_ms": {
+            name: percentile(latencies, q)
+            for name, q in (("p50", 0.50), ("p90", 0.90), ("p99", 0.99), ("max", 1.0))
+        },
+    }
+    Path(spec["out"]).write_text(json.dumps(out))
+
+
+def percentile(ordered: list[float], q: float) -> float:
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+# =====================================================================================================
+# The loader (`_load spec`): Django on the bench database
+# =====================================================================================================
+
+DEPARTMENTS = ["city-samr", "city-eco", "city-emergency", "city-fire", "city-miit"]
+OFFICE = "city-optimization"
+INDUSTRY_NAMES = ["制造", "化工", "食品", "医药", "电子", "建材", "物流", "商贸", "餐饮", "建筑"]
+
+
+def load(spec_json: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password  # make_password(None): unusable, never logs in
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from yancheng.core.demo.reference import COUNTIES, HENGYANG, HUNAN, UNITS
+    from yancheng.core.models import ApiToken, Enterprise, Person, PersonRole, Region, Unit
+    from yancheng.core.models.tokens import digest
+    from yancheng.core.roles import Role
+    from yancheng.core.validators import USCC_ALPHABET, make_uscc
+    from yancheng.visits import passes
+    from yancheng.visits.models import Pass, Visit, Visitor, VisitRequest
+
+    spec = json.loads(spec_json)
+    n_enterprises, n_visits, n_passes = spec["enterprises"], spec["visits"], spec["passes"]
+    rng = random.Random(430400)
+    timings = {}
+    User = get_user_model()
+    postgres = connection.vendor == "postgresql"
+
+    if postgres:
+
+        def when(moment):
+            return moment
+    else:
+
+        def when(moment):  # what Django's SQLite backend stores: naive UTC text
+            return str(moment.replace(tzinfo=None))
+
+    def bulk(model, names: list[str], rows) -> None:
+        """COPY on PostgreSQL, executemany on SQLite; `names` must be every column of the model."""
+        fields = model._meta.concrete_fields
+        assert set(names) == {f.attname for f in fields}, (model, set(names) ^ {f.attname for f in fields})
+        column_of = {f.attname: f.column for f in fields}
+        columns = [column_of[name] for name in names]
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if postgres:
+                quoted = ", ".join(f'"{column}"' for column in columns)
+                with cursor.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                sql = (
+                    f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608  (model metadata)
+                    f"VALUES ({', '.join('?' * len(columns))})"
+                )
+                raw = connection.connection  # sqlite3's own connection: no %s translation per row
+                batch = []
+                for row in rows:
+                    batch.append(row)
+                    if len(batch) == 50_000:
+                        raw.executemany(sql, batch)
+                        batch.clear()
+                if batch:
+                    raw.executemany(sql, batch)
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    timings["migrate"] = time.perf_counter() - started
+    if not postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -1000000")  # this connection only: a 1 GB page cache
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    step = time.perf_counter()
+    with transaction.atomic():
+        # Regions, units and their officials, through the ORM: a handful of rows.
+        Region.objects.create(code=HUNAN[0], name=HUNAN[1], level="province")
+        Region.objects.create(code=HENGYANG[0], name=HENGYANG[1], level="city", parent_id=HUNAN[0])
+        Region.objects.bulk_create(
+            [Region(code=c, name=n, level="county", parent_id=HENGYANG[0]) for c, n in COUNTIES]
+        )
+        units = {}
+        for code, name, short, kind, region, _parent in UNITS:
+            if code in DEPARTMENTS or code == OFFICE:
+                units[code] = Unit.objects.create(
+                    code=code, name=name, short_name=short, kind=kind, region_id=region
+                )
+        officials = {}
+        for code, unit in units.items():
+            user = User.objects.create(username=f"bench-{code}", password=make_password(None))
+            person = Person.objects.create(user=user, full_name=f"{unit.short_name}工作人员", unit=unit)
+            role = Role.BUSINESS_ENVIRONMENT_OFFICE if code == OFFICE else Role.UNIT_OFFICIAL
+            PersonRole.objects.create(person=person, role=role)
+            officials[code] = user
+        office = officials[OFFICE]
+
+        counties = [code for code, _name in COUNTIES]
+        usccs = []
+
+        def enterprise_rows():
+            for i in range(1, n_enterprises + 1):
+                digits, n = [], i
+                for _ in range(6):
+                    n, r = divmod(n, len(USCC_ALPHABET))
+                    digits.append(USCC_ALPHABET[r])
+                region = counties[i % len(counties)]
+                uscc = make_uscc("9", "1", region, "MA" + "".join(reversed(digits)))
+                usccs.append(uscc)
+                industry = INDUSTRY_NAMES[i % len(INDUSTRY_NAMES)]
+                big = rng.random() < 0.3
+                yield (
+                    i,
+                    uscc,
+                    f"衡阳压测{industry}企业{i:06d}有限公司",
+                    region,
+                    industry,
+                    f"湖南省衡阳市压测路{i}号",
+                    big,
+                    big and rng.random() < 0.2,
+                    False,
+                    False,
+                    rng.choice("ABBBCD"),
+                    rng.random() < 0.05,
+                    rng.random() < 0.25,
+                )
+
+        bulk(
+            Enterprise,
+            [
+                "id",
+                "uscc",
+                "name",
+                "region_id",
+                "industry",
+                "address",
+                "above_designated_size",
+                "specialized",
+                "little_giant",
+                "single_champion",
+                "risk_grade",
+                "exempt",
+                "pilot",
+            ],
+            enterprise_rows(),
+        )
+    timings["reference"] = time.perf_counter() - step
+
+    # Past visits: one approved request each, spread over the last two years.
+    request_names = [
+        "id",
+        "visit_id",
+        "unit_id",
+        "purpose",
+        "kind",
+        "trigger",
+        "trigger_note",
+        "items",
+        "legal_basis",
+        "filed_by_id",
+        "filed_at",
+        "filed_late",
+        "submission_key",
+        "status",
+        "auto_approved",
+        "decided_by_id",
+        "decided_at",
+        "decision_reason",
+    ]
+    step = time.perf_counter()
+    with transaction.atomic():
+        plan = []  # (enterprise, start, unit code, purpose) per past visit
+        two_years = 730 * 86400
+        base = int(now.timestamp())
+        for _ in range(n_visits):
+            plan.append(
+                (
+                    rng.randint(1, n_enterprises),
+                    base - rng.randint(86400, two_years),
+                    rng.choice(DEPARTMENTS),
+                    rng.choice(("research", "research", "inspection", "enforcement")),
+                )
+            )
+
+        def visit_rows():
+            for i, (enterprise, start, _unit, _purpose) in enumerate(plan, 1):
+                starts = datetime.fromtimestamp(start, UTC)
+                yield (
+                    i,
+                    enterprise,
+                    when(starts),
+                    when(starts + timedelta(hours=2)),
+                    (starts + timedelta(hours=8)).year,
+                    when(starts - timedelta(days=5)),
+                )
+
+        def request_rows():
+            for i, (_enterprise, start, unit, purpose) in enumerate(plan, 1):
+                starts = datetime.fromtimestamp(start, UTC)
+                inspecting = purpose != "research"
+                yield (
+                    i,
+                    i,
+                    units[unit].pk,
+                    purpose,
+                    "planned",
+                    "",
+                    "",
+                    "安全生产检查" if inspecting else "",
+                    "《安全生产法》第六十五条" if inspecting else "",
+                    officials[unit].pk,
+                    when(starts - timedelta(days=5)),
+                    False,
+                    f"bench-past-{i}",
+                    "approved",
+                    not inspecting,
+                    None if not inspecting else office.pk,
+                    when(starts - timedelta(days=4)),
+                    "",
+                )
+
+        bulk(Visit, ["id", "enterprise_id", "starts_at", "ends_at", "year", "created_at"], visit_rows())
+        bulk(VisitRequest, request_names, request_rows())
+        plan.clear()
+    timings["past"] = time.perf_counter() - step
+
+    # Visits happening now, each at its own enterprise: a visitor with a signed pass, and an
+    # enterprise user with an API token at the gate.
+    step = time.perf_counter()
+    pairs = []
+    with transaction.atomic():
+        chosen = rng.sample(range(1, n_enterprises + 1), n_passes)
+        starts, ends = now - timedelta(minutes=10), now + timedelta(hours=8)
+        first = n_visits + 1
+        bulk(
+            Visit,
+            ["id", "enterprise_id", "starts_at", "ends_at", "year", "created_at"],
+            (
+                (
+                    first + k,
+                    e,
+                    when(starts),
+                    when(ends),
+                    (starts + timedelta(hours=8)).year,
+                    when(now - timedelta(days=3)),
+                )
+                for k, e in enumerate(chosen)
+            ),
+        )
+        visitors_of = [DEPARTMENTS[k % len(DEPARTMENTS)] for k in range(n_passes)]
+        bulk(
+            VisitRequest,
+            request_names,
+            (
+                (
+                    first + k,
+                    first + k,
+                    units[unit].pk,
+                    "inspection",
+                    "planned",
+                    "",
+                    "",
+                    "安全生产检查",
+                    "《安全生产法》第六十五条",
+                    officials[unit].pk,
+                    when(now - timedelta(days=3)),
+                    False,
+                    f"bench-now-{k}",
+                    "approved",
+                    False,
+                    office.pk,
+                    when(now - timedelta(days=2)),
+                    "",
+                )
+                for k, unit in enumerate(visitors_of)
+            ),
+        )
+        bulk(
+            Visitor,
+            ["id", "request_id", "user_id", "certificate_no"],
+            ((k + 1, first + k, officials[unit].pk, f"湘执{k:06d}") for k, unit in enumerate(visitors_of)),
+        )
+        codes = set()
+        pass_rows = []
+        for k, enterprise in enumerate(chosen):
+            while (code := passes.new_short_code()) in codes:
+                pass
+            codes.add(code)
+            token = passes.sign_pass(
+                pass_id=k + 1,
+                visit_id=first + k,
+                visitor_user_id=officials[visitors_of[k]].pk,
+                enterprise_uscc=usccs[enterprise - 1],
+                not_before=starts,
+                expires=ends,
+            )
+            pass_rows.append((k + 1, k + 1, token, code, when(now - timedelta(days=2)), None, ""))
+        bulk(
+            Pass,
+            ["id", "visitor_id", "token", "short_code", "issued_at", "revoked_at", "revoked_reason"],
+            pass_rows,
+        )
+
+        users = User.objects.bulk_create(
+            [User(username=f"bench-gate-{k}", password=make_password(None)) for k in range(n_passes)],
+            batch_size=2000,
+        )
+        people = Person.objects.bulk_create(
+            [
+                Person(user=user, full_name=f"门卫{k}", enterprise_id=chosen[k])
+                for k, user in enumerate(users)
+            ],
+            batch_size=2000,
+        )
+        PersonRole.objects.bulk_create(
+            [PersonRole(person=p, role=Role.ENTERPRISE_USER) for p in people], batch_size=2000
+        )
+        secrets_ = [ApiToken.new_secret() for _ in range(n_passes)]
+        ApiToken.objects.bulk_create(
+            [
+                ApiToken(
+                    user=user, name="门岗扫码枪", prefix=secret[:10], digest=digest(secret), created_by=office
+                )
+                for user, secret in zip(users, secrets_, strict=True)
+            ],
+            batch_size=2000,
+        )
+        pairs = [[secret, row[2], row[0]] for secret, row in zip(secrets_, pass_rows, strict=True)]
+        if postgres:
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(
+                    no_style(), [Enterprise, Visit, VisitRequest, Visitor, Pass]
+                ):
+                    cursor.execute(statement)
+    timings["current"] = time.perf_counter() - step
+
+    step = time.perf_counter()
+    with connection.cursor() as cursor:
+        if postgres:
+            # What autovacuum would do after such a load: statistics and the visibility map.
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute(
+                "SELECT version(), current_setting('synchronous_commit'), current_setting('shared_buffers')"
+            )
+            version, sync, buffers = cursor.fetchone()
+            database = (
+                f"{version.split(' on ')[0]}, synchronous_commit={sync}, shared_buffers={buffers}, "
+                f"CONN_MAX_AGE=60 with health checks"
+            )
+            finish_label = "VACUUM ANALYZE"
+        else:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            import sqlite3
+
+            size = Path(connection.settings_dict["NAME"]).stat().st_size / 2**20
+            database = (
+                f"SQLite {sqlite3.sqlite_version}, WAL, synchronous=NORMAL, transaction_mode=IMMEDIATE, "
+                f"CONN_MAX_AGE=0, file {size:,.0f} MiB"
+            )
+            finish_label = "WAL checkpoint"
+    timings["finish"] = time.perf_counter() - step
+    timings["total"] = time.perf_counter() - started
+    Path(spec["out"]).write_text(
+        json.dumps({"timings": timings, "pairs": pairs, "database": database, "finish_label": finish_label})
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "_load":
+        load(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "_drive":
+        drive(sys.argv[2])
+    else:
+        sys.exit(main())
