@@ -32,8 +32,25 @@ def camera_file(tmp_path, text: str) -> Path:
     segno.make(text, error="m").save(image, scale=6, border=4)
     video = tmp_path / "camera.y4m"
     subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-i", str(image), "-t", "1", "-r", "10",
-         "-vf", "scale=480:480:flags=neighbor,pad=640:480:80:0:white", "-pix_fmt", "yuv420p", str(video)],
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-loop",
+            "1",
+            "-i",
+            str(image),
+            "-t",
+            "1",
+            "-r",
+            "10",
+            "-vf",
+            "scale=480:480:flags=neighbor,pad=640:480:80:0:white",
+            "-pix_fmt",
+            "yuv420p",
+            str(video),
+        ],
         check=True,
     )
     return video
@@ -45,9 +62,15 @@ def scanner_page(tmp_path, playwright):
     started = []
 
     def open_scanner(live_url, text, username="qiye", viewport=PHONE):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={camera_file(tmp_path, text)}"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={camera_file(tmp_path, text)}",
+            ],
+        )
         started.append(browser)
         context = browser.new_context(viewport=viewport, locale="zh-CN")
         context.grant_permissions(["camera"], origin=live_url)
@@ -72,15 +95,20 @@ def test_the_whole_visit_loop(new_page, live_url, server_env, scanner_page):
     with database(server_env) as connection:
         enterprise = connection.execute(
             "SELECT e.name FROM core_enterprise e JOIN core_person p ON p.enterprise_id = e.id "
-            "JOIN auth_user u ON u.id = p.user_id WHERE u.username = 'qiye'").fetchone()[0]
-    start = timezone.localtime() - timedelta(minutes=10)
+            "JOIN auth_user u ON u.id = p.user_id WHERE u.username = 'qiye'"
+        ).fetchone()[0]
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    # The form takes one day: keep the window inside today, whatever time CI runs.
+    start = max(now - timedelta(minutes=10), midnight)
+    end = min(start + timedelta(hours=3), midnight + timedelta(hours=23, minutes=59))
     official.get_by_label("企业（名称或统一社会信用代码）").fill(enterprise)
     official.get_by_label("事由").select_option("inspection")
     official.get_by_label("类别").select_option("triggered")
     official.get_by_label("触发原因").select_option("emergency")
     official.get_by_label("日期").fill(start.strftime("%Y-%m-%d"))
     official.get_by_label("开始").fill(start.strftime("%H:%M"))
-    official.get_by_label("结束").fill((start + timedelta(hours=3)).strftime("%H:%M"))
+    official.get_by_label("结束").fill(end.strftime("%H:%M"))
     official.get_by_label("检查事项").fill("消防通道堵塞投诉核查")
     official.get_by_label("法律依据").fill("《中华人民共和国消防法》第五十三条")
     official.get_by_label("陈志强").check()
@@ -130,7 +158,9 @@ def test_the_whole_visit_loop(new_page, live_url, server_env, scanner_page):
     scanner.goto(f"{live_url}/visits/mine/")
     visit_id = request_url.rstrip("/").split("/")[-1]
     with database(server_env) as connection:
-        visit_id = connection.execute("SELECT visit_id FROM visits_visitrequest WHERE id = ?", [visit_id]).fetchone()[0]
+        visit_id = connection.execute(
+            "SELECT visit_id FROM visits_visitrequest WHERE id = ?", [visit_id]
+        ).fetchone()[0]
     scanner.goto(f"{live_url}/visits/{visit_id}/rate/")
     for legend in ("总体评价", "工作作风", "必要性", "效率", "廉洁"):
         scanner.locator("fieldset", has_text=legend).get_by_label("4").check()
@@ -151,7 +181,9 @@ def test_a_tampered_and_an_expired_pass_turn_the_scanner_red(live_url, server_en
         token = connection.execute(
             "SELECT p.token FROM visits_pass p JOIN visits_visitor v ON v.id = p.visitor_id "
             "JOIN visits_visitrequest r ON r.id = v.request_id JOIN visits_visit t ON t.id = r.visit_id "
-            "WHERE t.ends_at < ? ORDER BY t.ends_at DESC LIMIT 1", [timezone.now().isoformat(" ")]).fetchone()[0]
+            "WHERE t.ends_at < ? ORDER BY t.ends_at DESC LIMIT 1",
+            [timezone.now().isoformat(" ")],
+        ).fetchone()[0]
     header, payload, signature = token.split(".")
     tampered = f"{header}.{payload[:-4]}{'AAAA' if payload[-4:] != 'AAAA' else 'BBBB'}.{signature}"
     for text, reason in ((tampered, "tampered"), (token, "outside_window")):
