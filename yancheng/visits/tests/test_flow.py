@@ -277,3 +277,19 @@ def test_the_gate_poster_is_a_pdf_with_the_enterprise_code(client, users, hengya
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert client.get(f"/visits/poster/{hengyang['enterprises']['b'].pk}.pdf").status_code == 404
+
+
+def test_the_request_list_pages_with_a_fixed_number_of_queries(
+    client, file, users, django_assert_max_num_queries
+):
+    from yancheng.visits.tests.test_rules import week_of_2030
+
+    for n in range(6):
+        file(starts_at=week_of_2030(n * 9), kind="triggered", trigger="complaint")
+    client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    with django_assert_max_num_queries(12):
+        page = client.get("/api/v1/visits/requests?limit=4").json()
+    assert page["count"] == 6 and len(page["items"]) == 4
+    assert client.get("/api/v1/visits/requests?limit=4&offset=4").json()["items"][0]["id"] not in {
+        item["id"] for item in page["items"]
+    }
