@@ -91,6 +91,7 @@ def _create_request(draft, by, submission_key) -> VisitRequest:
         purpose=draft.purpose,
         kind=draft.kind,
         trigger=draft.trigger if draft.kind == Kind.TRIGGERED else "",
+        trigger_note=draft.trigger_note[:500] if draft.kind == Kind.TRIGGERED else "",
         items=draft.items,
         legal_basis=draft.legal_basis,
         filed_by=by,

@@ -113,6 +113,7 @@ def file_request(request, data: VisitRequestIn):
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         trigger=data.trigger or "",
+        trigger_note=data.trigger_note,
         items=data.items,
         legal_basis=data.legal_basis,
         visitors=[(users[v.username], v.certificate_no) for v in data.visitors],

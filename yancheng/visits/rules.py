@@ -25,6 +25,7 @@ class Draft:
     ends_at: datetime
     visitors: list = field(default_factory=list)  # [(user, certificate_no)]
     trigger: str = ""
+    trigger_note: str = ""
     items: str = ""
     legal_basis: str = ""
     join_visit: Visit | None = None

@@ -45,6 +45,7 @@ def _draft(form, visitors_certificates, join) -> rules.Draft:
         starts_at=starts_at,
         ends_at=ends_at,
         trigger=data.get("trigger") or "",
+        trigger_note=data.get("trigger_note") or "",
         items=data.get("items") or "",
         legal_basis=data.get("legal_basis") or "",
         visitors=visitors_certificates,

@@ -126,8 +126,13 @@ def test_a_joint_visit_is_offered_merges_and_counts_once(file, users, hengyang, 
 
 def test_emergencies_may_be_filed_within_24_hours_afterwards_and_are_flagged(file):
     now = timezone.now()
-    late = file(kind=Kind.TRIGGERED, trigger="emergency", starts_at=now - timedelta(hours=20))
-    assert late.filed_late
+    late = file(
+        kind=Kind.TRIGGERED,
+        trigger="emergency",
+        trigger_note="化工厂泄漏",
+        starts_at=now - timedelta(hours=20),
+    )
+    assert late.filed_late and late.trigger_note == "化工厂泄漏"
     codes = refused_codes(
         lambda: file(kind=Kind.TRIGGERED, trigger="emergency", starts_at=now - timedelta(hours=25))
     )
