@@ -185,8 +185,9 @@ def server_env(var_dir: Path, database_url: str | None) -> dict:
     return env
 
 
-def run_child(arguments: list[str], env: dict, processes: list, timeout: float) -> None:
-    """This script in another process (`_load` or `_drive`); fails loudly, stops with us."""
+def run_child(arguments: list[str], env: dict, processes: list, timeout: float, tick=None) -> None:
+    """This script in another process (`_load` or `_drive`); fails loudly, stops with us. `tick` is
+    called every quarter of a second while it runs."""
     process = subprocess.Popen(  # noqa: S603  (our own interpreter and script)
         [sys.executable, str(Path(__file__).resolve()), *arguments],
         cwd=ROOT,
@@ -194,8 +195,17 @@ def run_child(arguments: list[str], env: dict, processes: list, timeout: float) 
         start_new_session=True,  # Ctrl-C reaches only the orchestrator, which stops the child itself
     )
     processes.append(process)
+    deadline = time.monotonic() + timeout
     try:
-        code = process.wait(timeout)
+        while True:
+            try:
+                code = process.wait(0.25)
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    raise
+                if tick is not None:
+                    tick()
     finally:
         stop(process)
         processes.remove(process)
@@ -333,11 +343,10 @@ def measure(port: int, server_group: int, jobs: list, args, work: Path, env: dic
         else:
             spec["count"] = count
         spec_path.write_text(json.dumps(spec))
-        before, started = cpu_snapshot(server_group), time.monotonic()
-        run_child(["_drive", str(spec_path)], env, processes, timeout=duration * 3 + 300)
-        window = time.monotonic() - started
+        tracker = CpuTracker(server_group)
+        run_child(["_drive", str(spec_path)], env, processes, timeout=duration * 3 + 300, tick=tracker.sample)
         result = json.loads(out_path.read_text())
-        result["cpu"] = cpu_use(before, cpu_snapshot(server_group), window, result)
+        result["cpu"] = tracker.finish(result)
         if kind == "checkin":
             cursor += result["sent"]
         results[name] = result
@@ -412,17 +421,34 @@ def cpu_snapshot(server_group: int) -> dict:
     return {"machine": (sum(times) - times[3] - times[4]) / tick, "ours": ours}
 
 
-def cpu_use(before: dict, after: dict, window: float, result: dict) -> dict[str, float]:
-    """Cores busy during a phase, by whom; what is not ours (other jobs on the machine) is `other`."""
-    use = {"machine": (after["machine"] - before["machine"]) / window, "server": 0.0, "postgres": 0.0}
-    for pid, (kind, seconds) in after["ours"].items():
-        use[kind] += (seconds - before["ours"].get(pid, (kind, 0.0))[1]) / window
-    use["load generator"] = result["client_cpu"] * result["elapsed"] / window
-    use["other"] = max(0.0, use["machine"] - use["server"] - use["postgres"] - use["load generator"])
-    responses = result["rps"] * result["elapsed"]
-    for kind in ("server", "postgres"):
-        use[f"{kind}_ms_per_response"] = use[kind] * window / responses * 1000 if responses else float("nan")
-    return use
+class CpuTracker:
+    """Cores busy during a phase, by whom. Sampled four times a second, so that a PostgreSQL backend
+    that ends meanwhile (Django reconnects after CONN_MAX_AGE) is counted up to its last sample."""
+
+    def __init__(self, server_group: int):
+        self.server_group = server_group
+        self.first = cpu_snapshot(server_group)
+        self.started = time.monotonic()
+        self.last = dict(self.first["ours"])
+        self.machine = self.first["machine"]
+
+    def sample(self) -> None:
+        snapshot = cpu_snapshot(self.server_group)
+        self.last.update(snapshot["ours"])
+        self.machine = snapshot["machine"]
+
+    def finish(self, result: dict) -> dict[str, float]:
+        self.sample()
+        window = time.monotonic() - self.started
+        use = {"machine": (self.machine - self.first["machine"]) / window, "server": 0.0, "postgres": 0.0}
+        for pid, (kind, seconds) in self.last.items():
+            use[kind] += (seconds - self.first["ours"].get(pid, (kind, 0.0))[1]) / window
+        use["load generator"] = result["client_cpu"] * result["elapsed"] / window
+        use["other"] = max(0.0, use["machine"] - use["server"] - use["postgres"] - use["load generator"])
+        responses = result["rps"] * result["elapsed"]
+        for kind in ("server", "postgres"):
+            use[f"{kind}_ms_per_response"] = use[kind] * window / responses * 1000 if responses else math.nan
+        return use
 
 
 def describe(label: str, r: dict, mode: str) -> str:

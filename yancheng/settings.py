@@ -18,6 +18,8 @@ ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
 # Behind nginx with TLS: secure cookies, HSTS, redirect to https.
 HTTPS = env.flag("HTTPS", False)
+# Lets browser tests move the server's clock (yancheng.core.clock); never set in production.
+TEST_CLOCK = env.flag("TEST_CLOCK", False)
 # Administrators and leaders must pass a second factor (TOTP) unless this is switched off (the demo does).
 REQUIRE_OTP = env.flag("REQUIRE_OTP", not DEBUG)
 
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "yancheng.core",
     "yancheng.visits",
+    "yancheng.enterprise_requests",
 ]
 
 MIDDLEWARE = [

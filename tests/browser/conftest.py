@@ -48,6 +48,7 @@ def server_env(tmp_path_factory):
         "YANCHENG_VAR_DIR": str(var),
         "YANCHENG_DEBUG": "false",
         "YANCHENG_REQUIRE_OTP": "false",
+        "YANCHENG_TEST_CLOCK": "true",  # lets a test move the server's clock (set_server_clock)
     }
     env.pop("YANCHENG_DATABASE_URL", None)  # its own SQLite database under var/
     manage(env, "migrate", "--no-input", "-v", "0")
@@ -126,6 +127,11 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+def set_server_clock(server_env, offset_seconds: float) -> None:
+    """Move the running server's clock (yancheng.core.clock) by an offset; 0 puts it back."""
+    (Path(server_env["YANCHENG_VAR_DIR"]) / "test-clock-offset-seconds").write_text(str(offset_seconds))
 
 
 def screenshot(page, name):

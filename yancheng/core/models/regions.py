@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,15 @@ class Unit(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+    )
+    # The head receives the supervision orders (督办单) addressed to the unit.
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("单位负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ReferenceQuerySet.as_manager()

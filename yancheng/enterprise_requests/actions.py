@@ -1,0 +1,291 @@
+"""Every change to an enterprise request: atomic, audited, recorded as an event, notifying after commit."""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+
+from yancheng.core import audit, clock, workdays
+from yancheng.core.actions import ActionRefused
+from yancheng.core.notify import notify
+from yancheng.core.roles import Role, has_role
+
+from .choices import EventKind, RequestKind, Satisfaction
+from .models import Attachment, EnterpriseRequest, KindDeadline, RequestEvent, RoutingRule
+from .state import derive
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_EXTENSION_DAYS = 15
+
+
+def _users(**filters):
+    return get_user_model().objects.filter(is_active=True, **filters)
+
+
+def office_users():
+    return _users(person__roles__role=Role.BUSINESS_ENVIRONMENT_OFFICE)
+
+
+def unit_users(unit):
+    return _users(person__unit=unit, person__roles__role=Role.UNIT_OFFICIAL)
+
+
+def _event(request, kind, by, note="", files=()):
+    event = RequestEvent.objects.create(request=request, at=clock.now(), by=by, kind=kind, note=note)
+    for upload in files:
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise ActionRefused(f"附件“{upload.name}”超过 20 MB，请压缩后再上传。", "attachment_too_large")
+        Attachment.objects.create(
+            request=request, event=event, file=upload, name=upload.name[:200], size=upload.size
+        )
+    audit.record(f"request_{kind}", request, actor=by, changes={"note": [None, note[:200]]} if note else None)
+    return event
+
+
+def _after_commit_notify(recipients, title, request, body=""):
+    link = f"/requests/{request.pk}/"
+    transaction.on_commit(lambda: notify(list(recipients), title, body=body, link=link))
+
+
+def _locked(request) -> EnterpriseRequest:
+    return (
+        EnterpriseRequest.objects.select_for_update().select_related("enterprise", "unit").get(pk=request.pk)
+    )
+
+
+def _refuse_unless(condition: bool, message: str, code: str):
+    if not condition:
+        raise ActionRefused(message, code)
+
+
+def file_request(
+    enterprise, *, by, kind: str, subject: str, text: str, submission_key: str, visit=None, files=()
+) -> EnterpriseRequest:
+    """An enterprise files a request; both deadlines are computed now, on working days, and stored."""
+    person = getattr(by, "person", None)
+    _refuse_unless(
+        has_role(by, Role.ENTERPRISE_USER) and person is not None and person.enterprise_id == enterprise.pk,
+        "只有本企业用户可以提交诉求。",
+        "forbidden",
+    )
+    existing = EnterpriseRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
+    if existing is not None:
+        return existing
+    _refuse_unless(kind in RequestKind.values, "请选择诉求类别。", "kind_required")
+    _refuse_unless(bool(subject.strip()) and bool(text.strip()), "请填写标题和具体内容。", "text_required")
+    _refuse_unless(
+        visit is None or visit.enterprise_id == enterprise.pk, "所选访企活动不属于本企业。", "visit"
+    )
+    now = clock.now()
+    limits = KindDeadline.for_kind(kind)
+    try:
+        with transaction.atomic():
+            request = EnterpriseRequest.objects.create(
+                enterprise=enterprise,
+                filed_by=by,
+                kind=kind,
+                subject=subject.strip()[:120],
+                text=text.strip(),
+                visit=visit,
+                filed_at=now,
+                submission_key=submission_key,
+                accept_deadline=workdays.deadline_after(now, limits.accept_days),
+                reply_deadline=workdays.deadline_after(now, limits.reply_days),
+            )
+            _event(request, EventKind.FILED, by, files=files)
+            rule = next((r for r in RoutingRule.objects.select_related("unit") if r.matches(request)), None)
+            if rule is not None:
+                _route(request, rule.unit, by=None, note=f"按分派规则自动分派（规则 {rule.pk}）")
+            else:
+                _after_commit_notify(office_users(), f"新诉求待分派：{enterprise}", request, subject)
+    except IntegrityError:
+        return EnterpriseRequest.objects.get(submission_key=submission_key)
+    return request
+
+
+def _route(request, unit, *, by, note=""):
+    request.unit, request.routed_at = unit, clock.now()
+    request.save(update_fields=["unit", "routed_at"])
+    _event(request, EventKind.ROUTED, by, note or f"分派至{unit}")
+    _after_commit_notify(
+        unit_users(unit),
+        f"新诉求请受理：{request.subject}",
+        request,
+        f"受理期限：{request.accept_deadline:%Y-%m-%d %H:%M}",
+    )
+
+
+def route(request, *, unit, by) -> EnterpriseRequest:
+    _refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), "只有营商办可以分派诉求。", "forbidden")
+    with transaction.atomic():
+        locked = _locked(request)
+        _refuse_unless(
+            locked.unit_id is None, "该诉求已分派；如需改派，请由责任单位办理转办。", "already_routed"
+        )
+        _route(locked, unit, by=by)
+    return locked
+
+
+def transfer(request, *, to_unit, by, reason: str) -> EnterpriseRequest:
+    """Once, before acceptance and within the acceptance period; the clock keeps running."""
+    with transaction.atomic():
+        locked = _locked(request)
+        _refuse_unless(
+            _is_unit_official(by, locked.unit) or has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE),
+            "只有责任单位或营商办可以转办。",
+            "forbidden",
+        )
+        _refuse_unless(bool(reason.strip()), "请写明转办理由。", "reason_required")
+        _refuse_unless(locked.transferred_from_id is None, "每件诉求只能转办一次。", "transferred_once")
+        _refuse_unless(
+            locked.accepted_at is None and clock.now() <= locked.accept_deadline,
+            "只能在受理期限内、受理之前转办；已过期限的诉求视为已受理，须由本单位办理。",
+            "too_late",
+        )
+        _refuse_unless(to_unit.pk != locked.unit_id, "不能转给本单位。", "same_unit")
+        locked.transferred_from = locked.unit
+        locked.unit = to_unit
+        locked.save(update_fields=["transferred_from", "unit"])
+        _event(
+            locked, EventKind.TRANSFERRED, by, f"由{locked.transferred_from}转至{to_unit}：{reason.strip()}"
+        )
+        _after_commit_notify(unit_users(to_unit), f"转办诉求请受理：{locked.subject}", locked, reason)
+    return locked
+
+
+def _is_unit_official(user, unit) -> bool:
+    person = getattr(user, "person", None)
+    return (
+        unit is not None
+        and has_role(user, Role.UNIT_OFFICIAL)
+        and person is not None
+        and person.unit_id == unit.pk
+    )
+
+
+def accept(request, *, by) -> EnterpriseRequest:
+    with transaction.atomic():
+        locked = _locked(request)
+        _refuse_unless(_is_unit_official(by, locked.unit), "只有责任单位可以受理。", "forbidden")
+        if locked.accepted_at is None:
+            locked.accepted_at = clock.now()
+            locked.save(update_fields=["accepted_at"])
+            late = locked.accepted_at > locked.accept_deadline
+            _event(locked, EventKind.ACCEPTED, by, "受理（已过受理期限，此前已视作默认受理）" if late else "")
+            _after_commit_notify([locked.filed_by], f"您的诉求已受理：{locked.subject}", locked)
+    return locked
+
+
+def ask_extension(request, *, by, days: int, reason: str) -> EnterpriseRequest:
+    with transaction.atomic():
+        locked = _locked(request)
+        _refuse_unless(_is_unit_official(by, locked.unit), "只有责任单位可以申请延期。", "forbidden")
+        _refuse_unless(locked.replied_at is None, "已答复的诉求无需延期。", "replied")
+        already = locked.extension_pending or locked.events.filter(kind=EventKind.EXTENSION_APPROVED).exists()
+        _refuse_unless(not already, "每件诉求最多延期一次。", "extended_once")
+        _refuse_unless(bool(reason.strip()), "请写明延期理由。", "reason_required")
+        _refuse_unless(
+            1 <= days <= MAX_EXTENSION_DAYS, f"延期天数须为 1 至 {MAX_EXTENSION_DAYS} 个工作日。", "days"
+        )
+        locked.extension_pending, locked.extension_reason = True, f"{days}|{reason.strip()}"[:300]
+        locked.save(update_fields=["extension_pending", "extension_reason"])
+        _event(locked, EventKind.EXTENSION_ASKED, by, f"申请延期 {days} 个工作日：{reason.strip()}")
+        _after_commit_notify(office_users(), f"延期申请待审批：{locked.subject}", locked, reason)
+    return locked
+
+
+def decide_extension(request, *, by, approve: bool, note: str = "") -> EnterpriseRequest:
+    _refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), "只有营商办可以审批延期。", "forbidden")
+    with transaction.atomic():
+        locked = _locked(request)
+        _refuse_unless(locked.extension_pending, "没有待审批的延期申请。", "no_extension")
+        days, reason = locked.extension_reason.split("|", 1)
+        locked.extension_pending = False
+        locked.extension_reason = reason
+        if approve:
+            locked.extended_deadline = workdays.deadline_after(locked.reply_deadline, int(days))
+        locked.save(update_fields=["extension_pending", "extension_reason", "extended_deadline"])
+        kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
+        _event(
+            locked, kind, by, note or (f"答复期限延至 {locked.extended_deadline:%Y-%m-%d}" if approve else "")
+        )
+        _after_commit_notify(
+            unit_users(locked.unit),
+            f"延期申请{'已批准' if approve else '未批准'}：{locked.subject}",
+            locked,
+            note,
+        )
+    return locked
+
+
+def reply(request, *, by, text: str, files=()) -> EnterpriseRequest:
+    with transaction.atomic():
+        locked = _locked(request)
+        _refuse_unless(_is_unit_official(by, locked.unit), "只有责任单位可以答复。", "forbidden")
+        _refuse_unless(locked.replied_at is None, "该诉求已答复。", "replied")
+        _refuse_unless(derive(locked).accepted, "请先受理再答复。", "not_accepted")
+        _refuse_unless(bool(text.strip()), "请填写答复内容。", "text_required")
+        locked.replied_at, locked.reply_text = clock.now(), text.strip()
+        locked.save(update_fields=["replied_at", "reply_text"])
+        _event(locked, EventKind.REPLIED, by, text.strip(), files=files)
+        _after_commit_notify([locked.filed_by], f"您的诉求已答复，请评价：{locked.subject}", locked)
+    return locked
+
+
+def rate(request, *, by, satisfaction: str) -> EnterpriseRequest:
+    with transaction.atomic():
+        locked = _locked(request)
+        _refuse_unless(
+            locked.filed_by_id == by.pk or _same_enterprise(by, locked),
+            "只有提交诉求的企业可以评价。",
+            "forbidden",
+        )
+        _refuse_unless(locked.replied_at is not None, "答复后才能评价。", "not_replied")
+        _refuse_unless(not locked.satisfaction, "已评价。", "rated")
+        _refuse_unless(satisfaction in Satisfaction.values, "请选择满意、基本满意或不满意。", "satisfaction")
+        locked.satisfaction, locked.rated_at = satisfaction, clock.now()
+        locked.save(update_fields=["satisfaction", "rated_at"])
+        _event(locked, EventKind.RATED, by, Satisfaction(satisfaction).label)
+    return locked
+
+
+def _same_enterprise(user, request) -> bool:
+    person = getattr(user, "person", None)
+    return (
+        has_role(user, Role.ENTERPRISE_USER)
+        and person is not None
+        and person.enterprise_id == request.enterprise_id
+    )
+
+
+def reopen(request, *, by, reason: str) -> EnterpriseRequest:
+    """Once, after a 'not satisfied' rating: the reply clock starts again from now."""
+    with transaction.atomic():
+        locked = _locked(request)
+        _refuse_unless(_same_enterprise(by, locked), "只有提交诉求的企业可以要求重新办理。", "forbidden")
+        _refuse_unless(
+            locked.satisfaction == Satisfaction.NOT_SATISFIED,
+            "评价为不满意后才能要求重新办理。",
+            "not_unsatisfied",
+        )
+        _refuse_unless(locked.reopened_at is None, "每件诉求只能要求重新办理一次。", "reopened_once")
+        _refuse_unless(bool(reason.strip()), "请说明不满意的原因。", "reason_required")
+        now = clock.now()
+        locked.reopened_at = now
+        locked.reply_deadline = workdays.deadline_after(now, KindDeadline.for_kind(locked.kind).reply_days)
+        locked.extended_deadline = None
+        locked.replied_at, locked.reply_text, locked.satisfaction, locked.rated_at = None, "", "", None
+        locked.save(
+            update_fields=[
+                "reopened_at",
+                "reply_deadline",
+                "extended_deadline",
+                "replied_at",
+                "reply_text",
+                "satisfaction",
+                "rated_at",
+            ]
+        )
+        _event(locked, EventKind.REOPENED, by, reason.strip())
+        _after_commit_notify(
+            unit_users(locked.unit), f"企业不满意，要求重新办理：{locked.subject}", locked, reason
+        )
+    return locked

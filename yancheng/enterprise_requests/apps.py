@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterpriseRequestsConfig(AppConfig):
+    name = "yancheng.enterprise_requests"
+    label = "enterprise_requests"
+    verbose_name = _("企业诉求")
+
+    def ready(self):
+        from yancheng.enterprise_requests import panels  # noqa: F401  (home panels and navigation)

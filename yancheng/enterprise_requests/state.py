@@ -1,0 +1,80 @@
+"""The state of a request at any moment, derived from its stored deadlines — never from a job having run.
+
+Acceptance: a request not accepted by the end of its acceptance deadline counts as accepted at that
+moment (逾期未反馈视作默认受理). Reply: due soon (yellow) with one working day or less left, overdue (red)
+once the deadline has passed; a reply is on time if it came before the (possibly extended) deadline."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from yancheng.core import clock, workdays
+
+
+@dataclass(frozen=True)
+class State:
+    code: str  # unrouted, awaiting_acceptance, in_progress, replied, closed
+    label: str
+    colour: str  # green, yellow, red, grey
+    accepted: bool
+    accepted_on_time: bool
+    deemed_accepted_at: datetime | None
+    replied: bool
+    replied_on_time: bool | None
+    due_soon: bool
+    overdue: bool
+    deadline: datetime | None  # the deadline that matters now
+
+
+def deemed_accepted_at(request, now: datetime) -> datetime | None:
+    if request.accepted_at is not None and request.accepted_at <= request.accept_deadline:
+        return None
+    return request.accept_deadline if now > request.accept_deadline else None
+
+
+def derive(request, now: datetime | None = None) -> State:
+    now = now or clock.now()
+    deemed = deemed_accepted_at(request, now)
+    accepted = request.accepted_at is not None or deemed is not None
+    on_time = request.accepted_at is not None and request.accepted_at <= request.accept_deadline
+    reply_deadline = request.effective_reply_deadline
+    replied = request.replied_at is not None
+    replied_on_time = request.replied_at <= reply_deadline if replied else None
+
+    if replied:
+        closed = bool(request.satisfaction)
+        return State(
+            "closed" if closed else "replied",
+            "已办结" if closed else "已答复待评价",
+            "green" if replied_on_time else "yellow",
+            accepted,
+            on_time,
+            deemed,
+            True,
+            replied_on_time,
+            False,
+            False,
+            None,
+        )
+    deadline = reply_deadline if accepted else request.accept_deadline
+    overdue = accepted and now > reply_deadline
+    due_soon = not overdue and workdays.working_days_left(deadline, now) <= 1
+    if not accepted:
+        code, label = ("unrouted", "待分派") if request.unit_id is None else ("awaiting_acceptance", "待受理")
+    elif deemed is not None:
+        code, label = "in_progress", "默认受理，办理中"
+    else:
+        code, label = "in_progress", "已受理，办理中"
+    colour = "red" if overdue else "yellow" if due_soon else "green"
+    return State(
+        code,
+        label + ("（已超期）" if overdue else ""),
+        colour,
+        accepted,
+        on_time,
+        deemed,
+        False,
+        None,
+        due_soon,
+        overdue,
+        deadline,
+    )
