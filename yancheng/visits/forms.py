@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from yancheng.core.models import Enterprise
 
 from .choices import Kind, Purpose, Trigger
+from .actions import RATING_FIELDS
 from .models import Rating, VisitRules
 
 
@@ -70,18 +71,7 @@ class VisitRequestForm(forms.Form):
 class RatingForm(forms.ModelForm):
     class Meta:
         model = Rating
-        fields = [
-            "overall",
-            "conduct",
-            "necessity",
-            "efficiency",
-            "integrity",
-            "flag_repeated",
-            "flag_favours",
-            "flag_no_pass",
-            "flag_overstayed",
-            "comment",
-        ]
+        fields = list(RATING_FIELDS)
         widgets = {
             name: forms.RadioSelect(choices=[(n, str(n)) for n in range(5, 0, -1)])
             for name in ["overall", "conduct", "necessity", "efficiency", "integrity"]
