@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models import Enterprise
 
-from .choices import Kind, Purpose, Trigger
 from .actions import RATING_FIELDS
+from .choices import Kind, Purpose, Trigger
 from .models import Rating, VisitRules
 
 
