@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from yancheng.core.actions import ActionRefused
 from yancheng.core.api import router as core_router
@@ -38,6 +38,13 @@ def unauthenticated(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     return error(request, 422, "invalid", exc.errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    if exc.status_code == 400:  # ninja raises this when the body is not JSON
+        return error(request, 400, "unparsable", "请求内容无法解析，请提交合法的 JSON。")
+    return error(request, exc.status_code, f"http_{exc.status_code}", str(exc))
 
 
 @api.exception_handler(Http404)

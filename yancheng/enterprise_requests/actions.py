@@ -46,8 +46,20 @@ def _after_commit_notify(recipients, title, request, body=""):
 
 
 def _locked(request) -> EnterpriseRequest:
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the unit.
     return (
-        EnterpriseRequest.objects.select_for_update().select_related("enterprise", "unit").get(pk=request.pk)
+        EnterpriseRequest.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "unit")
+        .get(pk=request.pk)
+    )
+
+
+HANDLING_UNIT_KINDS = ("department", "county_government", "office", "park")
+
+
+def _check_handling_unit(unit):
+    _refuse_unless(
+        unit.kind in HANDLING_UNIT_KINDS, f"“{unit}”不办理企业诉求，请选择政府部门或县市区。", "unit_kind"
     )
 
 
@@ -96,8 +108,11 @@ def file_request(
                 _route(request, rule.unit, by=None, note=f"按分派规则自动分派（规则 {rule.pk}）")
             else:
                 _after_commit_notify(office_users(), f"新诉求待分派：{enterprise}", request, subject)
-    except IntegrityError:
-        return EnterpriseRequest.objects.get(submission_key=submission_key)
+    except IntegrityError:  # the same submission, sent twice at once: return the one that won
+        existing = EnterpriseRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
+        if existing is None:
+            raise ActionRefused("提交编号已被使用，请刷新页面后重新提交。", "submission_key_taken") from None
+        return existing
     return request
 
 
@@ -115,6 +130,7 @@ def _route(request, unit, *, by, note=""):
 
 def route(request, *, unit, by) -> EnterpriseRequest:
     _refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), "只有营商办可以分派诉求。", "forbidden")
+    _check_handling_unit(unit)
     with transaction.atomic():
         locked = _locked(request)
         _refuse_unless(
@@ -128,6 +144,8 @@ def transfer(request, *, to_unit, by, reason: str) -> EnterpriseRequest:
     """Once, before acceptance and within the acceptance period; the clock keeps running."""
     with transaction.atomic():
         locked = _locked(request)
+        _refuse_unless(locked.unit_id is not None, "该诉求尚未分派，请先分派。", "not_routed")
+        _check_handling_unit(to_unit)
         _refuse_unless(
             _is_unit_official(by, locked.unit) or has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE),
             "只有责任单位或营商办可以转办。",
@@ -197,6 +215,7 @@ def decide_extension(request, *, by, approve: bool, note: str = "") -> Enterpris
     with transaction.atomic():
         locked = _locked(request)
         _refuse_unless(locked.extension_pending, "没有待审批的延期申请。", "no_extension")
+        _refuse_unless(locked.replied_at is None, "该诉求已答复，延期申请不再需要审批。", "replied")
         days, reason = locked.extension_reason.split("|", 1)
         locked.extension_pending = False
         locked.extension_reason = reason

@@ -72,7 +72,7 @@ def list_requests(
     request,
     status: RequestStatus | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     found = _requests(request.user).order_by("-filed_at")
     if status:

@@ -191,3 +191,10 @@ def test_every_api_operation_but_the_public_ones_refuses_an_anonymous_caller(cli
             assert response.status_code == 401, f"{method.upper()} {path} answered {response.status_code}"
             tried += 1
     assert tried >= 10
+
+
+def test_a_body_that_is_not_json_is_a_400_with_a_code(client, users):
+    client.force_login(users[Role.BANK_CLERK])
+    response = client.post("/api/v1/tokens", "{not json", content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "unparsable"
+    assert not ApiToken.objects.exists()
