@@ -83,7 +83,8 @@ class Visit(models.Model):
         verbose_name = _("访企活动")
         verbose_name_plural = _("访企活动")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["enterprise", "year"])]
+        # ends_at: the ledger's check-in compliance counts visits whose window ended in a period.
+        indexes = [models.Index(fields=["enterprise", "year"]), models.Index(fields=["ends_at"])]
 
     def __str__(self):
         return f"{self.enterprise} {self.starts_at:%Y-%m-%d}"
@@ -141,7 +142,8 @@ class VisitRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["visit", "unit"], name="one_request_per_unit_per_visit")
         ]
-        indexes = [models.Index(fields=["unit", "status"])]
+        # filed_at: the ledger counts requests filed in a period.
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["filed_at"])]
 
     def __str__(self):
         return f"{self.unit} → {self.visit}"
@@ -317,7 +319,7 @@ class NoPassReport(models.Model):
         "core.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT
     )
     unit_text = models.CharField(_("单位（自述）"), max_length=100, blank=True)
-    occurred_at = models.DateTimeField(_("发生时间"))
+    occurred_at = models.DateTimeField(_("发生时间"), db_index=True)
     visitors_text = models.CharField(_("来访人员"), max_length=200)
     description = models.TextField(_("情况描述"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
