@@ -46,6 +46,7 @@ HEALTH_PATH = "/api/v1/health"
 SERVER_WORKERS = 2
 SERVER_THREADS = 8
 MAX_HEALTH_REQUESTS = 5_000_000  # the count bound of a time-bound health phase
+NOISE_CORES = 0.2  # other jobs busier than this during a phase make its figures doubtful
 
 
 # =====================================================================================================
@@ -79,8 +80,8 @@ def main() -> int:
         parser.error("sizes and durations must be positive")
 
     # Ctrl-C and kill both unwind through the finally blocks below, which stop and drop everything.
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    signal.signal(signal.SIGHUP, _raise_interrupt)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_interrupt)
     backends = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     summaries = {}
     try:
@@ -114,7 +115,8 @@ def run_backend(backend: str, args) -> str:
         var_dir = work / "var"
         (var_dir / "static").mkdir(parents=True)  # what collectstatic makes; the API serves none of it
         if backend == "postgres":
-            database_url = create_pg_database()
+            database_url = f"{PG_SERVER}/{PG_BENCH_DB}"  # set first: dropped in `finally` whatever happens
+            create_pg_database()
         env = server_env(var_dir, database_url)
 
         spec = {
@@ -287,13 +289,12 @@ def _pg_admin():
     return psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True)
 
 
-def create_pg_database() -> str:
+def create_pg_database() -> None:
     with _pg_admin() as admin:
         if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_BENCH_DB]).fetchone():
             print(f"dropping {PG_BENCH_DB} left over from an earlier run", flush=True)
             admin.execute(f"DROP DATABASE {PG_BENCH_DB} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {PG_BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
-    return f"{PG_SERVER}/{PG_BENCH_DB}"
 
 
 def drop_pg_database() -> None:
@@ -371,7 +372,7 @@ def measure(port: int, server_group: int, jobs: list, args, work: Path, env: dic
         "B  check-in  POST /api/v1/visits/check, full speed",
         "checkin",
         "closed",
-        len(jobs) - cursor,
+        (len(jobs) - cursor) * 2 // 3,  # a third at least stays for the paced phase
         args.connections,
     )
     if peak["accepted_rps"] <= 0:
@@ -481,6 +482,11 @@ def describe(label: str, r: dict, mode: str) -> str:
         f"({cpu['server_ms_per_response']:.2f} ms/response), {postgres}load generator "
         f"{cpu['load generator']:.2f}, other processes {cpu['other']:.2f}"
     )
+    if cpu["other"] > NOISE_CORES:
+        lines.append(
+            f"   warning: processes that are not this benchmark's kept {cpu['other']:.2f} cores busy: "
+            "these figures are pessimistic; run again on a quiet machine"
+        )
     return "\n".join(lines)
 
 

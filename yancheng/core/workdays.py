@@ -10,10 +10,14 @@ Where a day's status comes from, strongest first:
    known once the notice is out, so they must be entered in the override table.
 
 Code that checks many days loads the overrides for the whole range once (``load_overrides``) and
-passes them to ``is_workday``, so a loop over days never makes one query per day.
+passes them to ``is_workday``, so a loop over days never makes one query per day. A page that asks
+about many deadlines (a list of requests with their states) wraps itself in ``preloaded(start, end)``:
+inside it, every question about days in that range is answered from one query.
 """
 
 from collections.abc import Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 
 import chinese_calendar
@@ -28,10 +32,31 @@ FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 ONE_DAY = timedelta(days=1)
 
 
-def load_overrides(start: date, end: date) -> dict[date, bool]:
-    """The override rows for ``start``..``end`` (both included), in one query: ``{day: is_workday}``."""
+_preloaded: ContextVar = ContextVar("workdays_preloaded", default=None)
+
+
+def _query_overrides(start: date, end: date) -> dict[date, bool]:
     rows = CalendarOverride.objects.filter(day__range=(start, end)).values_list("day", "is_workday")
     return dict(rows)
+
+
+def load_overrides(start: date, end: date) -> dict[date, bool]:
+    """The override rows for ``start``..``end`` (both included), in one query: ``{day: is_workday}``
+    (or none, inside a ``preloaded`` block that covers the range)."""
+    loaded = _preloaded.get()
+    if loaded is not None and loaded[0] <= start and end <= loaded[1]:
+        return {day: working for day, working in loaded[2].items() if start <= day <= end}
+    return _query_overrides(start, end)
+
+
+@contextmanager
+def preloaded(start: date, end: date):
+    """Answer every calendar question about ``start``..``end`` from one query, until the block ends."""
+    token = _preloaded.set((start, end, _query_overrides(start, end)))
+    try:
+        yield
+    finally:
+        _preloaded.reset(token)
 
 
 def is_workday(day: date, overrides: Mapping[date, bool] | None = None) -> bool:

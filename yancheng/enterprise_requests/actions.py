@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from yancheng.core import audit, clock, workdays
 from yancheng.core.actions import ActionRefused
@@ -124,7 +125,7 @@ def _route(request, unit, *, by, note=""):
         unit_users(unit),
         f"新诉求请受理：{request.subject}",
         request,
-        f"受理期限：{request.accept_deadline:%Y-%m-%d %H:%M}",
+        f"受理期限：{timezone.localtime(request.accept_deadline):%Y-%m-%d %H:%M}",
     )
 
 

@@ -5,6 +5,8 @@ the load needs, on any machine that reaches the database."""
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
+from yancheng.core.periodic import ensure_ticking
+
 
 class Command(DatabaseWorker):
     help = "运行后台任务处理进程（消息投递、提醒等）"
@@ -12,4 +14,5 @@ class Command(DatabaseWorker):
     def handle(self, *args, **options):
         if options.get("queue_name") in (None, "default"):
             options["queue_name"] = "*"
+        ensure_ticking()  # periodic work (reminders, escalation): see yancheng.core.periodic
         return super().handle(*args, **options)
