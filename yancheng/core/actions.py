@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yancheng.core import audit
 from yancheng.core.models import ApiToken, Notification
@@ -10,7 +11,7 @@ from yancheng.core.roles import Role, has_role
 
 
 class ActionRefused(Exception):
-    """A rule stops the action; the message is shown to the person as it is (Chinese)."""
+    """A rule stops the action; the message is shown to the person as it is (already translated)."""
 
     def __init__(self, message: str, code: str = "refused"):
         super().__init__(message)
@@ -23,12 +24,12 @@ def issue_api_token(*, owner, by, name: str, expires_at=None) -> tuple[ApiToken,
     A person issues tokens for themself; an administrator for anyone."""
     if owner != by and not has_role(by, Role.ADMINISTRATOR):
         audit.record("permission_denied", owner, actor=by, changes={"attempted": "issue_api_token"})
-        raise ActionRefused("只有系统管理员可以为他人创建 API 令牌。", "forbidden")
+        raise ActionRefused(_("只有系统管理员可以为他人创建 API 令牌。"), "forbidden")
     name = (name or "").strip()
     if not name:
-        raise ActionRefused("请填写令牌名称，例如“某某银行核心系统”。", "name_required")
+        raise ActionRefused(_("请填写令牌名称，例如“某某银行核心系统”。"), "name_required")
     if expires_at is not None and expires_at <= timezone.now():
-        raise ActionRefused("到期时间必须晚于现在。", "expiry_in_past")
+        raise ActionRefused(_("到期时间必须晚于现在。"), "expiry_in_past")
     secret = ApiToken.new_secret()
     with transaction.atomic():
         token = ApiToken.objects.create(

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock, workdays
 from yancheng.core.actions import ActionRefused
@@ -33,7 +34,10 @@ def _event(request, kind, by, note="", files=()):
     event = RequestEvent.objects.create(request=request, at=clock.now(), by=by, kind=kind, note=note)
     for upload in files:
         if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ActionRefused(f"附件“{upload.name}”超过 20 MB，请压缩后再上传。", "attachment_too_large")
+            raise ActionRefused(
+                _("附件“%(name)s”超过 20 MB，请压缩后再上传。") % {"name": upload.name},
+                "attachment_too_large",
+            )
         Attachment.objects.create(
             request=request, event=event, file=upload, name=upload.name[:200], size=upload.size
         )
@@ -60,7 +64,9 @@ HANDLING_UNIT_KINDS = ("department", "county_government", "office", "park")
 
 def _check_handling_unit(unit):
     _refuse_unless(
-        unit.kind in HANDLING_UNIT_KINDS, f"“{unit}”不办理企业诉求，请选择政府部门或县市区。", "unit_kind"
+        unit.kind in HANDLING_UNIT_KINDS,
+        _("“%(unit)s”不办理企业诉求，请选择政府部门或县市区。") % {"unit": unit},
+        "unit_kind",
     )
 
 
@@ -76,16 +82,16 @@ def file_request(
     person = getattr(by, "person", None)
     _refuse_unless(
         has_role(by, Role.ENTERPRISE_USER) and person is not None and person.enterprise_id == enterprise.pk,
-        "只有本企业用户可以提交诉求。",
+        _("只有本企业用户可以提交诉求。"),
         "forbidden",
     )
     existing = EnterpriseRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
     if existing is not None:
         return existing
-    _refuse_unless(kind in RequestKind.values, "请选择诉求类别。", "kind_required")
-    _refuse_unless(bool(subject.strip()) and bool(text.strip()), "请填写标题和具体内容。", "text_required")
+    _refuse_unless(kind in RequestKind.values, _("请选择诉求类别。"), "kind_required")
+    _refuse_unless(bool(subject.strip()) and bool(text.strip()), _("请填写标题和具体内容。"), "text_required")
     _refuse_unless(
-        visit is None or visit.enterprise_id == enterprise.pk, "所选访企活动不属于本企业。", "visit"
+        visit is None or visit.enterprise_id == enterprise.pk, _("所选访企活动不属于本企业。"), "visit"
     )
     now = clock.now()
     limits = KindDeadline.for_kind(kind)
@@ -108,11 +114,18 @@ def file_request(
             if rule is not None:
                 _route(request, rule.unit, by=None, note=f"按分派规则自动分派（规则 {rule.pk}）")
             else:
-                _after_commit_notify(office_users(), f"新诉求待分派：{enterprise}", request, subject)
+                _after_commit_notify(
+                    office_users(),
+                    _("新诉求待分派：%(enterprise)s") % {"enterprise": enterprise},
+                    request,
+                    subject,
+                )
     except IntegrityError:  # the same submission, sent twice at once: return the one that won
         existing = EnterpriseRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
         if existing is None:
-            raise ActionRefused("提交编号已被使用，请刷新页面后重新提交。", "submission_key_taken") from None
+            raise ActionRefused(
+                _("提交编号已被使用，请刷新页面后重新提交。"), "submission_key_taken"
+            ) from None
         return existing
     return request
 
@@ -123,19 +136,20 @@ def _route(request, unit, *, by, note=""):
     _event(request, EventKind.ROUTED, by, note or f"分派至{unit}")
     _after_commit_notify(
         unit_users(unit),
-        f"新诉求请受理：{request.subject}",
+        _("新诉求请受理：%(subject)s") % {"subject": request.subject},
         request,
-        f"受理期限：{timezone.localtime(request.accept_deadline):%Y-%m-%d %H:%M}",
+        _("受理期限：%(deadline)s")
+        % {"deadline": f"{timezone.localtime(request.accept_deadline):%Y-%m-%d %H:%M}"},
     )
 
 
 def route(request, *, unit, by) -> EnterpriseRequest:
-    _refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), "只有营商办可以分派诉求。", "forbidden")
+    _refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), _("只有营商办可以分派诉求。"), "forbidden")
     _check_handling_unit(unit)
     with transaction.atomic():
         locked = _locked(request)
         _refuse_unless(
-            locked.unit_id is None, "该诉求已分派；如需改派，请由责任单位办理转办。", "already_routed"
+            locked.unit_id is None, _("该诉求已分派；如需改派，请由责任单位办理转办。"), "already_routed"
         )
         _route(locked, unit, by=by)
     return locked
@@ -145,28 +159,33 @@ def transfer(request, *, to_unit, by, reason: str) -> EnterpriseRequest:
     """Once, before acceptance and within the acceptance period; the clock keeps running."""
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(locked.unit_id is not None, "该诉求尚未分派，请先分派。", "not_routed")
+        _refuse_unless(locked.unit_id is not None, _("该诉求尚未分派，请先分派。"), "not_routed")
         _check_handling_unit(to_unit)
         _refuse_unless(
             _is_unit_official(by, locked.unit) or has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE),
-            "只有责任单位或营商办可以转办。",
+            _("只有责任单位或营商办可以转办。"),
             "forbidden",
         )
-        _refuse_unless(bool(reason.strip()), "请写明转办理由。", "reason_required")
-        _refuse_unless(locked.transferred_from_id is None, "每件诉求只能转办一次。", "transferred_once")
+        _refuse_unless(bool(reason.strip()), _("请写明转办理由。"), "reason_required")
+        _refuse_unless(locked.transferred_from_id is None, _("每件诉求只能转办一次。"), "transferred_once")
         _refuse_unless(
             locked.accepted_at is None and clock.now() <= locked.accept_deadline,
-            "只能在受理期限内、受理之前转办；已过期限的诉求视为已受理，须由本单位办理。",
+            _("只能在受理期限内、受理之前转办；已过期限的诉求视为已受理，须由本单位办理。"),
             "too_late",
         )
-        _refuse_unless(to_unit.pk != locked.unit_id, "不能转给本单位。", "same_unit")
+        _refuse_unless(to_unit.pk != locked.unit_id, _("不能转给本单位。"), "same_unit")
         locked.transferred_from = locked.unit
         locked.unit = to_unit
         locked.save(update_fields=["transferred_from", "unit"])
         _event(
             locked, EventKind.TRANSFERRED, by, f"由{locked.transferred_from}转至{to_unit}：{reason.strip()}"
         )
-        _after_commit_notify(unit_users(to_unit), f"转办诉求请受理：{locked.subject}", locked, reason)
+        _after_commit_notify(
+            unit_users(to_unit),
+            _("转办诉求请受理：%(subject)s") % {"subject": locked.subject},
+            locked,
+            reason,
+        )
     return locked
 
 
@@ -183,40 +202,46 @@ def _is_unit_official(user, unit) -> bool:
 def accept(request, *, by) -> EnterpriseRequest:
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(_is_unit_official(by, locked.unit), "只有责任单位可以受理。", "forbidden")
+        _refuse_unless(_is_unit_official(by, locked.unit), _("只有责任单位可以受理。"), "forbidden")
         if locked.accepted_at is None:
             locked.accepted_at = clock.now()
             locked.save(update_fields=["accepted_at"])
             late = locked.accepted_at > locked.accept_deadline
             _event(locked, EventKind.ACCEPTED, by, "受理（已过受理期限，此前已视作默认受理）" if late else "")
-            _after_commit_notify([locked.filed_by], f"您的诉求已受理：{locked.subject}", locked)
+            _after_commit_notify(
+                [locked.filed_by], _("您的诉求已受理：%(subject)s") % {"subject": locked.subject}, locked
+            )
     return locked
 
 
 def ask_extension(request, *, by, days: int, reason: str) -> EnterpriseRequest:
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(_is_unit_official(by, locked.unit), "只有责任单位可以申请延期。", "forbidden")
-        _refuse_unless(locked.replied_at is None, "已答复的诉求无需延期。", "replied")
+        _refuse_unless(_is_unit_official(by, locked.unit), _("只有责任单位可以申请延期。"), "forbidden")
+        _refuse_unless(locked.replied_at is None, _("已答复的诉求无需延期。"), "replied")
         already = locked.extension_pending or locked.events.filter(kind=EventKind.EXTENSION_APPROVED).exists()
-        _refuse_unless(not already, "每件诉求最多延期一次。", "extended_once")
-        _refuse_unless(bool(reason.strip()), "请写明延期理由。", "reason_required")
+        _refuse_unless(not already, _("每件诉求最多延期一次。"), "extended_once")
+        _refuse_unless(bool(reason.strip()), _("请写明延期理由。"), "reason_required")
         _refuse_unless(
-            1 <= days <= MAX_EXTENSION_DAYS, f"延期天数须为 1 至 {MAX_EXTENSION_DAYS} 个工作日。", "days"
+            1 <= days <= MAX_EXTENSION_DAYS,
+            _("延期天数须为 1 至 %(max)s 个工作日。") % {"max": MAX_EXTENSION_DAYS},
+            "days",
         )
         locked.extension_pending, locked.extension_reason = True, f"{days}|{reason.strip()}"[:300]
         locked.save(update_fields=["extension_pending", "extension_reason"])
         _event(locked, EventKind.EXTENSION_ASKED, by, f"申请延期 {days} 个工作日：{reason.strip()}")
-        _after_commit_notify(office_users(), f"延期申请待审批：{locked.subject}", locked, reason)
+        _after_commit_notify(
+            office_users(), _("延期申请待审批：%(subject)s") % {"subject": locked.subject}, locked, reason
+        )
     return locked
 
 
 def decide_extension(request, *, by, approve: bool, note: str = "") -> EnterpriseRequest:
-    _refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), "只有营商办可以审批延期。", "forbidden")
+    _refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), _("只有营商办可以审批延期。"), "forbidden")
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(locked.extension_pending, "没有待审批的延期申请。", "no_extension")
-        _refuse_unless(locked.replied_at is None, "该诉求已答复，延期申请不再需要审批。", "replied")
+        _refuse_unless(locked.extension_pending, _("没有待审批的延期申请。"), "no_extension")
+        _refuse_unless(locked.replied_at is None, _("该诉求已答复，延期申请不再需要审批。"), "replied")
         days, reason = locked.extension_reason.split("|", 1)
         locked.extension_pending = False
         locked.extension_reason = reason
@@ -229,7 +254,8 @@ def decide_extension(request, *, by, approve: bool, note: str = "") -> Enterpris
         )
         _after_commit_notify(
             unit_users(locked.unit),
-            f"延期申请{'已批准' if approve else '未批准'}：{locked.subject}",
+            (_("延期申请已批准：%(subject)s") if approve else _("延期申请未批准：%(subject)s"))
+            % {"subject": locked.subject},
             locked,
             note,
         )
@@ -239,14 +265,16 @@ def decide_extension(request, *, by, approve: bool, note: str = "") -> Enterpris
 def reply(request, *, by, text: str, files=()) -> EnterpriseRequest:
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(_is_unit_official(by, locked.unit), "只有责任单位可以答复。", "forbidden")
-        _refuse_unless(locked.replied_at is None, "该诉求已答复。", "replied")
-        _refuse_unless(derive(locked).accepted, "请先受理再答复。", "not_accepted")
-        _refuse_unless(bool(text.strip()), "请填写答复内容。", "text_required")
+        _refuse_unless(_is_unit_official(by, locked.unit), _("只有责任单位可以答复。"), "forbidden")
+        _refuse_unless(locked.replied_at is None, _("该诉求已答复。"), "replied")
+        _refuse_unless(derive(locked).accepted, _("请先受理再答复。"), "not_accepted")
+        _refuse_unless(bool(text.strip()), _("请填写答复内容。"), "text_required")
         locked.replied_at, locked.reply_text = clock.now(), text.strip()
         locked.save(update_fields=["replied_at", "reply_text"])
         _event(locked, EventKind.REPLIED, by, text.strip(), files=files)
-        _after_commit_notify([locked.filed_by], f"您的诉求已答复，请评价：{locked.subject}", locked)
+        _after_commit_notify(
+            [locked.filed_by], _("您的诉求已答复，请评价：%(subject)s") % {"subject": locked.subject}, locked
+        )
     return locked
 
 
@@ -255,12 +283,14 @@ def rate(request, *, by, satisfaction: str) -> EnterpriseRequest:
         locked = _locked(request)
         _refuse_unless(
             locked.filed_by_id == by.pk or _same_enterprise(by, locked),
-            "只有提交诉求的企业可以评价。",
+            _("只有提交诉求的企业可以评价。"),
             "forbidden",
         )
-        _refuse_unless(locked.replied_at is not None, "答复后才能评价。", "not_replied")
-        _refuse_unless(not locked.satisfaction, "已评价。", "rated")
-        _refuse_unless(satisfaction in Satisfaction.values, "请选择满意、基本满意或不满意。", "satisfaction")
+        _refuse_unless(locked.replied_at is not None, _("答复后才能评价。"), "not_replied")
+        _refuse_unless(not locked.satisfaction, _("已评价。"), "rated")
+        _refuse_unless(
+            satisfaction in Satisfaction.values, _("请选择满意、基本满意或不满意。"), "satisfaction"
+        )
         locked.satisfaction, locked.rated_at = satisfaction, clock.now()
         locked.save(update_fields=["satisfaction", "rated_at"])
         _event(locked, EventKind.RATED, by, Satisfaction(satisfaction).label)
@@ -280,14 +310,14 @@ def reopen(request, *, by, reason: str) -> EnterpriseRequest:
     """Once, after a 'not satisfied' rating: the reply clock starts again from now."""
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(_same_enterprise(by, locked), "只有提交诉求的企业可以要求重新办理。", "forbidden")
+        _refuse_unless(_same_enterprise(by, locked), _("只有提交诉求的企业可以要求重新办理。"), "forbidden")
         _refuse_unless(
             locked.satisfaction == Satisfaction.NOT_SATISFIED,
-            "评价为不满意后才能要求重新办理。",
+            _("评价为不满意后才能要求重新办理。"),
             "not_unsatisfied",
         )
-        _refuse_unless(locked.reopened_at is None, "每件诉求只能要求重新办理一次。", "reopened_once")
-        _refuse_unless(bool(reason.strip()), "请说明不满意的原因。", "reason_required")
+        _refuse_unless(locked.reopened_at is None, _("每件诉求只能要求重新办理一次。"), "reopened_once")
+        _refuse_unless(bool(reason.strip()), _("请说明不满意的原因。"), "reason_required")
         now = clock.now()
         locked.reopened_at = now
         locked.reply_deadline = workdays.deadline_after(now, KindDeadline.for_kind(locked.kind).reply_days)
@@ -306,6 +336,9 @@ def reopen(request, *, by, reason: str) -> EnterpriseRequest:
         )
         _event(locked, EventKind.REOPENED, by, reason.strip())
         _after_commit_notify(
-            unit_users(locked.unit), f"企业不满意，要求重新办理：{locked.subject}", locked, reason
+            unit_users(locked.unit),
+            _("企业不满意，要求重新办理：%(subject)s") % {"subject": locked.subject},
+            locked,
+            reason,
         )
     return locked

@@ -7,13 +7,15 @@ once the deadline has passed; a reply is on time if it came before the (possibly
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from yancheng.core import clock, workdays
 
 
 @dataclass(frozen=True)
 class State:
     code: str  # unrouted, awaiting_acceptance, in_progress, replied, closed
-    label: str
+    label: str  # in the active language when derived
     colour: str  # green, yellow, red, grey
     accepted: bool
     accepted_on_time: bool
@@ -44,7 +46,7 @@ def derive(request, now: datetime | None = None) -> State:
         closed = bool(request.satisfaction)
         return State(
             "closed" if closed else "replied",
-            "已办结" if closed else "已答复待评价",
+            _("已办结") if closed else _("已答复待评价"),
             "green" if replied_on_time else "yellow",
             accepted,
             on_time,
@@ -59,15 +61,18 @@ def derive(request, now: datetime | None = None) -> State:
     overdue = accepted and now > reply_deadline
     due_soon = not overdue and workdays.working_days_left(deadline, now) <= 1
     if not accepted:
-        code, label = ("unrouted", "待分派") if request.unit_id is None else ("awaiting_acceptance", "待受理")
+        if request.unit_id is None:
+            code, label = "unrouted", _("待分派")
+        else:
+            code, label = "awaiting_acceptance", _("待受理")
     elif deemed is not None:
-        code, label = "in_progress", "默认受理，办理中"
+        code, label = "in_progress", _("默认受理，办理中")
     else:
-        code, label = "in_progress", "已受理，办理中"
+        code, label = "in_progress", _("已受理，办理中")
     colour = "red" if overdue else "yellow" if due_soon else "green"
     return State(
         code,
-        label + ("（已超期）" if overdue else ""),
+        _("%(state)s（已超期）") % {"state": label} if overdue else label,
         colour,
         accepted,
         on_time,

@@ -35,6 +35,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yancheng.core import clock, workdays
 from yancheng.core.periodic import every
@@ -127,41 +130,64 @@ def _role_users(role):
 
 
 def _local_day(moment: datetime) -> str:
+    """The day of a moment for an event note, which is stored in Chinese."""
     day = timezone.localdate(moment)
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def _title_day(moment: datetime) -> str:
+    """The day of a moment for a message title, in the active language."""
+    # Translators: a Django date format (Y year, n month, j day: numbers without leading zeros).
+    return date_format(timezone.localdate(moment), _("Y年n月j日"))
+
+
 def rung_message(level, *, subject: str, unit, deadline: datetime, overdue: int = 0) -> tuple[str, str]:
-    """(message title, event note) of a rung of the reply ladder; ``unit`` None: not routed yet."""
+    """(message title, event note) of a rung of the reply ladder; ``unit`` None: not routed yet.
+    The title is translated; the note is recorded as the request's history and stays as it was."""
     who = unit or "营商办"
     subject = f"“{subject}”"
     due = _local_day(deadline)
     label = Escalation(level).label
+    # The handling unit in a title, or a word for none yet.
+    handler = unit or pgettext("no handling unit yet", "待分派")
+    values = {
+        "label": label,
+        "subject": subject,
+        "due": _title_day(deadline),
+        "unit": handler,
+        "days": overdue,
+    }
     if level == Escalation.REMINDER:
         return (
-            f"{label}：诉求{subject}将于{due}到期，请及时答复",
+            _("%(label)s：诉求%(subject)s将于%(due)s到期，请及时答复") % values,
             f"{label}：答复期限为{due}，剩余不足 1 个工作日，已提醒{who}。",
         )
     if level == Escalation.NOTICE:
         return (
-            f"{label}：诉求{subject}已超过答复期限，请尽快答复",
+            _("%(label)s：诉求%(subject)s已超过答复期限，请尽快答复") % values,
             f"{label}：答复期限{due}已过，已向{who}发出提示单。",
         )
     if level == Escalation.SUPERVISION_ORDER:
         return (
-            f"{label}：{unit or '待分派'}办理的诉求{subject}超期 {overdue} 个工作日未答复",
+            _("%(label)s：%(unit)s办理的诉求%(subject)s超期 %(days)s 个工作日未答复") % values,
             f"{label}：答复期限{due}，已超期 {overdue} 个工作日，已向{who}负责人和督查室发出督办单。",
         )
     return (
-        f"{label}：{unit or '待分派'}办理的诉求{subject}超期 {overdue} 个工作日仍未答复",
+        _("%(label)s：%(unit)s办理的诉求%(subject)s超期 %(days)s 个工作日仍未答复") % values,
         f"{label}：答复期限{due}，已超期 {overdue} 个工作日，已报告市领导。",
     )
 
 
 def acceptance_message(*, subject: str, unit, deadline: datetime) -> tuple[str, str]:
-    """(message title, event note) of the reminder on the last day of the acceptance period."""
+    """(message title, event note) of the reminder on the last day of the acceptance period. The title
+    is translated; the note is recorded as the request's history and stays as it was."""
+    title = (
+        _("受理提醒：诉求“%(subject)s”今日受理期限届满，请及时受理")
+        if unit
+        else _("受理提醒：诉求“%(subject)s”今日受理期限届满，请及时分派")
+    )
     return (
-        f"受理提醒：诉求“{subject}”今日受理期限届满，请及时{'受理' if unit else '分派'}",
+        title % {"subject": subject},
         f"{Escalation.REMINDER.label}：受理期限为{_local_day(deadline)}，逾期未受理将视作默认受理，"
         f"已提醒{unit or '营商办'}。",
     )

@@ -25,6 +25,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from yancheng.core import audit, clock, workdays
@@ -198,7 +200,7 @@ def file_new(request):
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, "诉求已提交。受理期限和答复期限见下方。")
+            messages.success(request, _("诉求已提交。受理期限和答复期限见下方。"))
             return redirect("requests:detail", filed.pk)
     return render(request, "enterprise_requests/new.html", {"form": form, "enterprise": enterprise})
 
@@ -337,7 +339,7 @@ def route(request, pk: int):
         "route",
         lambda found: RouteForm(request.POST),
         lambda found, data: actions.route(found, unit=data["unit"], by=request.user),
-        "已分派，责任单位会收到受理提醒。",
+        _("已分派，责任单位会收到受理提醒。"),
         next_fallback=True,
     )
 
@@ -353,7 +355,7 @@ def transfer(request, pk: int):
         lambda found, data: actions.transfer(
             found, to_unit=data["to_unit"], by=request.user, reason=data["reason"]
         ),
-        "已转办，受理期限不变。",
+        _("已转办，受理期限不变。"),
     )
 
 
@@ -365,7 +367,7 @@ def accept(request, pk: int):
         actions.accept(found, by=request.user)
     except ActionRefused as refusal:
         return _render_detail(request, found, {"accept_error": refusal.message})
-    messages.success(request, "已受理，请在答复期限内答复企业。")
+    messages.success(request, _("已受理，请在答复期限内答复企业。"))
     return redirect("requests:detail", found.pk)
 
 
@@ -380,7 +382,7 @@ def ask_extension(request, pk: int):
         lambda found, data: actions.ask_extension(
             found, by=request.user, days=data["days"], reason=data["reason"]
         ),
-        "延期申请已提交，等待营商办审批。",
+        _("延期申请已提交，等待营商办审批。"),
     )
 
 
@@ -395,7 +397,7 @@ def decide_extension(request, pk: int):
         lambda found, data: actions.decide_extension(
             found, by=request.user, approve=data["decision"] == "approve", note=data["note"]
         ),
-        "已审批延期申请。",
+        _("已审批延期申请。"),
         next_fallback=True,
     )
 
@@ -411,7 +413,7 @@ def reply(request, pk: int):
         lambda found, data: actions.reply(
             found, by=request.user, text=data["text"], files=request.FILES.getlist("attachments")
         ),
-        "已答复，企业会收到评价提醒。",
+        _("已答复，企业会收到评价提醒。"),
     )
 
 
@@ -424,7 +426,7 @@ def rate(request, pk: int):
         "rate",
         lambda found: RateForm(request.POST),
         lambda found, data: actions.rate(found, by=request.user, satisfaction=data["satisfaction"]),
-        "感谢您的评价。",
+        _("感谢您的评价。"),
     )
 
 
@@ -437,7 +439,7 @@ def reopen(request, pk: int):
         "reopen",
         lambda found: ReopenForm(request.POST),
         lambda found, data: actions.reopen(found, by=request.user, reason=data["reason"]),
-        "已要求重新办理，责任单位将重新答复。",
+        _("已要求重新办理，责任单位将重新答复。"),
     )
 
 
@@ -485,12 +487,12 @@ def unit_list(request):
 
 def _office_tabs(request, current: str) -> list[dict]:
     tabs = [
-        ("office_queue", "待分派", {OFFICE}),
-        ("office_extensions", "延期审批", {OFFICE}),
-        ("office_all", "全部诉求", OVERSEERS),
-        ("office_deadlines", "办理时限", {OFFICE}),
-        ("office_routing", "分派规则", {OFFICE}),
-        ("office_thresholds", "问责阈值", {OFFICE}),
+        ("office_queue", _("待分派"), {OFFICE}),
+        ("office_extensions", _("延期审批"), {OFFICE}),
+        ("office_all", _("全部诉求"), OVERSEERS),
+        ("office_deadlines", _("办理时限"), {OFFICE}),
+        ("office_routing", pgettext("office page", "分派规则"), {OFFICE}),
+        ("office_thresholds", _("问责阈值"), {OFFICE}),
     ]
     return [
         {"label": label, "url": reverse(f"requests:{name}"), "current": name == current}
@@ -511,7 +513,7 @@ def office_queue(request):
         request,
         "enterprise_requests/office/queue.html",
         {
-            "title": "待分派诉求",
+            "title": _("待分派诉求"),
             "tabs": _office_tabs(request, "office_queue"),
             "page": _page(request, found, now),
             "units": _unit_choices(),
@@ -536,7 +538,7 @@ def office_all(request):
         request,
         "enterprise_requests/office/all.html",
         {
-            "title": "全部诉求",
+            "title": _("全部诉求"),
             "tabs": _office_tabs(request, "office_all"),
             "form": form,
             "page": _page(request, found.order_by("-filed_at"), now),
@@ -554,7 +556,7 @@ def office_extensions(request):
     return render(
         request,
         "enterprise_requests/office/extensions.html",
-        {"title": "延期审批", "tabs": _office_tabs(request, "office_extensions"), "page": page},
+        {"title": _("延期审批"), "tabs": _office_tabs(request, "office_extensions"), "page": page},
     )
 
 
@@ -563,13 +565,13 @@ def office_extensions(request):
 
 def _require_office(by, what: str):
     if not has_role(by, OFFICE):
-        raise ActionRefused(f"只有营商办可以修改{what}。", "forbidden")
+        raise ActionRefused(_("只有营商办可以修改%(what)s。") % {"what": what}, "forbidden")
 
 
 def save_kind_deadlines(limits: dict[str, tuple[int, int]], *, by) -> None:
     """{kind: (accept_days, reply_days)}; a kind whose limits change gets one audit entry with old/new.
     Requests already filed keep the deadlines stored when they were filed."""
-    _require_office(by, "办理时限")
+    _require_office(by, pgettext("what the office may change", "办理时限"))
     fields = ["accept_days", "reply_days"]
     with transaction.atomic():
         current = {row.kind: row for row in KindDeadline.objects.select_for_update()}
@@ -587,7 +589,7 @@ RULE_FIELDS = ["priority", "kind", "region_id", "industry", "unit_id"]
 
 
 def save_routing_rule(form: RoutingRuleForm, *, by) -> RoutingRule:
-    _require_office(by, "分派规则")
+    _require_office(by, pgettext("what the office may change", "分派规则"))
     with transaction.atomic():
         before = {}
         if form.instance.pk:
@@ -605,7 +607,7 @@ def save_routing_rule(form: RoutingRuleForm, *, by) -> RoutingRule:
 
 
 def delete_routing_rule(rule: RoutingRule, *, by) -> None:
-    _require_office(by, "分派规则")
+    _require_office(by, pgettext("what the office may change", "分派规则"))
     with transaction.atomic():
         audit.record(
             "routing_rule_deleted",
@@ -619,7 +621,7 @@ def delete_routing_rule(rule: RoutingRule, *, by) -> None:
 
 
 def save_thresholds(form: ThresholdsForm, *, by) -> LedgerThresholds:
-    _require_office(by, "问责阈值")
+    _require_office(by, pgettext("what the office may change", "问责阈值"))
     with transaction.atomic():
         stored = LedgerThresholds.objects.select_for_update().filter(pk=1).first()
         before = audit.snapshot(stored, list(form.Meta.fields)) if stored else {}
@@ -656,9 +658,9 @@ def office_deadlines(request):
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, "办理时限已更新，对此后提交的诉求生效。")
+            messages.success(request, _("办理时限已更新，对此后提交的诉求生效。"))
             return redirect("requests:office_deadlines")
-    return _settings_page(request, "deadlines.html", "office_deadlines", "办理时限", {"form": form})
+    return _settings_page(request, "deadlines.html", "office_deadlines", _("办理时限"), {"form": form})
 
 
 @role_required(OFFICE)
@@ -670,11 +672,15 @@ def office_routing(request):
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, "分派规则已添加。")
+            messages.success(request, _("分派规则已添加。"))
             return redirect("requests:office_routing")
     rules = RoutingRule.objects.select_related("region", "unit")
     return _settings_page(
-        request, "routing.html", "office_routing", "分派规则", {"form": form, "rules": rules}
+        request,
+        "routing.html",
+        "office_routing",
+        pgettext("office page", "分派规则"),
+        {"form": form, "rules": rules},
     )
 
 
@@ -687,7 +693,7 @@ def office_routing_edit(request, pk: int):
         except ActionRefused as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, "分派规则已删除。")
+            messages.success(request, _("分派规则已删除。"))
         return redirect("requests:office_routing")
     form = RoutingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
@@ -696,10 +702,10 @@ def office_routing_edit(request, pk: int):
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, "分派规则已保存。")
+            messages.success(request, _("分派规则已保存。"))
             return redirect("requests:office_routing")
     return _settings_page(
-        request, "routing_edit.html", "office_routing", "修改分派规则", {"form": form, "rule": rule}
+        request, "routing_edit.html", "office_routing", _("修改分派规则"), {"form": form, "rule": rule}
     )
 
 
@@ -713,6 +719,6 @@ def office_thresholds(request):
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, "问责阈值已更新。")
+            messages.success(request, _("问责阈值已更新。"))
             return redirect("requests:office_thresholds")
-    return _settings_page(request, "thresholds.html", "office_thresholds", "问责阈值", {"form": form})
+    return _settings_page(request, "thresholds.html", "office_thresholds", _("问责阈值"), {"form": form})

@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
@@ -26,6 +28,12 @@ class RulesRefused(ActionRefused):
         self.violations = violations
 
 
+def _day_and_time(moment) -> str:
+    """A moment of a visit, in local time: month, day, hour and minute."""
+    # Translators: a Django date format (m month, d day: zero-padded; H:i hour and minute).
+    return date_format(timezone.localtime(moment), _("m月d日 H:i"))
+
+
 def _office_users():
     return get_user_model().objects.filter(
         person__roles__role=Role.BUSINESS_ENVIRONMENT_OFFICE, is_active=True
@@ -39,7 +47,7 @@ def _enterprise_users(enterprise):
 def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest:
     """File a unit's visit request. The same submission key returns the request it already made."""
     if not has_role(by, Role.UNIT_OFFICIAL) or getattr(by.person, "unit_id", None) != draft.unit.pk:
-        raise ActionRefused("只有本单位工作人员可以申请访企。", "forbidden")
+        raise ActionRefused(_("只有本单位工作人员可以申请访企。"), "forbidden")
     existing = VisitRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
     if existing is not None:
         return existing
@@ -69,7 +77,8 @@ def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest
         transaction.on_commit(
             lambda: notify(
                 _office_users(),
-                f"待审批访企申请：{request.unit} → {draft.enterprise}",
+                _("待审批访企申请：%(unit)s → %(enterprise)s")
+                % {"unit": request.unit, "enterprise": draft.enterprise},
                 link=f"/visits/requests/{request.pk}/",
             )
         )
@@ -142,12 +151,15 @@ def _approve(request: VisitRequest, *, by, auto=False):
     transaction.on_commit(
         lambda: (
             notify(
-                set(recipients), f"访企申请已批准：{visit.enterprise}", link=f"/visits/requests/{request.pk}/"
+                set(recipients),
+                _("访企申请已批准：%(enterprise)s") % {"enterprise": visit.enterprise},
+                link=f"/visits/requests/{request.pk}/",
             ),
             notify(
                 _enterprise_users(visit.enterprise),
-                f"{request.unit} 将于 {timezone.localtime(visit.starts_at):%m月%d日 %H:%M} 来访",
-                body=f"事由：{request.get_purpose_display()}",
+                _("%(unit)s 将于 %(when)s 来访")
+                % {"unit": request.unit, "when": _day_and_time(visit.starts_at)},
+                body=_("事由：%(purpose)s") % {"purpose": request.get_purpose_display()},
                 link=f"/visits/{visit.pk}/",
             ),
         )
@@ -159,10 +171,13 @@ def _decide(request: VisitRequest, by):
         audit.record(
             "permission_denied", request, actor=by, changes={"attempted": [None, "decide_visit_request"]}
         )
-        raise ActionRefused("只有营商办可以审批访企申请。", "forbidden")
+        raise ActionRefused(_("只有营商办可以审批访企申请。"), "forbidden")
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != RequestStatus.PENDING:
-        raise ActionRefused(f"该申请已是“{locked.get_status_display()}”状态，不能再审批。", "not_pending")
+        raise ActionRefused(
+            _("该申请已是“%(status)s”状态，不能再审批。") % {"status": locked.get_status_display()},
+            "not_pending",
+        )
     return locked
 
 
@@ -176,7 +191,7 @@ def approve_request(request: VisitRequest, *, by) -> VisitRequest:
 def refuse_request(request: VisitRequest, *, by, reason: str) -> VisitRequest:
     reason = (reason or "").strip()
     if not reason:
-        raise ActionRefused("不批准时须写明理由，申请单位会看到。", "reason_required")
+        raise ActionRefused(_("不批准时须写明理由，申请单位会看到。"), "reason_required")
     with transaction.atomic():
         locked = _decide(request, by)
         locked.status = RequestStatus.REFUSED
@@ -191,7 +206,7 @@ def refuse_request(request: VisitRequest, *, by, reason: str) -> VisitRequest:
         transaction.on_commit(
             lambda: notify(
                 [locked.filed_by],
-                f"访企申请未批准：{locked.visit.enterprise}",
+                _("访企申请未批准：%(enterprise)s") % {"enterprise": locked.visit.enterprise},
                 body=reason,
                 link=f"/visits/requests/{locked.pk}/",
             )
@@ -201,11 +216,11 @@ def refuse_request(request: VisitRequest, *, by, reason: str) -> VisitRequest:
 
 def cancel_request(request: VisitRequest, *, by) -> VisitRequest:
     if request.filed_by_id != by.pk:
-        raise ActionRefused("只有申请人可以撤回访企申请。", "forbidden")
+        raise ActionRefused(_("只有申请人可以撤回访企申请。"), "forbidden")
     with transaction.atomic():
         locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status not in (RequestStatus.PENDING, RequestStatus.APPROVED):
-            raise ActionRefused("该申请已结束，不能撤回。", "not_active")
+            raise ActionRefused(_("该申请已结束，不能撤回。"), "not_active")
         before = locked.status
         locked.status = RequestStatus.CANCELLED
         locked.save(update_fields=["status"])
@@ -261,22 +276,28 @@ class ScanOutcome:
 def _judge(green_pass: Pass | None, enterprise, direction: str, now) -> ScanOutcome:
     if green_pass is None:
         return ScanOutcome(
-            ScanResult.NO_PASS, message="没有找到您此时访问该企业的通行码，请先申请访企并经批准。"
+            ScanResult.NO_PASS, message=_("没有找到您此时访问该企业的通行码，请先申请访企并经批准。")
         )
     visit = green_pass.visitor.request.visit
     if green_pass.revoked_at is not None or green_pass.visitor.request.status != RequestStatus.APPROVED:
+        # The reason is stored as it was written (in Chinese); only the fallback is translated.
+        reason = green_pass.revoked_reason or _("申请已撤回")
         return ScanOutcome(
-            ScanResult.REVOKED, green_pass, f"通行码已撤销：{green_pass.revoked_reason or '申请已撤回'}。"
+            ScanResult.REVOKED, green_pass, _("通行码已撤销：%(reason)s。") % {"reason": reason}
         )
     if visit.enterprise_id != enterprise.pk:
         return ScanOutcome(
-            ScanResult.OTHER_ENTERPRISE, green_pass, f"该通行码用于访问“{visit.enterprise}”，不是本企业。"
+            ScanResult.OTHER_ENTERPRISE,
+            green_pass,
+            _("该通行码用于访问“%(enterprise)s”，不是本企业。") % {"enterprise": visit.enterprise},
         )
     if not (visit.starts_at - LEEWAY <= now <= visit.ends_at + LEEWAY):
-        window = (
-            f"{timezone.localtime(visit.starts_at):%m月%d日 %H:%M}–{timezone.localtime(visit.ends_at):%H:%M}"
+        window = f"{_day_and_time(visit.starts_at)}–{timezone.localtime(visit.ends_at):%H:%M}"
+        return ScanOutcome(
+            ScanResult.OUTSIDE_WINDOW,
+            green_pass,
+            _("不在批准的访企时段（%(window)s）。") % {"window": window},
         )
-        return ScanOutcome(ScanResult.OUTSIDE_WINDOW, green_pass, f"不在批准的访企时段（{window}）。")
     if direction == Direction.OUT and not green_pass.checks.filter(direction=Direction.IN).exists():
         return ScanOutcome(ScanResult.NOT_CHECKED_IN, green_pass)
     return ScanOutcome(ScanResult.OK, green_pass)
@@ -355,7 +376,7 @@ def scan_token(token: str, *, enterprise, direction: str, by, confirm: bool) -> 
         return outcome
     green_pass = _pass_query().filter(pk=int(claims["jti"])).first()
     if green_pass is None or green_pass.token != token:
-        outcome = ScanOutcome(ScanResult.TAMPERED, None, "通行码无效：平台没有发放过这个通行码。")
+        outcome = ScanOutcome(ScanResult.TAMPERED, None, _("通行码无效：平台没有发放过这个通行码。"))
         _record_attempt(outcome, by=by, enterprise=enterprise, direction=direction, method=method)
         return outcome
     return scan(green_pass, enterprise=enterprise, direction=direction, method=method, by=by, confirm=confirm)
@@ -401,7 +422,7 @@ RATING_FIELDS = (
 def _own_enterprise(by, enterprise):
     person = getattr(by, "person", None)
     if not has_role(by, Role.ENTERPRISE_USER) or person is None or person.enterprise_id != enterprise.pk:
-        raise ActionRefused("只有被访企业本身可以评价或报告。", "forbidden")
+        raise ActionRefused(_("只有被访企业本身可以评价或报告。"), "forbidden")
 
 
 def rating_opens_at(visit: Visit):
@@ -422,17 +443,19 @@ def rate_visit(visit: Visit, *, by, scores: dict):
     now = timezone.now()
     if not visit.requests.filter(status=RequestStatus.APPROVED).exists():
         raise ActionRefused(
-            "该访企活动未经批准，无需评价；如有未持码入企情况，请提交无码入企报告。", "not_approved"
+            _("该访企活动未经批准，无需评价；如有未持码入企情况，请提交无码入企报告。"), "not_approved"
         )
     if now < rating_opens_at(visit):
-        raise ActionRefused("访企人员签退或访企时段结束后才能评价。", "too_early")
+        raise ActionRefused(_("访企人员签退或访企时段结束后才能评价。"), "too_early")
     closes = visit.ends_at + timedelta(days=VisitRules.current().rating_days)
     if now > closes:
-        raise ActionRefused(f"评价已于 {timezone.localtime(closes):%Y年%m月%d日} 截止。", "closed")
+        # Translators: a Django date format (Y year, m month, d day: zero-padded numbers).
+        closing_day = date_format(timezone.localtime(closes), _("Y年m月d日"))
+        raise ActionRefused(_("评价已于 %(date)s 截止。") % {"date": closing_day}, "closed")
     values = {name: scores[name] for name in RATING_FIELDS if name in scores}
     for name in ("overall", "conduct", "necessity", "efficiency", "integrity"):
         if not isinstance(values.get(name), int) or not 1 <= values[name] <= 5:
-            raise ActionRefused("每项评分须为 1 至 5 分。", "invalid_score")
+            raise ActionRefused(_("每项评分须为 1 至 5 分。"), "invalid_score")
     try:
         with transaction.atomic():
             rating = Rating.objects.create(visit=visit, rated_by=by, **values)
@@ -440,7 +463,7 @@ def rate_visit(visit: Visit, *, by, scores: dict):
                 "visit_rated", visit, actor=by
             )  # the scores stay out of the log: ratings are anonymous
     except IntegrityError:
-        raise ActionRefused("该访企活动已评价，不能重复评价。", "already_rated") from None
+        raise ActionRefused(_("该访企活动已评价，不能重复评价。"), "already_rated") from None
     return rating
 
 
@@ -454,11 +477,11 @@ def report_no_pass(
     if existing:
         return existing
     if not (visitors_text or "").strip() or not (description or "").strip():
-        raise ActionRefused("请写明来访人员和情况经过。", "incomplete")
+        raise ActionRefused(_("请写明来访人员和情况经过。"), "incomplete")
     if unit is None and not (unit_text or "").strip():
-        raise ActionRefused("请选择或填写来访单位。", "unit_required")
+        raise ActionRefused(_("请选择或填写来访单位。"), "unit_required")
     if occurred_at > timezone.now():
-        raise ActionRefused("发生时间不能晚于现在。", "future")
+        raise ActionRefused(_("发生时间不能晚于现在。"), "future")
     try:
         with transaction.atomic():
             report = NoPassReport.objects.create(
@@ -474,7 +497,9 @@ def report_no_pass(
             audit.record("no_pass_reported", report, actor=by)
             transaction.on_commit(
                 lambda: notify(
-                    _office_users(), f"无码入企报告：{enterprise}", link=f"/visits/no-pass/{report.pk}/"
+                    _office_users(),
+                    _("无码入企报告：%(enterprise)s") % {"enterprise": enterprise},
+                    link=f"/visits/no-pass/{report.pk}/",
                 )
             )
     except IntegrityError:
@@ -486,13 +511,13 @@ def handle_no_pass(report, *, by, status: str, note: str):
     from .models import NoPassReport, NoPassReportStep
 
     if not has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE):
-        raise ActionRefused("只有营商办可以处理无码入企报告。", "forbidden")
+        raise ActionRefused(_("只有营商办可以处理无码入企报告。"), "forbidden")
     if not (note or "").strip():
-        raise ActionRefused("请填写处理情况。", "note_required")
+        raise ActionRefused(_("请填写处理情况。"), "note_required")
     with transaction.atomic():
         locked = NoPassReport.objects.select_for_update().get(pk=report.pk)
         if locked.status == "closed":
-            raise ActionRefused("该报告已办结。", "closed")
+            raise ActionRefused(_("该报告已办结。"), "closed")
         before = locked.status
         locked.status = status
         locked.save(update_fields=["status"])
@@ -504,7 +529,7 @@ def handle_no_pass(report, *, by, status: str, note: str):
 def update_rules(form, *, by) -> VisitRules:
     """The office changes the rules; the old and new values go to the audit log."""
     if not has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE):
-        raise ActionRefused("只有营商办可以修改访企规则。", "forbidden")
+        raise ActionRefused(_("只有营商办可以修改访企规则。"), "forbidden")
     with transaction.atomic():
         current = VisitRules.objects.select_for_update().get(pk=VisitRules.current().pk)
         before = audit.snapshot(current)

@@ -1,10 +1,13 @@
-"""The rules a visit request must meet, each refusal in Chinese. They run when the official files (the
-form shows them at once) and again inside the filing transaction, so the check and the write agree."""
+"""The rules a visit request must meet, each refusal in the active language (Chinese by default). They run
+when the official files (the form shows them at once) and again inside the filing transaction, so the check
+and the write agree."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from yancheng.core import workdays
 
@@ -36,6 +39,11 @@ class Draft:
         return self.kind == Kind.PLANNED and self.purpose in INSPECTING
 
 
+def _day(day) -> str:
+    # Translators: a Django date format (Y year, m month, d day: zero-padded numbers).
+    return date_format(day, _("Y年m月d日"))
+
+
 @dataclass(frozen=True)
 class Violation:
     code: str
@@ -54,33 +62,36 @@ def check(draft: Draft, rules: VisitRules | None = None) -> list[Violation]:
 
 def _window(draft, rules):
     if draft.ends_at <= draft.starts_at:
-        yield Violation("window", "结束时间须晚于开始时间。")
+        yield Violation("window", _("结束时间须晚于开始时间。"))
     elif draft.ends_at - draft.starts_at > MAX_WINDOW:
-        yield Violation("window", "一次访企时段不超过 12 小时；跨天的活动请分别申请。")
+        yield Violation("window", _("一次访企时段不超过 12 小时；跨天的活动请分别申请。"))
 
 
 def _content(draft, rules):
     if draft.purpose in INSPECTING:
         if not draft.items.strip():
-            yield Violation("items", "督查检查和监管执法须列明检查事项。")
+            yield Violation("items", _("督查检查和监管执法须列明检查事项。"))
         if not draft.legal_basis.strip():
-            yield Violation("legal_basis", "督查检查和监管执法须写明法律依据（法律法规名称及条款）。")
+            yield Violation("legal_basis", _("督查检查和监管执法须写明法律依据（法律法规名称及条款）。"))
     if draft.kind == Kind.TRIGGERED and not draft.trigger:
-        yield Violation("trigger", "触发性检查须选择触发原因（投诉举报、转办、数据预警或突发事件）。")
+        yield Violation("trigger", _("触发性检查须选择触发原因（投诉举报、转办、数据预警或突发事件）。"))
 
 
 def _visitors(draft, rules):
     if not draft.visitors:
-        yield Violation("visitors", "请至少填写一名访企人员。")
+        yield Violation("visitors", _("请至少填写一名访企人员。"))
     for user, _certificate in draft.visitors:
         person = getattr(user, "person", None)
         if person is None or person.unit_id != draft.unit.pk:
-            yield Violation("visitors", f"{user.get_username()} 不是本单位人员，不能列为访企人员。")
+            yield Violation(
+                "visitors",
+                _("%(username)s 不是本单位人员，不能列为访企人员。") % {"username": user.get_username()},
+            )
     if draft.purpose == Purpose.ENFORCEMENT:
         if len(draft.visitors) < MIN_ENFORCEMENT_VISITORS:
-            yield Violation("visitors", "监管执法须至少两名执法人员。")
+            yield Violation("visitors", _("监管执法须至少两名执法人员。"))
         if any(not (certificate or "").strip() for _user, certificate in draft.visitors):
-            yield Violation("certificate", "监管执法的每名人员都须填写执法证号。")
+            yield Violation("certificate", _("监管执法的每名人员都须填写执法证号。"))
 
 
 def _timing(draft, rules):
@@ -88,24 +99,29 @@ def _timing(draft, rules):
     if draft.kind == Kind.PLANNED:
         days = workdays.working_days_between(timezone.localdate(now), timezone.localdate(draft.starts_at))
         if days < rules.lead_working_days:
+            earliest = workdays.add_working_days(timezone.localdate(now), rules.lead_working_days)
             yield Violation(
                 "lead_time",
-                f"计划性访企须至少提前 {rules.lead_working_days} 个工作日申请；"
-                f"最早可申请 {workdays.add_working_days(timezone.localdate(now), rules.lead_working_days):%Y年%m月%d日} 的访企。",
+                _("计划性访企须至少提前 %(days)s 个工作日申请；最早可申请 %(date)s 的访企。")
+                % {"days": rules.lead_working_days, "date": _day(earliest)},
             )
     elif draft.starts_at < now:
         if draft.trigger != Trigger.EMERGENCY:
-            yield Violation("late", "只有突发事件可以事后补报；其他访企须在开始前申请。")
+            yield Violation("late", _("只有突发事件可以事后补报；其他访企须在开始前申请。"))
         elif now - draft.starts_at > timedelta(hours=rules.late_filing_hours):
             yield Violation(
-                "late", f"突发事件须在访企开始后 {rules.late_filing_hours} 小时内补报，已超过时限。"
+                "late",
+                _("突发事件须在访企开始后 %(hours)s 小时内补报，已超过时限。")
+                % {"hours": rules.late_filing_hours},
             )
 
 
 def _quiet_day(draft, rules):
     day = timezone.localdate(draft.starts_at).day
     if draft.kind == Kind.PLANNED and day in (rules.quiet_days or []):
-        yield Violation("quiet_day", f"每月 {day} 日是无事不扰日，不安排计划性访企；请改期。")
+        yield Violation(
+            "quiet_day", _("每月 %(day)s 日是无事不扰日，不安排计划性访企；请改期。") % {"day": day}
+        )
 
 
 def _exempt(draft, rules):
@@ -113,11 +129,13 @@ def _exempt(draft, rules):
         return
     if draft.enterprise.exempt:
         yield Violation(
-            "exempt", "该企业在“无事不扰”白名单中，不接受计划性检查；如有投诉举报等情形，请按触发性检查申请。"
+            "exempt",
+            _("该企业在“无事不扰”白名单中，不接受计划性检查；如有投诉举报等情形，请按触发性检查申请。"),
         )
     elif draft.enterprise.risk_grade == "A":
         yield Violation(
-            "grade_a", "该企业信用风险等级为 A，不安排计划性检查；如有投诉举报等情形，请按触发性检查申请。"
+            "grade_a",
+            _("该企业信用风险等级为 A，不安排计划性检查；如有投诉举报等情形，请按触发性检查申请。"),
         )
 
 
@@ -141,7 +159,8 @@ def _caps(draft, rules):
     if by_unit >= rules.cap_per_unit_per_enterprise:
         yield Violation(
             "cap_unit",
-            f"本单位今年已对该企业安排 {by_unit} 次计划性检查，已达上限 {rules.cap_per_unit_per_enterprise} 次。",
+            _("本单位今年已对该企业安排 %(count)s 次计划性检查，已达上限 %(cap)s 次。")
+            % {"count": by_unit, "cap": rules.cap_per_unit_per_enterprise},
         )
     visits = set(counted.values_list("visit_id", flat=True))
     # Joining a visit that already counts adds nothing: a joint visit counts once for the enterprise.
@@ -149,8 +168,11 @@ def _caps(draft, rules):
     if not joins_counted_visit and len(visits) >= rules.cap_per_enterprise:
         yield Violation(
             "cap_enterprise",
-            f"该企业今年已接受 {len(visits)} 次计划性检查，已达全市上限 {rules.cap_per_enterprise} 次；"
-            "可申请加入其他单位已安排的联合检查。",
+            _(
+                "该企业今年已接受 %(count)s 次计划性检查，已达全市上限 %(cap)s 次；"
+                "可申请加入其他单位已安排的联合检查。"
+            )
+            % {"count": len(visits), "cap": rules.cap_per_enterprise},
         )
 
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yancheng.core.actions import ActionRefused
@@ -87,7 +88,9 @@ def request_new(request):
         else:
             messages.success(
                 request,
-                "访企申请已提交" + ("并已自动批准。" if filed.auto_approved else "，等待营商办审批。"),
+                _("访企申请已提交并已自动批准。")
+                if filed.auto_approved
+                else _("访企申请已提交，等待营商办审批。"),
             )
             return redirect("visits:request", filed.pk)
     return render(request, "visits/request_new.html", context)
@@ -121,13 +124,13 @@ def request_decide(request, request_id: int):
     try:
         if request.POST.get("decision") == "approve":
             actions.approve_request(found, by=request.user)
-            messages.success(request, "已批准，通行码已发放给访企人员。")
+            messages.success(request, _("已批准，通行码已发放给访企人员。"))
         elif request.POST.get("decision") == "refuse":
             actions.refuse_request(found, by=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, "已不予批准，申请单位会收到理由。")
+            messages.success(request, _("已不予批准，申请单位会收到理由。"))
         elif request.POST.get("decision") == "cancel":
             actions.cancel_request(found, by=request.user)
-            messages.success(request, "已撤回，通行码已作废。")
+            messages.success(request, _("已撤回，通行码已作废。"))
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     return redirect("visits:request", found.pk)
@@ -275,7 +278,7 @@ def rate(request, visit_id: int):
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, "感谢评价。评价匿名，访企单位看不到单条评价。")
+            messages.success(request, _("感谢评价。评价匿名，访企单位看不到单条评价。"))
             return redirect("visits:enterprise_visits")
     return render(request, "visits/rate.html", {"visit": visit, "form": form})
 
@@ -299,7 +302,7 @@ def no_pass_new(request):
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, "报告已提交，营商办将核查处理。")
+            messages.success(request, _("报告已提交，营商办将核查处理。"))
             return redirect("visits:enterprise_visits")
     return render(request, "visits/no_pass_new.html", {"form": form})
 
@@ -309,7 +312,7 @@ def rules_edit(request):
     form = RulesForm(request.POST or None, instance=VisitRules.current())
     if request.method == "POST" and form.is_valid():
         actions.update_rules(form, by=request.user)
-        messages.success(request, "访企规则已更新。")
+        messages.success(request, _("访企规则已更新。"))
         return redirect("visits:rules")
     return render(request, "visits/rules.html", {"form": form})
 
