@@ -68,7 +68,7 @@ lint:
 	@mkdir -p var && : > var/test-backends.txt
 
 test-sqlite:
-	.venv/bin/pytest -m "not browser" -q
+	.venv/bin/pytest -m "not browser and not postgres" -q
 	@echo "已运行：SQLite" >> var/test-backends.txt
 
 test-postgres:

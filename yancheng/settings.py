@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "yancheng.core",
     "yancheng.visits",
     "yancheng.enterprise_requests",
+    "yancheng.mortgage",
 ]
 
 MIDDLEWARE = [

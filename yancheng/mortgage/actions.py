@@ -1,0 +1,247 @@
+"""Filing, automatic review and recording (登簿). Review and recording happen in one transaction that
+holds the property unit's row lock, so concurrent filings on one unit record at most one mortgage."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yancheng.core import audit
+from yancheng.core.actions import ActionRefused
+from yancheng.core.roles import Role, has_role
+
+from . import checks
+from .choices import ApplicationStatus, Operation
+from .models import (
+    Application,
+    Certificate,
+    CertificateSerial,
+    CheckResult,
+    MortgageRight,
+    PropertyUnit,
+    RegisterEntry,
+    RegisterHead,
+    entry_hash,
+)
+
+REGISTRY_CODE = "衡阳市"
+PROVINCE = "湘"
+VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+@dataclass
+class Filing:
+    unit_number: str
+    contract_number: str
+    mortgagors: list = field(default_factory=list)  # [{"name", "id_number"}]
+    debtor: str = ""
+    kind: str = "ordinary"
+    amount: Decimal = Decimal(0)
+    term_start: date | None = None
+    term_end: date | None = None
+    identity_method: str = "face"
+    identity_verified_at: datetime | None = None
+    operation: str = Operation.MORTGAGE
+    cancels_id: int | None = None
+
+
+def file_application(bank, *, by, filing: Filing) -> Application:
+    """File, review and — when every check passes — record at once. The same bank and contract number
+    return the application already filed, never a second one."""
+    person = getattr(by, "person", None)
+    if not has_role(by, Role.BANK_CLERK) or person is None or person.unit_id != bank.unit_id:
+        raise ActionRefused(_("只有本银行的柜员可以提交抵押登记申请。"), "forbidden")
+    contract = filing.contract_number.strip()
+    if not contract:
+        raise ActionRefused(_("请填写合同编号。"), "contract_required")
+    existing = _existing(bank, contract, filing.operation)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            unit = PropertyUnit.objects.select_for_update().filter(number=filing.unit_number.strip()).first()
+            app = _create(bank, by, filing, contract, unit)
+            _review_and_maybe_record(app)
+    except IntegrityError:
+        existing = _existing(bank, contract, filing.operation)
+        if existing is None:
+            raise
+        return existing
+    return app
+
+
+def _existing(bank, contract, operation):
+    return Application.objects.filter(bank=bank, contract_number=contract, operation=operation).first()
+
+
+def _create(bank, by, filing, contract, unit) -> Application:
+    app = Application.objects.create(
+        bank=bank,
+        contract_number=contract,
+        operation=filing.operation,
+        unit_number=filing.unit_number.strip(),
+        property_unit=unit,
+        mortgagors=filing.mortgagors,
+        debtor=filing.debtor,
+        kind=filing.kind,
+        amount=filing.amount,
+        term_start=filing.term_start,
+        term_end=filing.term_end,
+        identity_method=filing.identity_method,
+        identity_verified_at=filing.identity_verified_at,
+        cancels_id=filing.cancels_id,
+        filed_by=by,
+        received_at=timezone.now(),
+    )
+    audit.record("mortgage_application_filed", app, actor=by)
+    return app
+
+
+def _review_and_maybe_record(app: Application) -> None:
+    results = checks.run(app)
+    CheckResult.objects.bulk_create(
+        CheckResult(application=app, order=n, code=code, label=label, passed=passed, reason=reason)
+        for n, (code, label, passed, reason) in enumerate(results)
+    )
+    app.reviewed_at = timezone.now()
+    if all(passed for _code, _label, passed, _reason in results):
+        _record(app)
+    else:
+        app.status = ApplicationStatus.TO_PERSON
+        app.save(update_fields=["reviewed_at", "status"])
+        audit.record(
+            "mortgage_application_to_person",
+            app,
+            actor_label="auto",
+            changes={"failed": [None, [code for code, _l, passed, _r in results if not passed]]},
+        )
+
+
+def _record(app: Application, by=None) -> None:
+    """登簿: the right (or its cancellation), the chained register entry and the certificate number."""
+    now = timezone.now()
+    unit = app.property_unit
+    if app.operation == Operation.CANCELLATION:
+        right = MortgageRight.objects.select_for_update().get(pk=app.cancels_id)
+        right.cancelled_at = now
+        right.save(update_fields=["cancelled_at"])
+        payload = {"operation": "cancellation", "right": right.pk}
+    else:
+        rank = MortgageRight.objects.filter(property_unit=unit, cancelled_at__isnull=True).count() + 1
+        right = MortgageRight.objects.create(
+            property_unit=unit,
+            rank=rank,
+            bank=app.bank,
+            kind=app.kind,
+            amount=app.amount,
+            term_start=app.term_start,
+            term_end=app.term_end,
+            application=app,
+            recorded_at=now,
+        )
+        payload = {
+            "operation": "mortgage",
+            "right": right.pk,
+            "rank": rank,
+            "amount": str(app.amount),
+            "bank": app.bank.name,
+            "mortgagors": app.mortgagors,
+        }
+    payload |= {
+        "unit": unit.number,
+        "application": app.pk,
+        "contract": app.contract_number,
+        "at": now.isoformat(),
+    }
+    _append_entry(app, unit, payload, now)
+    app.status, app.recorded_at, app.decided_by = ApplicationStatus.RECORDED, now, by
+    app.save(update_fields=["status", "reviewed_at", "recorded_at", "decided_by"])
+    if app.operation == Operation.MORTGAGE:
+        _number_certificate(app, now)
+    audit.record("mortgage_recorded", app, actor=by, actor_label="" if by else "auto")
+
+
+def _locked_row(model, **key):
+    """The row with `key`, locked for this transaction; created first if missing. Two transactions
+    creating it at once: one insert waits for the other and fails inside its savepoint, then locks."""
+    try:
+        with transaction.atomic():
+            model.objects.get_or_create(**key)
+    except IntegrityError:
+        pass
+    return model.objects.select_for_update().get(**key)
+
+
+def _append_entry(app, unit, payload, now) -> RegisterEntry:
+    head = _locked_row(RegisterHead, pk=1)
+    head.seq += 1
+    entry = RegisterEntry.objects.create(
+        seq=head.seq,
+        at=now,
+        kind=app.operation,
+        property_unit=unit,
+        application=app,
+        payload=payload,
+        prev_hash=head.hash,
+        hash=entry_hash(head.hash, payload),
+    )
+    head.hash = entry.hash
+    head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+def _number_certificate(app, now) -> Certificate:
+    """湘(2026)衡阳市不动产证明第0000001号: the serial is taken under the row lock of its counter, inside
+    the recording transaction, so it has no gaps and no duplicates."""
+    year = timezone.localtime(now).year
+    serial, _created = CertificateSerial.objects.select_for_update().get_or_create(
+        registry=REGISTRY_CODE, year=year
+    )
+    serial.last += 1
+    serial.save(update_fields=["last"])
+    code = "".join(secrets.choice(VERIFICATION_ALPHABET) for _n in range(8))
+    number = f"{PROVINCE}({year}){REGISTRY_CODE}不动产证明第{serial.last:07d}号"
+    return Certificate.objects.create(
+        application=app, number=number, year=year, serial=serial.last, verification_code=code
+    )
+
+
+def _locked_for_person(app, by) -> Application:
+    if not has_role(by, Role.REGISTRY_OFFICIAL):
+        raise ActionRefused(_("只有不动产登记人员可以处理人工审核。"), "forbidden")
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("property_unit", "bank")
+        .get(pk=app.pk)
+    )
+    if locked.status != ApplicationStatus.TO_PERSON:
+        raise ActionRefused(_("该申请不在人工审核中。"), "not_to_person")
+    return locked
+
+
+def record_by_person(app: Application, *, by) -> Application:
+    """A registry official records an application the machine sent to a person (after looking at it)."""
+    with transaction.atomic():
+        if app.property_unit_id:
+            PropertyUnit.objects.select_for_update().get(pk=app.property_unit_id)
+        locked = _locked_for_person(app, by)
+        if locked.property_unit is None:
+            raise ActionRefused(_("登记簿中没有这个不动产单元，不能登簿。"), "no_unit")
+        _record(locked, by=by)
+    return locked
+
+
+def refuse(app: Application, *, by, reason: str) -> Application:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionRefused(_("不予登记须写明理由，银行会看到。"), "reason_required")
+    with transaction.atomic():
+        locked = _locked_for_person(app, by)
+        locked.status, locked.refusal_reason, locked.decided_by = ApplicationStatus.REFUSED, reason[:300], by
+        locked.save(update_fields=["status", "refusal_reason", "decided_by"])
+        audit.record("mortgage_refused", locked, actor=by, changes={"reason": [None, reason]})
+    return locked

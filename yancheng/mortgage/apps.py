@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MortgageConfig(AppConfig):
+    name = "yancheng.mortgage"
+    label = "mortgage"
+    verbose_name = _("不动产抵押登记")

@@ -1,0 +1,159 @@
+"""The automatic review: named checks, each with a Chinese reason, all stored with the application.
+A failed check sends the application to a registry official, who records or refuses it."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from yancheng.core.validators import validate_id_number, validate_property_unit_number
+
+from .choices import MORTGAGEABLE_LAND, ApplicationStatus, Operation
+from .models import Application, Encumbrance, MortgageRight
+
+IDENTITY_FRESHNESS = timedelta(days=30)
+
+
+def _unit_number(app):
+    try:
+        validate_property_unit_number(app.unit_number)
+    except ValidationError as error:
+        return False, error.messages[0]
+    return True, ""
+
+
+def _unit_exists(app):
+    if app.property_unit is None:
+        return False, "登记簿中没有这个不动产单元，请核对单元号。"
+    return True, ""
+
+
+def _mortgagor_ids(app):
+    for person in app.mortgagors:
+        try:
+            validate_id_number(person.get("id_number", ""))
+        except ValidationError as error:
+            return False, f"{person.get('name', '')}：{error.messages[0]}"
+    return bool(app.mortgagors), "" if app.mortgagors else "请填写全部抵押人。"
+
+
+def _mortgagors_are_holders(app):
+    holders = {(h.holder_name, h.id_number) for h in app.property_unit.holdings.filter(ended_at__isnull=True)}
+    given = {(p.get("name", "").strip(), p.get("id_number", "").strip().upper()) for p in app.mortgagors}
+    if given == holders:
+        return True, ""
+    return (
+        False,
+        f"抵押人须为全部现权利人且姓名、证件号一致：登记簿记载 {len(holders)} 人，申请 {len(given)} 人，不一致。",
+    )
+
+
+def _no_encumbrance(app):
+    today = timezone.localdate()
+    in_force = Encumbrance.objects.filter(
+        property_unit=app.property_unit, starts_on__lte=today, lifted_on__isnull=True
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    found = in_force.first()
+    if found is None:
+        return True, ""
+    return False, f"该单元存在{found.get_kind_display()}（{found.reference}），须人工审核。"
+
+
+def _no_pending_application(app):
+    pending = Application.objects.filter(
+        property_unit=app.property_unit, status=ApplicationStatus.TO_PERSON
+    ).exclude(pk=app.pk)
+    if pending.exists():
+        return False, "该单元有正在人工审核的其他申请。"
+    return True, ""
+
+
+def _no_existing_mortgage(app):
+    if MortgageRight.objects.filter(property_unit=app.property_unit, cancelled_at__isnull=True).exists():
+        return False, "该单元已设定抵押，再次抵押（第二顺位）须人工审核。"
+    return True, ""
+
+
+def _land_mortgageable(app):
+    unit = app.property_unit
+    if unit.land_kind in MORTGAGEABLE_LAND:
+        return True, ""
+    return False, f"土地性质为{unit.get_land_kind_display()}，抵押须人工审核。"
+
+
+def _amount(app):
+    return (app.amount > 0, "" if app.amount > 0 else "被担保主债权数额须大于零。")
+
+
+def _term(app):
+    if app.term_start > app.term_end:
+        return False, "债务履行期限的起始日期晚于截止日期。"
+    end = app.property_unit.land_use_term_end
+    if end is not None and app.term_end > end:
+        return False, f"债务履行期限超出土地使用期限（{end:%Y年%m月%d日}）。"
+    return True, ""
+
+
+def _contract_new(app):
+    normalized = app.contract_number.strip()
+    reused = Application.objects.filter(
+        bank=app.bank, operation=Operation.MORTGAGE, contract_number__iexact=normalized
+    ).exclude(pk=app.pk)
+    if reused.exists():
+        return False, "该银行已用此合同编号申请过抵押登记。"
+    return True, ""
+
+
+def _identity(app):
+    now = timezone.now()
+    if app.identity_verified_at > now + timedelta(minutes=5):
+        return False, "身份核验时间晚于现在。"
+    if now - app.identity_verified_at > IDENTITY_FRESHNESS:
+        return False, "身份核验已超过 30 日，请重新核验抵押人身份。"
+    return True, ""
+
+
+def _cancels_active_right(app):
+    right = app.cancels
+    if right is None or right.property_unit_id != app.property_unit_id:
+        return False, "没有找到要注销的抵押权。"
+    if right.bank_id != app.bank_id:
+        return False, "只有抵押权人银行可以申请注销。"
+    if right.cancelled_at is not None:
+        return False, "该抵押权已注销。"
+    return True, ""
+
+
+# (code, label, function, needs the unit to exist)
+MORTGAGE_CHECKS = [
+    ("unit_number", "不动产单元号格式", _unit_number, False),
+    ("unit_exists", "不动产单元存在", _unit_exists, False),
+    ("mortgagor_ids", "抵押人身份证号码有效", _mortgagor_ids, False),
+    ("mortgagors_are_holders", "抵押人为全部现权利人", _mortgagors_are_holders, True),
+    ("no_encumbrance", "无查封、异议、预告或限制", _no_encumbrance, True),
+    ("no_pending_application", "无其他在办申请", _no_pending_application, True),
+    ("no_existing_mortgage", "无已设抵押", _no_existing_mortgage, True),
+    ("land_mortgageable", "土地可以抵押", _land_mortgageable, True),
+    ("amount_positive", "债权数额为正", _amount, False),
+    ("term_valid", "债务履行期限有效", _term, True),
+    ("contract_new", "合同编号未使用", _contract_new, False),
+    ("identity_verified", "身份已核验", _identity, False),
+]
+CANCELLATION_CHECKS = [
+    ("unit_exists", "不动产单元存在", _unit_exists, False),
+    ("cancels_active_right", "注销的抵押权有效", _cancels_active_right, True),
+    ("no_pending_application", "无其他在办申请", _no_pending_application, True),
+]
+
+
+def run(app) -> list[tuple[str, str, bool, str]]:
+    checks = CANCELLATION_CHECKS if app.operation == Operation.CANCELLATION else MORTGAGE_CHECKS
+    results = []
+    for code, label, function, needs_unit in checks:
+        if needs_unit and app.property_unit is None:
+            results.append((code, label, False, "不动产单元不存在，无法审核此项。"))
+            continue
+        passed, reason = function(app)
+        results.append((code, label, passed, reason))
+    return results

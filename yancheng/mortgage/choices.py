@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LandKind(models.TextChoices):
+    STATE_OWNED = "state_owned", _("国有建设用地")
+    COLLECTIVE = "collective", _("集体建设用地")
+    HOMESTEAD = "homestead", _("宅基地")
+
+
+# Land a machine may record a mortgage on; the other kinds go to a person (law limits them).
+MORTGAGEABLE_LAND = frozenset({LandKind.STATE_OWNED})
+
+
+class EncumbranceKind(models.TextChoices):
+    SEIZURE = "seizure", _("查封")
+    OBJECTION = "objection", _("异议登记")
+    ADVANCE_NOTICE = "advance_notice", _("预告登记")
+    RESTRICTION = "restriction", _("限制登记")
+
+
+class MortgageKind(models.TextChoices):
+    ORDINARY = "ordinary", _("一般抵押")
+    MAXIMUM = "maximum", _("最高额抵押")
+
+
+class Operation(models.TextChoices):
+    MORTGAGE = "mortgage", _("抵押权首次登记")
+    CANCELLATION = "cancellation", _("抵押权注销登记")
+
+
+class ApplicationStatus(models.TextChoices):
+    RECEIVED = "received", _("已接收")
+    TO_PERSON = "to_person", _("转人工审核")
+    RECORDED = "recorded", _("已登簿")
+    REFUSED = "refused", _("不予登记")
+
+
+class IdentityMethod(models.TextChoices):
+    FACE = "face", _("人脸识别比对")
+    ID_CARD_READER = "id_card_reader", _("身份证读卡器核验")
+    COUNTER = "counter", _("柜面人工核验")

@@ -1,0 +1,291 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yancheng.core.models.base import ScopedQuerySet
+from yancheng.core.roles import Role, roles_of
+from yancheng.core.validators import validate_id_number, validate_property_unit_number
+
+from .choices import ApplicationStatus, EncumbranceKind, IdentityMethod, LandKind, MortgageKind, Operation
+
+REGISTRY_ROLES = frozenset({Role.REGISTRY_OFFICIAL, Role.ADMINISTRATOR})
+
+
+class RegisterQuerySet(ScopedQuerySet):
+    """The register is read by the registry; banks read it only through their applications."""
+
+    def for_user(self, user):
+        return self if roles_of(user) & REGISTRY_ROLES else self.none()
+
+
+class Bank(models.Model):
+    """A mortgagee: a bank with its unit (its clerks belong to the unit) and its webhook."""
+
+    unit = models.OneToOneField("core.Unit", on_delete=models.PROTECT, related_name="bank")
+    name = models.CharField(_("银行名称"), max_length=100)
+    webhook_url = models.URLField(_("通知地址"), blank=True)
+    webhook_secret = models.CharField(_("通知签名密钥"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("银行")
+        verbose_name_plural = _("银行")
+
+    def __str__(self):
+        return self.name
+
+
+class PropertyUnit(models.Model):
+    number = models.CharField(
+        _("不动产单元号"), max_length=28, unique=True, validators=[validate_property_unit_number]
+    )
+    region = models.ForeignKey("core.Region", verbose_name=_("区县"), on_delete=models.PROTECT)
+    location = models.CharField(_("坐落"), max_length=200)
+    land_kind = models.CharField(_("土地性质"), max_length=20, choices=LandKind)
+    land_use = models.CharField(_("用途"), max_length=30, default="城镇住宅用地")
+    land_use_term_end = models.DateField(_("土地使用期限至"), null=True, blank=True)
+    building = models.CharField(_("幢号/房号"), max_length=60, blank=True)
+    area = models.DecimalField(_("建筑面积（㎡）"), max_digits=10, decimal_places=2)
+
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("不动产单元")
+        verbose_name_plural = _("不动产单元")
+
+    def __str__(self):
+        return self.number
+
+
+class Holding(models.Model):
+    """One holder's share of the ownership right of a unit (current while `ended_at` is empty)."""
+
+    property_unit = models.ForeignKey(PropertyUnit, on_delete=models.PROTECT, related_name="holdings")
+    holder_name = models.CharField(_("权利人"), max_length=50)
+    id_number = models.CharField(_("证件号码"), max_length=18, validators=[validate_id_number])
+    share = models.DecimalField(_("份额（%）"), max_digits=5, decimal_places=2, default=100)
+    started_at = models.DateField(_("登记日期"))
+    ended_at = models.DateField(_("注销日期"), null=True, blank=True)
+
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("权利人")
+        verbose_name_plural = _("权利人")
+
+    def __str__(self):
+        return self.holder_name
+
+
+class Encumbrance(models.Model):
+    """A seizure, objection, advance notice or restriction; in force from `starts_on` until lifted or ended."""
+
+    property_unit = models.ForeignKey(PropertyUnit, on_delete=models.PROTECT, related_name="encumbrances")
+    kind = models.CharField(_("类别"), max_length=20, choices=EncumbranceKind)
+    reference = models.CharField(_("文书号"), max_length=100)
+    starts_on = models.DateField(_("起始日期"))
+    ends_on = models.DateField(_("届满日期"), null=True, blank=True)
+    lifted_on = models.DateField(_("解除日期"), null=True, blank=True)
+
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("限制事项")
+        verbose_name_plural = _("限制事项")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reference}"
+
+
+class ApplicationQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        roles = roles_of(user)
+        if roles & REGISTRY_ROLES:
+            return self
+        person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+        if Role.BANK_CLERK in roles and person is not None and person.unit_id:
+            return self.filter(bank__unit_id=person.unit_id)
+        return self.none()
+
+
+class Application(models.Model):
+    """A bank's application: a new mortgage, or the cancellation of one. One per bank and contract."""
+
+    bank = models.ForeignKey(
+        Bank, verbose_name=_("抵押权人"), on_delete=models.PROTECT, related_name="applications"
+    )
+    contract_number = models.CharField(_("合同编号"), max_length=60)
+    operation = models.CharField(_("登记类型"), max_length=20, choices=Operation, default=Operation.MORTGAGE)
+    unit_number = models.CharField(_("不动产单元号（申请）"), max_length=40)
+    property_unit = models.ForeignKey(
+        PropertyUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    mortgagors = models.JSONField(_("抵押人"), default=list)  # [{"name": ..., "id_number": ...}]
+    debtor = models.CharField(_("债务人"), max_length=100)
+    kind = models.CharField(_("抵押方式"), max_length=20, choices=MortgageKind, default=MortgageKind.ORDINARY)
+    amount = models.DecimalField(_("被担保主债权数额（元）"), max_digits=14, decimal_places=2)
+    term_start = models.DateField(_("债务履行期限起"))
+    term_end = models.DateField(_("债务履行期限止"))
+    identity_method = models.CharField(_("身份核验方式"), max_length=20, choices=IdentityMethod)
+    identity_verified_at = models.DateTimeField(_("身份核验时间"))
+    cancels = models.ForeignKey(
+        "MortgageRight",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cancellations",
+        verbose_name=_("注销的抵押权"),
+    )
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ApplicationStatus, default=ApplicationStatus.RECEIVED
+    )
+    refusal_reason = models.CharField(_("不予登记理由"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Every step's time, shown on the application (the seed's "6 minutes" is measured on these).
+    received_at = models.DateTimeField(_("接收时间"))
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("登簿时间"), null=True, blank=True)
+    certificate_signed_at = models.DateTimeField(_("证明签发时间"), null=True, blank=True)
+    bank_notified_at = models.DateTimeField(_("通知银行时间"), null=True, blank=True)
+    bank_acknowledged_at = models.DateTimeField(_("银行确认时间"), null=True, blank=True)
+    loan_released_at = models.DateTimeField(_("放款时间"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("抵押登记申请")
+        verbose_name_plural = _("抵押登记申请")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank", "contract_number", "operation"], name="one_application_per_contract"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.bank} {self.contract_number}"
+
+
+class CheckResult(models.Model):
+    """One named check of the automatic review, with its Chinese reason."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="checks")
+    order = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40)
+    label = models.CharField(_("审核项"), max_length=100)
+    passed = models.BooleanField(_("通过"))
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return f"{self.label}: {'✓' if self.passed else '✗'}"
+
+
+class MortgageRight(models.Model):
+    property_unit = models.ForeignKey(PropertyUnit, on_delete=models.PROTECT, related_name="mortgages")
+    rank = models.PositiveSmallIntegerField(_("顺位"))
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="mortgages")
+    kind = models.CharField(_("抵押方式"), max_length=20, choices=MortgageKind)
+    amount = models.DecimalField(_("被担保主债权数额（元）"), max_digits=14, decimal_places=2)
+    term_start = models.DateField()
+    term_end = models.DateField()
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="mortgage_right")
+    recorded_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("抵押权")
+        verbose_name_plural = _("抵押权")
+
+    def __str__(self):
+        return f"{self.property_unit} 第{self.rank}顺位"
+
+
+class CertificateSerial(models.Model):
+    """The last certificate serial of a registry in a year. Taken under a row lock, in the recording
+    transaction: a rolled-back recording gives its number back, so serials have no gaps."""
+
+    registry = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["registry", "year"], name="one_serial_per_registry_year")
+        ]
+
+    def __str__(self):
+        return f"{self.registry} {self.year}: {self.last}"
+
+
+class Certificate(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="certificate")
+    number = models.CharField(_("证明号"), max_length=60, unique=True)
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    verification_code = models.CharField(_("核验码"), max_length=12)
+    pdf = models.BinaryField(null=True, editable=False)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("不动产登记证明")
+        verbose_name_plural = _("不动产登记证明")
+        constraints = [models.UniqueConstraint(fields=["year", "serial"], name="one_certificate_per_serial")]
+
+    def __str__(self):
+        return self.number
+
+
+GENESIS_HASH = "0" * 64
+
+
+class RegisterHead(models.Model):
+    """The end of the register's chain (one row). Recording locks it, so entries form one chain with
+    no two holding the same place, whatever the number of app servers."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self):
+        return f"#{self.seq}"
+
+
+def canonical(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def entry_hash(prev_hash: str, payload: dict) -> str:
+    return hashlib.sha256(prev_hash.encode() + canonical(payload)).hexdigest()
+
+
+class RegisterEntry(models.Model):
+    """The register's journal: append-only, each entry carrying the hash of the one before it, so a
+    changed row breaks the chain from there on (manage.py verify_register finds it)."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=30, choices=Operation)
+    property_unit = models.ForeignKey(PropertyUnit, on_delete=models.PROTECT, related_name="entries")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="entries")
+    payload = models.JSONField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("登记簿记载")
+        verbose_name_plural = _("登记簿记载")
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"#{self.seq} {self.get_kind_display()}"

@@ -1,0 +1,186 @@
+"""Automatic review and recording: one test per check, idempotent filing, the hash-chained register."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from yancheng.core.actions import ActionRefused
+from yancheng.core.roles import Role
+from yancheng.mortgage import actions
+from yancheng.mortgage.choices import ApplicationStatus
+from yancheng.mortgage.models import Application, Encumbrance, MortgageRight, RegisterEntry
+from yancheng.mortgage.tests.conftest import OWNER, filing_for, make_unit
+
+NUMBER = re.compile(r"^湘\(\d{4}\)衡阳市不动产证明第\d{7}号$")
+
+
+def test_a_clean_property_is_recorded_at_once_with_a_certificate_number(bank, clerk, property_unit):
+    app = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    assert app.status == ApplicationStatus.RECORDED
+    assert all(check.passed for check in app.checks.all()) and app.checks.count() == 12
+    right = MortgageRight.objects.get(application=app)
+    assert right.rank == 1 and right.bank == bank and right.amount == Decimal("600000.00")
+    assert NUMBER.match(app.certificate.number) and app.certificate.serial == 1
+    assert app.received_at <= app.reviewed_at <= app.recorded_at
+    entry = RegisterEntry.objects.get(application=app)
+    assert entry.seq == 1 and entry.prev_hash == "0" * 64 and entry.payload["unit"] == property_unit.number
+
+
+def test_the_same_bank_and_contract_return_the_same_application(bank, clerk, property_unit):
+    filing = filing_for(property_unit)
+    first = actions.file_application(bank, by=clerk, filing=filing)
+    again = actions.file_application(bank, by=clerk, filing=filing)
+    assert first.pk == again.pk and Application.objects.count() == 1 and MortgageRight.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "prepare", "changes"),
+    [
+        ("unit_number", None, {"unit_number": "43040500100GB00001F00010001"}),
+        ("unit_exists", None, {"unit_number": "430405001002GB99999F00019999"}),
+        ("mortgagor_ids", None, {"mortgagors": [{"name": OWNER[0], "id_number": OWNER[1][:-1] + "0"}]}),
+        ("mortgagors_are_holders", None, {"mortgagors": [{"name": OWNER[0], "id_number": OWNER[1]}]}),
+        ("no_encumbrance", "seizure", {}),
+        ("no_existing_mortgage", "mortgage", {}),
+        ("land_mortgageable", "homestead", {}),
+        ("amount_positive", None, {"amount": Decimal("0")}),
+        ("term_valid", None, {"term_end": date(2090, 1, 1)}),
+        ("identity_verified", None, {"identity_verified_at": timezone.now() - timedelta(days=45)}),
+    ],
+)
+def test_each_failing_check_sends_the_application_to_a_person_with_its_reason(
+    bank, clerk, property_unit, hengyang, code, prepare, changes
+):
+    unit = property_unit
+    if prepare == "seizure":
+        Encumbrance.objects.create(
+            property_unit=unit, kind="seizure", reference="(2026)湘0405执123号", starts_on=date(2026, 1, 1)
+        )
+    elif prepare == "mortgage":
+        actions.file_application(bank, by=clerk, filing=filing_for(unit))
+    elif prepare == "homestead":
+        unit = make_unit(hengyang["regions"]["zhuhui"], 2, land_kind="homestead")
+    app = actions.file_application(bank, by=clerk, filing=filing_for(unit, **changes))
+    assert app.status == ApplicationStatus.TO_PERSON
+    failed = {c.code: c.reason for c in app.checks.all() if not c.passed}
+    assert code in failed and failed[code], failed
+    assert not hasattr(app, "certificate") or app.certificate is None
+
+
+def test_a_second_application_while_one_waits_for_a_person_goes_to_a_person(bank, clerk, property_unit):
+    Encumbrance.objects.create(
+        property_unit=property_unit,
+        kind="objection",
+        reference="异议2026-1",
+        starts_on=date(2026, 1, 1),
+        lifted_on=None,
+    )
+    actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    Encumbrance.objects.update(lifted_on=date(2026, 2, 1))
+    second = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    assert "no_pending_application" in {c.code for c in second.checks.all() if not c.passed}
+
+
+def test_a_reused_contract_number_goes_to_a_person(bank, clerk, property_unit, hengyang):
+    actions.file_application(bank, by=clerk, filing=filing_for(property_unit, contract_number="HT-2026-001"))
+    other = make_unit(hengyang["regions"]["zhuhui"], 3)
+    app = actions.file_application(bank, by=clerk, filing=filing_for(other, contract_number="ht-2026-001 "))
+    assert app.pk and "contract_new" in {c.code for c in app.checks.all() if not c.passed}
+
+
+def test_a_registry_official_records_or_refuses_what_the_machine_sent_to_a_person(
+    users, bank, clerk, hengyang
+):
+    unit = make_unit(hengyang["regions"]["zhuhui"], 4, land_kind="collective")
+    app = actions.file_application(bank, by=clerk, filing=filing_for(unit))
+    with pytest.raises(ActionRefused):
+        actions.record_by_person(app, by=clerk)
+    recorded = actions.record_by_person(app, by=users[Role.REGISTRY_OFFICIAL])
+    assert (
+        recorded.status == ApplicationStatus.RECORDED and recorded.decided_by == users[Role.REGISTRY_OFFICIAL]
+    )
+    assert recorded.certificate.serial == 1
+    second = actions.file_application(bank, by=clerk, filing=filing_for(unit))
+    with pytest.raises(ActionRefused):
+        actions.refuse(second, by=users[Role.REGISTRY_OFFICIAL], reason=" ")
+    refused = actions.refuse(second, by=users[Role.REGISTRY_OFFICIAL], reason="集体土地抵押须经村民会议同意")
+    assert refused.status == ApplicationStatus.REFUSED
+
+
+def test_only_the_banks_own_clerks_file(users, bank, property_unit):
+    for who in (users["other_bank"], users[Role.UNIT_OFFICIAL], users[Role.REGISTRY_OFFICIAL]):
+        with pytest.raises(ActionRefused):
+            actions.file_application(bank, by=who, filing=filing_for(property_unit))
+    assert not Application.objects.exists()
+
+
+def test_a_cancellation_frees_the_property_for_a_new_mortgage(bank, clerk, property_unit):
+    first = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    right = first.mortgage_right
+    cancellation = actions.file_application(
+        bank,
+        by=clerk,
+        filing=filing_for(
+            property_unit,
+            contract_number=first.contract_number,
+            operation="cancellation",
+            cancels_id=right.pk,
+        ),
+    )
+    assert cancellation.status == ApplicationStatus.RECORDED
+    right.refresh_from_db()
+    assert right.cancelled_at is not None
+    again = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    assert again.status == ApplicationStatus.RECORDED and again.mortgage_right.rank == 1
+    assert list(RegisterEntry.objects.values_list("kind", flat=True)) == [
+        "mortgage",
+        "cancellation",
+        "mortgage",
+    ]
+
+
+def test_another_bank_cannot_cancel_the_mortgage(bank, other_bank, clerk, users, property_unit):
+    right = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    app = actions.file_application(
+        other_bank,
+        by=users["other_bank"],
+        filing=filing_for(property_unit, operation="cancellation", cancels_id=right.pk),
+    )
+    assert app.status == ApplicationStatus.TO_PERSON
+    right.refresh_from_db()
+    assert right.cancelled_at is None
+
+
+def test_verify_register_passes_and_names_the_first_altered_entry(bank, clerk, hengyang, capsys):
+    for serial in range(10, 14):
+        actions.file_application(
+            bank, by=clerk, filing=filing_for(make_unit(hengyang["regions"]["zhuhui"], serial))
+        )
+    call_command("verify_register")
+    assert "哈希链无断点" in capsys.readouterr().out
+    victim = RegisterEntry.objects.get(seq=3)
+    with connection.cursor() as cursor:  # someone with database access bypasses the append-only trigger
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off (a superuser's power)
+        else:
+            cursor.execute("DROP TRIGGER mortgage_registerentry_no_update")
+        cursor.execute(
+            "UPDATE mortgage_registerentry SET payload = %s WHERE id = %s", ['{"amount": "1.00"}', victim.pk]
+        )
+    with pytest.raises(CommandError, match="第 3 条记载"):
+        call_command("verify_register")
+
+
+def test_the_register_refuses_updates_and_deletes(bank, clerk, property_unit):
+    from django.db import DatabaseError, transaction
+
+    actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    for sql in ("UPDATE mortgage_registerentry SET kind = 'x'", "DELETE FROM mortgage_registerentry"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert RegisterEntry.objects.count() == 1
