@@ -89,7 +89,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept too (CONN_MAX_AGE above): opening one and running the PRAGMAs costs more
+    # than a whole health check (docs/benchmarks.md).
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the server and the worker read while one of them writes; IMMEDIATE takes the
         # write lock at BEGIN, so concurrent writers queue on busy_timeout instead of failing.

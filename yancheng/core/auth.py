@@ -14,7 +14,12 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        found = ApiToken.objects.usable().select_related("user").filter(digest=digest(token)).first()
+        found = (
+            ApiToken.objects.usable()
+            .select_related("user__person__enterprise", "user__person__unit")
+            .filter(digest=digest(token))
+            .first()
+        )
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()

@@ -398,9 +398,9 @@ def scan_short_code(code: str, *, enterprise, direction: str, by, confirm: bool)
 
 
 def _pass_query():
-    return Pass.objects.select_related(
-        "visitor__user__person", "visitor__request__visit__enterprise", "visitor__request__unit"
-    )
+    # Only what judging a scan needs: PostgreSQL spends longer planning an 8-table join than running it
+    # (docs/benchmarks.md). The enterprise and unit are loaded when a page or answer shows them.
+    return Pass.objects.select_related("visitor__user__person", "visitor__request__visit")
 
 
 # --- ratings and no-pass reports ------------------------------------------------------------------
