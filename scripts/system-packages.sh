@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: Chromium (browser tests),
-# a CJK font (screenshots and PDFs in Chinese), poppler-utils (pdfsig/pdftotext), ffmpeg (fake camera).
+# a CJK font (screenshots and PDFs in Chinese), poppler-utils (pdfsig/pdftotext), ffmpeg (fake camera),
+# zbar-tools (reads QR codes back from rendered PDFs).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi zen hei" || missing+=(fonts-wqy-zenhei)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+command -v zbarimg >/dev/null || missing+=(zbar-tools)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "安装系统软件包：${missing[*]}"
 SUDO=""

@@ -166,7 +166,9 @@ def test_verify_register_passes_and_names_the_first_altered_entry(bank, clerk, h
     victim = RegisterEntry.objects.get(seq=3)
     with connection.cursor() as cursor:  # someone with database access bypasses the append-only trigger
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off (a superuser's power)
+            cursor.execute(
+                "SET LOCAL session_replication_role = replica"
+            )  # triggers off (a superuser's power)
         else:
             cursor.execute("DROP TRIGGER mortgage_registerentry_no_update")
         cursor.execute(
@@ -184,3 +186,20 @@ def test_the_register_refuses_updates_and_deletes(bank, clerk, property_unit):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert RegisterEntry.objects.count() == 1
+
+
+def test_the_recorded_certificate_is_signed_within_the_filing(bank, clerk, property_unit, tmp_path):
+    import subprocess
+
+    app = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    cert = app.certificate
+    assert cert.pdf and app.certificate_signed_at is not None
+    assert app.recorded_at <= app.certificate_signed_at
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(bytes(cert.pdf))
+    signature = subprocess.run(["pdfsig", str(pdf)], capture_output=True, text=True, check=False).stdout
+    assert "Signature is Valid" in signature
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert cert.number in text and "中国工商银行股份有限公司衡阳分行" in text
