@@ -11,6 +11,7 @@ from yancheng.core.actions import ActionRefused
 from yancheng.core.api import router as core_router
 from yancheng.core.auth import api_auth
 from yancheng.enterprise_requests.api import router as requests_router
+from yancheng.mortgage.api import router as mortgage_router
 from yancheng.visits.api import router as visits_router
 
 api = NinjaAPI(
@@ -64,3 +65,4 @@ def refused(request, exc):
 api.add_router("/", core_router)
 api.add_router("/visits", visits_router)
 api.add_router("/requests", requests_router)
+api.add_router("/mortgage", mortgage_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", core.token_revoke, name="token_revoke"),
     path("visits/", include("yancheng.visits.urls")),
     path("requests/", include("yancheng.enterprise_requests.urls")),
+    path("mortgage/", include("yancheng.mortgage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", core.LoginView.as_view()),
     path("admin/", admin.site.urls),
