@@ -14,7 +14,7 @@ from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role
 
-from . import checks
+from . import checks, tasks
 from .choices import ApplicationStatus, Operation
 from .models import (
     Application,
@@ -164,6 +164,7 @@ def _record(app: Application, by=None) -> None:
     app.save(update_fields=["status", "reviewed_at", "recorded_at", "decided_by"])
     if app.operation == Operation.MORTGAGE:
         _number_certificate(app, now)
+        tasks.enqueue_on_commit(app.pk)  # tell the bank once the recording has committed
     audit.record("mortgage_recorded", app, actor=by, actor_label="" if by else "auto")
 
 

@@ -1,3 +1,194 @@
-from ninja import Router
+"""The bank's API: its core system files mortgage applications with a bank clerk's token, reads its own
+applications and certificates, and tells the registry when it acknowledged the notice and lent."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from yancheng.core import audit
+from yancheng.core.actions import ActionRefused
+from yancheng.core.roles import Role, has_role
+from yancheng.core.schemas import ErrorOut
+
+from . import actions, tasks
+from .choices import ApplicationStatus, Operation
+from .models import Application, Bank, MortgageRight
+from .schemas import ApplicationIn, ApplicationOut, ApplicationPage
 
 router = Router(tags=["不动产抵押登记"])
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def _bank_of(user) -> Bank:
+    """The caller's bank. The API is the banks': registry staff work in the registry's pages."""
+    person = getattr(user, "person", None)
+    bank = None
+    if has_role(user, Role.BANK_CLERK) and person is not None and person.unit_id:
+        bank = Bank.objects.filter(unit_id=person.unit_id).first()
+    if bank is None:
+        raise ActionRefused("只有银行柜员（银行核心系统的令牌）可以使用抵押登记接口。", "forbidden")
+    return bank
+
+
+def _applications(user):
+    bank = _bank_of(user)
+    return (
+        Application.objects.for_user(user)
+        .filter(bank=bank)
+        .select_related("bank", "certificate")
+        .prefetch_related("checks")
+    )
+
+
+def application_out(app: Application) -> dict:
+    certificate = getattr(app, "certificate", None)
+    recorded = app.status == ApplicationStatus.RECORDED and certificate is not None
+    return {
+        "id": app.pk,
+        "bank": app.bank.name,
+        "contract_number": app.contract_number,
+        "operation": app.operation,
+        "unit_number": app.unit_number,
+        "status": app.status,
+        "status_label": app.get_status_display(),
+        "refusal_reason": app.refusal_reason,
+        "mortgagors": app.mortgagors,
+        "debtor": app.debtor,
+        "kind": app.kind,
+        "amount": app.amount,
+        "term_start": app.term_start,
+        "term_end": app.term_end,
+        "identity_method": app.identity_method,
+        "identity_verified_at": app.identity_verified_at,
+        "cancels_right_id": app.cancels_id,
+        "checks": [
+            {"code": c.code, "label": c.label, "passed": c.passed, "reason": c.reason}
+            for c in app.checks.all()
+        ],
+        "certificate_number": certificate.number if recorded else None,
+        "certificate_url": tasks.certificate_url(app) if recorded else None,
+        "received_at": app.received_at,
+        "reviewed_at": app.reviewed_at,
+        "recorded_at": app.recorded_at,
+        "certificate_signed_at": app.certificate_signed_at,
+        "bank_notified_at": app.bank_notified_at,
+        "bank_acknowledged_at": app.bank_acknowledged_at,
+        "loan_released_at": app.loan_released_at,
+    }
+
+
+def _cancelled_right(bank, data: ApplicationIn) -> int | None:
+    if data.operation == Operation.MORTGAGE:
+        if data.cancels_right_id is not None:
+            raise ActionRefused("抵押权首次登记不应填写 cancels_right_id。", "cancels_right_not_allowed")
+        return None
+    if data.cancels_right_id is None:
+        raise ActionRefused("注销登记须填写要注销的抵押权（cancels_right_id）。", "cancels_right_required")
+    # The register is not the bank's to read: only its own rights can be named, others look missing.
+    if not MortgageRight.objects.filter(pk=data.cancels_right_id, bank=bank).exists():
+        raise ActionRefused("没有找到本银行的这项抵押权。", "unknown_right")
+    return data.cancels_right_id
+
+
+@router.post(
+    "/applications",
+    response={200: ApplicationOut, 201: ApplicationOut, **ERRORS},
+    summary="提交抵押登记申请（自动审核，全部通过即登簿；同一合同重复提交返回同一申请，200）",
+)
+def file_application(request, data: ApplicationIn):
+    bank = _bank_of(request.user)
+    if data.term_start > data.term_end:
+        raise ActionRefused("债务履行期限的起始日期晚于截止日期。", "term_invalid")
+    cancels_id = _cancelled_right(bank, data)
+    filed_before = Application.objects.filter(
+        bank=bank, contract_number=data.contract_number, operation=data.operation
+    ).exists()
+    filing = actions.Filing(
+        unit_number=data.unit_number,
+        contract_number=data.contract_number,
+        mortgagors=[m.dict() for m in data.mortgagors],
+        debtor=data.debtor,
+        kind=data.kind,
+        amount=data.amount,
+        term_start=data.term_start,
+        term_end=data.term_end,
+        identity_method=data.identity_method,
+        identity_verified_at=data.identity_verified_at,
+        operation=data.operation,
+        cancels_id=cancels_id,
+    )
+    app = actions.file_application(bank, by=request.user, filing=filing)
+    answer = application_out(_applications(request.user).get(pk=app.pk))
+    return Status(200 if filed_before else 201, answer)
+
+
+@router.get(
+    "/applications", response={200: ApplicationPage, 403: ErrorOut}, summary="本银行的抵押登记申请（分页）"
+)
+def list_applications(
+    request,
+    status: ApplicationStatus | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+):
+    found = _applications(request.user).order_by("-received_at", "-pk")
+    if status:
+        found = found.filter(status=status)
+    return {"count": found.count(), "items": [application_out(a) for a in found[offset : offset + limit]]}
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, 403: ErrorOut, 404: ErrorOut},
+    summary="抵押登记申请详情（审核项、证明号、各环节时间）",
+)
+def get_application(request, application_id: int):
+    return application_out(get_object_or_404(_applications(request.user), pk=application_id))
+
+
+@router.get(
+    "/applications/{application_id}/certificate.pdf",
+    response={200: bytes, 403: ErrorOut, 404: ErrorOut},
+    url_name="mortgage_certificate_pdf",
+    summary="不动产登记证明（已签章的 PDF；登簿前 404）",
+)
+def certificate_pdf(request, application_id: int):
+    app = get_object_or_404(_applications(request.user), pk=application_id, status=ApplicationStatus.RECORDED)
+    certificate = getattr(app, "certificate", None)
+    if certificate is None:
+        raise Http404("no certificate")
+    if not certificate.pdf:  # left unsigned by a crash after recording: signed now
+        certificate = actions.sign_certificate(app)
+    response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{app.pk}.pdf"'
+    return response
+
+
+def _set_once(request, application_id: int, field: str, action: str) -> dict:
+    app = get_object_or_404(_applications(request.user), pk=application_id)
+    if Application.objects.filter(pk=app.pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}):
+        audit.record(action, app, actor=request.user)
+    return application_out(_applications(request.user).get(pk=app.pk))
+
+
+@router.post(
+    "/applications/{application_id}/acknowledge",
+    response={200: ApplicationOut, **ERRORS},
+    summary="银行确认已收到登簿通知（只记第一次的时间）",
+)
+def acknowledge(request, application_id: int):
+    return _set_once(request, application_id, "bank_acknowledged_at", "mortgage_bank_acknowledged")
+
+
+@router.post(
+    "/applications/{application_id}/loan-released",
+    response={200: ApplicationOut, **ERRORS},
+    summary="银行已放款（登簿后；只记第一次的时间）",
+)
+def loan_released(request, application_id: int):
+    app = get_object_or_404(_applications(request.user), pk=application_id)
+    if app.status != ApplicationStatus.RECORDED or app.operation != Operation.MORTGAGE:
+        raise ActionRefused("抵押权登簿后才能登记放款。", "not_recorded")
+    return _set_once(request, application_id, "loan_released_at", "mortgage_loan_released")

@@ -203,3 +203,23 @@ def test_the_recorded_certificate_is_signed_within_the_filing(bank, clerk, prope
         ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert cert.number in text and "中国工商银行股份有限公司衡阳分行" in text
+
+
+def test_the_bank_is_told_after_every_recording_by_machine_or_by_person(
+    users, bank, clerk, hengyang, monkeypatch, django_capture_on_commit_callbacks
+):
+    from yancheng.mortgage import tasks
+
+    told = []
+    monkeypatch.setattr(tasks, "enqueue_notice", told.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        machine = actions.file_application(
+            bank, by=clerk, filing=filing_for(make_unit(hengyang["regions"]["zhuhui"], 20))
+        )
+    collective = make_unit(hengyang["regions"]["zhuhui"], 21, land_kind="collective")
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = actions.file_application(bank, by=clerk, filing=filing_for(collective))
+    assert told == [machine.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.record_by_person(waiting, by=users[Role.REGISTRY_OFFICIAL])
+    assert told == [machine.pk, waiting.pk]

@@ -1,0 +1,269 @@
+"""The bank's API, end to end with a bank clerk's token: filing, reading, the signed PDF, the bank's
+acknowledgement and loan release, scoping, refusals and bad input."""
+
+import re
+import subprocess
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from conftest import database_fingerprint
+from yancheng.core.actions import issue_api_token
+from yancheng.core.roles import Role
+from yancheng.mortgage.models import Application, Encumbrance
+from yancheng.mortgage.tests.conftest import OWNER, SPOUSE, make_unit
+
+URL = "/api/v1/mortgage/applications"
+NUMBER = re.compile(r"^湘\(\d{4}\)衡阳市不动产证明第\d{7}号$")
+
+
+def bearer(user, name="核心系统"):
+    _token, secret = issue_api_token(owner=user, by=user, name=name)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def body(unit, **changes):
+    values = {
+        "unit_number": unit.number,
+        "contract_number": "ICBC-HY-2026-0001",
+        "mortgagors": [{"name": n, "id_number": i} for n, i in (OWNER, SPOUSE)],
+        "debtor": OWNER[0],
+        "kind": "ordinary",
+        "amount": "600000.00",
+        "term_start": "2026-12-01",
+        "term_end": "2046-11-30",
+        "identity_method": "face",
+        "identity_verified_at": (timezone.now() - timedelta(minutes=3)).isoformat(),
+    }
+    values.update(changes)
+    return values
+
+
+@pytest.fixture
+def auth(bank, clerk):
+    return bearer(clerk)
+
+
+def post(client, url, data, auth):
+    return client.post(url, data, content_type="application/json", **auth)
+
+
+def test_a_clean_property_is_recorded_and_its_signed_pdf_downloads(
+    client, auth, property_unit, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = post(client, URL, body(property_unit), auth)
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    assert answer["status"] == "recorded" and answer["status_label"] == "已登簿"
+    assert NUMBER.match(answer["certificate_number"])
+    assert answer["certificate_number"] == "湘(2026)衡阳市不动产证明第0000001号"
+    assert len(answer["checks"]) == 12 and all(
+        c["passed"] and c["code"] and c["label"] for c in answer["checks"]
+    )
+    assert answer["amount"] == "600000.00"
+    for step in ("received_at", "reviewed_at", "recorded_at", "certificate_signed_at"):
+        assert answer[step] is not None
+    assert answer["bank_notified_at"] is None
+    # The notice to the bank is queued once the recording has committed.
+    assert len(callbacks) == 1
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "yancheng.mortgage.tasks.notify_bank"
+    assert queued.args_kwargs["args"] == [answer["id"]]
+
+    pdf = client.get(urlsplit(answer["certificate_url"]).path, **auth)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf.content)
+    signed = subprocess.run(["pdfsig", "-no-ocsp", str(path)], capture_output=True, text=True, timeout=60)
+    assert "Signature is Valid" in signed.stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, timeout=60
+    ).stdout
+    text = re.sub(r"\s+", "", text)
+    assert "不动产登记证明" in text and "中国工商银行股份有限公司衡阳分行" in text
+
+    # The same contract again: the same application, 200, nothing new.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(client, URL, body(property_unit), auth)
+    assert again.status_code == 200 and again.json()["id"] == answer["id"]
+    assert Application.objects.count() == 1 and DBTaskResult.objects.count() == 1
+
+    listed = client.get(URL, {"limit": 1, "offset": 0}, **auth).json()
+    assert listed["count"] == 1 and [a["id"] for a in listed["items"]] == [answer["id"]]
+    assert (
+        client.get(f"{URL}/{answer['id']}", **auth).json()
+        == client.get(f"{URL}/{answer['id']}", **auth).json()
+    )
+
+
+def test_an_unsigned_certificate_is_signed_when_first_asked_for(client, auth, property_unit):
+    from yancheng.mortgage.models import Certificate
+
+    app_id = post(client, URL, body(property_unit), auth).json()["id"]
+    Certificate.objects.filter(application_id=app_id).update(pdf=None, signed_at=None)
+    response = client.get(f"{URL}/{app_id}/certificate.pdf", **auth)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert Certificate.objects.get(application_id=app_id).pdf
+
+
+def test_a_failing_check_goes_to_a_person_with_its_reason(
+    client, auth, property_unit, django_capture_on_commit_callbacks
+):
+    Encumbrance.objects.create(
+        property_unit=property_unit, kind="seizure", reference="(2026)湘0405执123号", starts_on="2026-01-01"
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = post(client, URL, body(property_unit), auth)
+    assert response.status_code == 201
+    answer = response.json()
+    assert answer["status"] == "to_person" and answer["certificate_number"] is None
+    (failed,) = [c for c in answer["checks"] if not c["passed"]]
+    assert failed["code"] == "no_encumbrance" and "查封" in failed["reason"]
+    assert not callbacks and not DBTaskResult.objects.exists()
+    assert client.get(f"{URL}/{answer['id']}/certificate.pdf", **auth).status_code == 404
+    response = post(client, f"{URL}/{answer['id']}/loan-released", {}, auth)
+    assert response.status_code == 400 and response.json()["code"] == "not_recorded"
+
+
+def test_acknowledge_and_loan_released_set_their_times_once(client, auth, property_unit):
+    app_id = post(client, URL, body(property_unit), auth).json()["id"]
+    first = post(client, f"{URL}/{app_id}/acknowledge", {}, auth)
+    assert first.status_code == 200 and first.json()["bank_acknowledged_at"]
+    again = post(client, f"{URL}/{app_id}/acknowledge", {}, auth)
+    assert again.json()["bank_acknowledged_at"] == first.json()["bank_acknowledged_at"]
+
+    lent = post(client, f"{URL}/{app_id}/loan-released", {}, auth)
+    assert lent.status_code == 200 and lent.json()["loan_released_at"]
+    assert (
+        post(client, f"{URL}/{app_id}/loan-released", {}, auth).json()["loan_released_at"]
+        == lent.json()["loan_released_at"]
+    )
+    app = Application.objects.get(pk=app_id)
+    assert app.recorded_at <= app.bank_acknowledged_at <= app.loan_released_at
+
+
+def test_a_cancellation_names_the_banks_own_right(client, auth, bank, property_unit):
+    recorded = post(client, URL, body(property_unit), auth).json()
+    right_id = Application.objects.get(pk=recorded["id"]).mortgage_right.pk
+    missing = post(client, URL, body(property_unit, operation="cancellation"), auth)
+    assert missing.status_code == 400 and missing.json()["code"] == "cancels_right_required"
+    unknown = post(
+        client, URL, body(property_unit, operation="cancellation", cancels_right_id=right_id + 99), auth
+    )
+    assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_right"
+    response = post(
+        client, URL, body(property_unit, operation="cancellation", cancels_right_id=right_id), auth
+    )
+    assert response.status_code == 201
+    answer = response.json()
+    assert answer["operation"] == "cancellation" and answer["status"] == "recorded"
+    assert answer["cancels_right_id"] == right_id and answer["certificate_number"] is None
+
+
+def test_another_bank_sees_none_of_this_banks_applications(client, auth, other_bank, users, property_unit):
+    app_id = post(client, URL, body(property_unit), auth).json()["id"]
+    other = bearer(users["other_bank"])
+    for url in (f"{URL}/{app_id}", f"{URL}/{app_id}/certificate.pdf"):
+        assert client.get(url, **other).status_code == 404
+    for url in (f"{URL}/{app_id}/acknowledge", f"{URL}/{app_id}/loan-released"):
+        assert post(client, url, {}, other).status_code == 404
+    assert client.get(URL, **other).json() == {"count": 0, "items": []}
+    assert Application.objects.get(pk=app_id).bank_acknowledged_at is None
+
+
+def test_the_api_is_the_banks_and_refuses_everyone_else(assert_refused, client, auth, users, property_unit):
+    app_id = post(client, URL, body(property_unit), auth).json()["id"]
+    others = [
+        users[Role.UNIT_OFFICIAL],
+        users[Role.ENTERPRISE_USER],
+        users[Role.REGISTRY_OFFICIAL],
+        users[Role.ADMINISTRATOR],
+        None,
+    ]
+    assert_refused(others, "POST", URL, body(property_unit, contract_number="OTHER-1"))
+    assert_refused(others, "GET", URL)
+    for suffix in ("", "/certificate.pdf"):
+        assert_refused(others, "GET", f"{URL}/{app_id}{suffix}")
+    for suffix in ("/acknowledge", "/loan-released"):
+        assert_refused(others, "POST", f"{URL}/{app_id}{suffix}")
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "code"),
+    [
+        ({"amount": "六十万"}, 422, "invalid"),
+        ({"amount": "-1.00"}, 422, "invalid"),
+        ({"amount": "1.001"}, 422, "invalid"),
+        ({"amount": "1e20"}, 422, "invalid"),
+        ({"amount": "NaN"}, 422, "invalid"),
+        ({"contract_number": "  "}, 422, "invalid"),
+        ({"contract_number": "x" * 61}, 422, "invalid"),
+        ({"debtor": "李\x00建国"}, 422, "invalid"),
+        ({"mortgagors": []}, 422, "invalid"),
+        ({"mortgagors": [{"name": "李建国"}]}, 422, "invalid"),
+        ({"kind": "other"}, 422, "invalid"),
+        ({"operation": "transfer"}, 422, "invalid"),
+        ({"term_start": "2026-13-01"}, 422, "invalid"),
+        ({"term_end": "not a date"}, 422, "invalid"),
+        ({"term_start": "2046-12-01", "term_end": "2026-11-30"}, 400, "term_invalid"),
+        ({"identity_verified_at": "2026-11-27T10:00:00"}, 422, "invalid"),  # no time zone
+        ({"identity_method": "telepathy"}, 422, "invalid"),
+        ({"identity_verified_at": "9999-12-31T23:59:59-12:00"}, 422, "invalid"),
+        ({"term_end": "9999-12-31"}, 422, "invalid"),
+        ({"cancels_right_id": 1}, 400, "cancels_right_not_allowed"),
+        ({"unit_number": None}, 422, "invalid"),
+    ],
+)
+def test_bad_input_is_a_4xx_with_a_code_and_writes_nothing(
+    client, auth, property_unit, changes, status, code
+):
+    client.get(URL, **auth)  # the token's first use writes its last_used_at
+    before = database_fingerprint()
+    response = post(client, URL, body(property_unit, **changes), auth)
+    assert response.status_code == status, response.content
+    assert response.json()["code"] == code
+    assert database_fingerprint() == before
+
+
+def test_missing_fields_and_unparsable_bodies_are_refused_with_a_code(client, auth, property_unit):
+    client.get(URL, **auth)  # the token's first use writes its last_used_at
+    before = database_fingerprint()
+    for field in (
+        "unit_number",
+        "contract_number",
+        "mortgagors",
+        "amount",
+        "term_start",
+        "identity_verified_at",
+    ):
+        data = body(property_unit)
+        del data[field]
+        response = post(client, URL, data, auth)
+        assert response.status_code == 422 and response.json()["code"] == "invalid", field
+    response = client.post(URL, "{not json", content_type="application/json", **auth)
+    assert response.status_code == 400 and response.json()["code"] == "unparsable"
+    assert database_fingerprint() == before
+
+
+def test_an_unknown_unit_goes_to_a_person(client, auth, hengyang):
+    unit = make_unit(hengyang["regions"]["zhuhui"], 7)
+    response = post(client, URL, body(unit, unit_number="430405001002GB99999F00019999"), auth)
+    assert response.status_code == 201
+    failed = {c["code"] for c in response.json()["checks"] if not c["passed"]}
+    assert "unit_exists" in failed and response.json()["status"] == "to_person"
+
+
+def test_the_list_is_paged_in_the_database(client, auth, hengyang, django_assert_max_num_queries):
+    for n in range(3):
+        unit = make_unit(hengyang["regions"]["zhuhui"], 10 + n)
+        assert post(client, URL, body(unit, contract_number=f"C-{n}"), auth).status_code == 201
+    page = client.get(URL, {"limit": 2, "offset": 1}, **auth).json()
+    assert page["count"] == 3 and len(page["items"]) == 2
+    assert [a["contract_number"] for a in page["items"]] == ["C-1", "C-0"]
+    assert client.get(URL, {"limit": 0}, **auth).status_code == 422
+    with django_assert_max_num_queries(12):
+        client.get(URL, **auth)

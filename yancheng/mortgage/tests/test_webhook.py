@@ -1,0 +1,173 @@
+"""Telling the bank: the signed notice arrives at a local HTTP server, a failure is retried later with
+back-off, and after the last try nothing more is sent."""
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from yancheng.core.models import AuditEntry
+from yancheng.mortgage import actions, tasks
+from yancheng.mortgage.models import Application
+from yancheng.mortgage.tests.conftest import filing_for
+
+SECRET = "whsec-工行-2026"
+
+
+class BankServer:
+    """A bank's webhook receiver on 127.0.0.1, answering `status` and keeping what it received."""
+
+    def __init__(self):
+        self.status = 200
+        self.requests: list[tuple[dict, bytes]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                server.requests.append((dict(self.headers), body))
+                self.send_response(server.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/mortgage/notice"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def server():
+    receiver = BankServer()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture
+def recorded(bank, clerk, property_unit, server):
+    bank.webhook_url, bank.webhook_secret = server.url, SECRET
+    bank.save()
+    app = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    assert app.status == "recorded"
+    return app
+
+
+def retries_of(app) -> list[DBTaskResult]:
+    return [
+        r
+        for r in DBTaskResult.objects.order_by("enqueued_at")
+        if r.task_path == "yancheng.mortgage.tasks.notify_bank" and r.args_kwargs["args"][0] == app.pk
+    ]
+
+
+def test_the_signed_notice_arrives_and_marks_the_bank_notified(recorded, server):
+    before = int(time.time())
+    assert tasks.notify_bank.call(recorded.pk) == "delivered"
+
+    ((headers, body),) = server.requests
+    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(headers["X-Yancheng-Signature"], expected)
+    assert before <= int(headers["X-Yancheng-Timestamp"]) <= int(time.time())
+    assert headers["Content-Type"].startswith("application/json")
+    notice = json.loads(body)
+    assert notice == {
+        "event": "mortgage.recorded",
+        "application_id": recorded.pk,
+        "contract_number": recorded.contract_number,
+        "certificate_number": recorded.certificate.number,
+        "recorded_at": recorded.recorded_at.isoformat(),
+        "certificate_url": f"{settings.SITE_URL}/api/v1/mortgage/applications/{recorded.pk}/certificate.pdf",
+    }
+
+    recorded.refresh_from_db()
+    assert recorded.bank_notified_at is not None and recorded.bank_notified_at >= recorded.recorded_at
+    assert not retries_of(recorded)
+    (entry,) = AuditEntry.objects.filter(action="mortgage_bank_notice", object_id=str(recorded.pk))
+    assert entry.changes["outcome"] == [None, "delivered"] and entry.changes["attempt"] == [None, 1]
+
+    # A stray second run sends nothing: the bank is told once.
+    assert tasks.notify_bank.call(recorded.pk) == "delivered"
+    assert len(server.requests) == 1
+
+
+def test_a_wrong_secret_does_not_verify(recorded, server):
+    tasks.notify_bank.call(recorded.pk)
+    ((headers, body),) = server.requests
+    forged = "sha256=" + hmac.new(b"not-the-secret", body, hashlib.sha256).hexdigest()
+    assert not hmac.compare_digest(headers["X-Yancheng-Signature"], forged)
+
+
+@pytest.mark.parametrize("status", [500, 404, 302])
+def test_a_failed_answer_leaves_it_unnotified_and_retries_later(recorded, server, status):
+    server.status = status
+    before = timezone.now()
+    assert tasks.notify_bank.call(recorded.pk) == "retry"
+
+    recorded.refresh_from_db()
+    assert recorded.bank_notified_at is None
+    (retry,) = retries_of(recorded)
+    assert retry.args_kwargs["args"] == [recorded.pk, 2]
+    assert before + timedelta(minutes=1) <= retry.run_after <= timezone.now() + timedelta(minutes=1)
+    assert not DBTaskResult.objects.ready().exists()  # not before then
+    (entry,) = AuditEntry.objects.filter(action="mortgage_bank_notice", object_id=str(recorded.pk))
+    assert entry.changes["outcome"] == [None, "retry"] and str(status) in entry.changes["error"][1]
+
+
+def test_an_unreachable_bank_is_retried(recorded, server):
+    server.close()
+    assert tasks.notify_bank.call(recorded.pk) == "retry"
+    assert len(retries_of(recorded)) == 1
+
+
+def test_backing_off_until_the_last_try_then_it_stops(recorded, server):
+    server.status = 500
+    for attempt in range(1, tasks.MAX_TRIES):
+        assert tasks.notify_bank.call(recorded.pk, attempt) == "retry"
+        assert len(retries_of(recorded)) == attempt
+    assert tasks.notify_bank.call(recorded.pk, tasks.MAX_TRIES) == "failed"
+
+    retries = retries_of(recorded)
+    assert len(retries) == tasks.MAX_TRIES - 1  # none after the last try
+    assert [r.args_kwargs["args"][1] for r in retries] == list(range(2, tasks.MAX_TRIES + 1))
+    waits = [(r.run_after - r.enqueued_at).total_seconds() / 60 for r in retries]
+    assert [round(w) for w in waits] == [1, 2, 4, 8, 16, 32, 64]
+    assert len(server.requests) == tasks.MAX_TRIES
+    assert AuditEntry.objects.filter(action="mortgage_bank_notice", object_id=str(recorded.pk)).count() == 8
+    recorded.refresh_from_db()
+    assert recorded.bank_notified_at is None
+
+    # The bank comes back: a later try (e.g. re-queued by hand) delivers.
+    server.status = 204
+    assert tasks.notify_bank.call(recorded.pk, 1) == "delivered"
+    recorded.refresh_from_db()
+    assert recorded.bank_notified_at is not None
+
+
+def test_a_bank_without_a_webhook_is_sent_nothing(bank, clerk, property_unit, server):
+    app = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    assert tasks.notify_bank.call(app.pk) == "no_webhook"
+    assert not server.requests and not retries_of(app)
+    assert Application.objects.get(pk=app.pk).bank_notified_at is None
+
+
+def test_an_application_not_recorded_is_not_announced(recorded, server):
+    Application.objects.filter(pk=recorded.pk).update(status="to_person")
+    assert tasks.notify_bank.call(recorded.pk) == "not_recorded"
+    assert tasks.notify_bank.call(10**9) == "missing"
+    assert not server.requests
