@@ -478,7 +478,7 @@ def describe(label: str, r: dict, mode: str) -> str:
         else ""
     )
     lines.append(
-        f"   CPU in cores (of 2): machine {cpu['machine']:.2f} = server {cpu['server']:.2f} "
+        f"   CPU in cores (of {os.cpu_count()}): machine {cpu['machine']:.2f} = server {cpu['server']:.2f} "
         f"({cpu['server_ms_per_response']:.2f} ms/response), {postgres}load generator "
         f"{cpu['load generator']:.2f}, other processes {cpu['other']:.2f}"
     )
@@ -1059,6 +1059,11 @@ def load(spec_json: str) -> None:
     timings["current"] = time.perf_counter() - step
 
     step = time.perf_counter()
+    # As the server will run: the settings are the same (same environment), so say what they are.
+    django_db = (
+        f"CONN_MAX_AGE={connection.settings_dict['CONN_MAX_AGE']}, "
+        f"CONN_HEALTH_CHECKS={connection.settings_dict['CONN_HEALTH_CHECKS']}"
+    )
     with connection.cursor() as cursor:
         if postgres:
             # What autovacuum would do after such a load: statistics and the visibility map.
@@ -1068,8 +1073,8 @@ def load(spec_json: str) -> None:
             )
             version, sync, buffers = cursor.fetchone()
             database = (
-                f"{version.split(' on ')[0]}, synchronous_commit={sync}, shared_buffers={buffers}, "
-                f"CONN_MAX_AGE=60 with health checks"
+                f"{version.split(' on ')[0]}, synchronous_commit={sync}, shared_buffers={buffers}; "
+                f"Django {django_db}"
             )
             finish_label = "VACUUM ANALYZE"
         else:
@@ -1077,9 +1082,11 @@ def load(spec_json: str) -> None:
             import sqlite3
 
             size = Path(connection.settings_dict["NAME"]).stat().st_size / 2**20
+            options = connection.settings_dict.get("OPTIONS", {})
             database = (
-                f"SQLite {sqlite3.sqlite_version}, WAL, synchronous=NORMAL, transaction_mode=IMMEDIATE, "
-                f"CONN_MAX_AGE=0, file {size:,.0f} MiB"
+                f"SQLite {sqlite3.sqlite_version}, file {size:,.0f} MiB, init_command "
+                f"{options.get('init_command', '')!r}, transaction_mode={options.get('transaction_mode')}; "
+                f"Django {django_db}"
             )
             finish_label = "WAL checkpoint"
     timings["finish"] = time.perf_counter() - step

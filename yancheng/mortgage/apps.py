@@ -6,3 +6,6 @@ class MortgageConfig(AppConfig):
     name = "yancheng.mortgage"
     label = "mortgage"
     verbose_name = _("不动产抵押登记")
+
+    def ready(self):
+        from yancheng.mortgage import panels  # noqa: F401  (home panels and navigation)

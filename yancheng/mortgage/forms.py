@@ -1,0 +1,67 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .actions import Filing
+from .choices import IdentityMethod, MortgageKind
+
+MAX_MORTGAGORS = 4
+
+
+class ApplicationForm(forms.Form):
+    """A bank clerk's filing. Only the form's shape is checked here; the register's checks run in
+    `file_application`, which sends a failing filing to a person with the reasons."""
+
+    unit_number = forms.CharField(label=_("不动产单元号"), max_length=40)
+    debtor = forms.CharField(label=_("债务人"), max_length=100)
+    kind = forms.ChoiceField(label=_("抵押方式"), choices=MortgageKind.choices, initial=MortgageKind.ORDINARY)
+    amount = forms.DecimalField(label=_("被担保主债权数额（元）"), max_digits=14, decimal_places=2)
+    term_start = forms.DateField(label=_("债务履行期限起"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = forms.DateField(label=_("债务履行期限止"), widget=forms.DateInput(attrs={"type": "date"}))
+    contract_number = forms.CharField(label=_("合同编号"), max_length=60)
+    identity_method = forms.ChoiceField(label=_("身份核验方式"), choices=IdentityMethod.choices)
+    identity_verified_at = forms.DateTimeField(
+        label=_("身份核验时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, MAX_MORTGAGORS + 1):
+            self.fields[f"name_{n}"] = forms.CharField(label=_("抵押人姓名"), max_length=50, required=False)
+            self.fields[f"id_{n}"] = forms.CharField(label=_("证件号码"), max_length=18, required=False)
+        if not self.is_bound:
+            self.initial.setdefault("identity_verified_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+
+    def mortgagor_rows(self):
+        return [(self[f"name_{n}"], self[f"id_{n}"]) for n in range(1, MAX_MORTGAGORS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        people = []
+        for n in range(1, MAX_MORTGAGORS + 1):
+            name, id_number = data.get(f"name_{n}", "").strip(), data.get(f"id_{n}", "").strip().upper()
+            if name or id_number:
+                if not (name and id_number):
+                    self.add_error(f"name_{n}", _("请同时填写抵押人姓名和证件号码。"))
+                people.append({"name": name, "id_number": id_number})
+        if not people:
+            raise forms.ValidationError(_("请至少填写一名抵押人。"))
+        data["mortgagors"] = people
+        return data
+
+    def filing(self) -> Filing:
+        data = self.cleaned_data
+        return Filing(
+            unit_number=data["unit_number"].strip(),
+            contract_number=data["contract_number"].strip(),
+            mortgagors=data["mortgagors"],
+            debtor=data["debtor"].strip(),
+            kind=data["kind"],
+            amount=data["amount"],
+            term_start=data["term_start"],
+            term_end=data["term_end"],
+            identity_method=data["identity_method"],
+            identity_verified_at=data["identity_verified_at"],
+        )

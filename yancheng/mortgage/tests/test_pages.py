@@ -1,0 +1,214 @@
+"""The mortgage pages: the bank clerk's form and list, the registry's queue and register browser, the
+mortgagor's certificate page, public verification, who may see what, and the demo register."""
+
+import io
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from yancheng.core.roles import Role
+from yancheng.mortgage.actions import file_application
+from yancheng.mortgage.choices import ApplicationStatus
+from yancheng.mortgage.models import Application, Certificate
+
+from .conftest import OWNER, SPOUSE, filing_for, make_unit
+
+
+def form_data(unit, **changes):
+    today = timezone.localdate()
+    data = {
+        "unit_number": unit.number,
+        "name_1": OWNER[0],
+        "id_1": OWNER[1],
+        "name_2": SPOUSE[0],
+        "id_2": SPOUSE[1],
+        "debtor": OWNER[0],
+        "kind": "ordinary",
+        "amount": "600000.00",
+        "term_start": today.isoformat(),
+        "term_end": today.replace(year=today.year + 20).isoformat(),
+        "contract_number": "ICBC-HY-FORM-0001",
+        "identity_method": "face",
+        "identity_verified_at": (timezone.localtime() - timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_form_records_a_clean_filing_and_shows_the_certificate_number(client, bank, clerk, property_unit):
+    client.force_login(clerk)
+    response = client.post(reverse("mortgage:apply"), form_data(property_unit), follow=True)
+    app = Application.objects.get(contract_number="ICBC-HY-FORM-0001")
+    assert app.status == ApplicationStatus.RECORDED
+    page = response.content.decode()
+    assert "已登簿" in page
+    assert app.certificate.number in page
+    assert app.certificate.verification_code in page
+    listing = client.get(reverse("mortgage:applications")).content.decode()
+    assert app.contract_number in listing and "登簿" in listing
+
+
+def test_a_failing_filing_shows_each_failed_checks_reason(client, bank, clerk, property_unit):
+    client.force_login(clerk)
+    data = form_data(property_unit, name_2="", id_2="")  # one of the two holders is missing
+    response = client.post(reverse("mortgage:apply"), data, follow=True)
+    app = Application.objects.get(contract_number="ICBC-HY-FORM-0001")
+    assert app.status == ApplicationStatus.TO_PERSON
+    page = response.content.decode()
+    assert "转登记人员人工审核" in page
+    assert "抵押人须为全部现权利人" in page
+
+
+def test_the_form_refuses_an_incomplete_mortgagor_row(client, bank, clerk, property_unit):
+    client.force_login(clerk)
+    response = client.post(reverse("mortgage:apply"), form_data(property_unit, id_2=""))
+    assert response.status_code == 200
+    assert "请同时填写抵押人姓名和证件号码" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+@pytest.fixture
+def to_person(bank, clerk, hengyang):
+    unit = make_unit(hengyang["regions"]["zhuhui"], 2, land_kind="collective")
+    app = file_application(bank, by=clerk, filing=filing_for(unit))
+    assert app.status == ApplicationStatus.TO_PERSON
+    return app
+
+
+def test_the_registry_records_from_the_queue(client, users, to_person):
+    client.force_login(users[Role.REGISTRY_OFFICIAL])
+    page = client.get(reverse("mortgage:queue")).content.decode()
+    assert to_person.contract_number in page and "土地性质为集体建设用地" in page
+    response = client.post(
+        reverse("mortgage:decide", args=[to_person.pk]), {"decision": "record"}, follow=True
+    )
+    to_person.refresh_from_db()
+    assert to_person.status == ApplicationStatus.RECORDED
+    assert to_person.certificate.number in response.content.decode()
+    assert to_person.certificate.pdf
+
+
+def test_the_registry_refuses_from_the_queue_with_a_reason(client, users, to_person):
+    client.force_login(users[Role.REGISTRY_OFFICIAL])
+    url = reverse("mortgage:decide", args=[to_person.pk])
+    response = client.post(url, {"decision": "refuse", "reason": ""}, follow=True)
+    assert "不予登记须写明理由" in response.content.decode()
+    client.post(url, {"decision": "refuse", "reason": "集体土地抵押须经村民会议同意，未见决议。"})
+    to_person.refresh_from_db()
+    assert to_person.status == ApplicationStatus.REFUSED
+    assert to_person.refusal_reason.startswith("集体土地")
+
+
+def test_the_register_browser_shows_holders_mortgages_and_entries(client, users, bank, clerk, property_unit):
+    app = file_application(bank, by=clerk, filing=filing_for(property_unit))
+    client.force_login(users[Role.REGISTRY_OFFICIAL])
+    page = client.get(reverse("mortgage:register"), {"number": property_unit.number}).content.decode()
+    assert OWNER[0] in page and SPOUSE[1] in page
+    assert "第1顺位" in page and bank.name in page
+    assert app.entries.get().hash in page
+    missing = client.get(reverse("mortgage:register"), {"number": "430405001002GB99999F00019999"})
+    assert "登记簿中没有这个不动产单元" in missing.content.decode()
+
+
+@pytest.fixture
+def certificate(bank, clerk, property_unit) -> Certificate:
+    return file_application(bank, by=clerk, filing=filing_for(property_unit)).certificate
+
+
+def test_the_verification_page_confirms_a_real_certificate(client, certificate, bank, property_unit):
+    query = {"number": certificate.number, "code": certificate.verification_code}
+    page = client.get(reverse("mortgage:verify"), query).content.decode()
+    assert "真实有效" in page
+    assert certificate.number in page and property_unit.number in page and bank.name in page
+
+
+@pytest.mark.parametrize("wrong", ["code", "number"])
+def test_the_verification_page_refuses_a_wrong_pair_without_saying_which_part(client, certificate, wrong):
+    query = {"number": certificate.number, "code": certificate.verification_code}
+    query[wrong] = "ZZZZZZZZ" if wrong == "code" else certificate.number.replace("第", "第9")
+    page = client.get(reverse("mortgage:verify"), query).content.decode()
+    assert "真实有效" not in page
+    assert "证明号与核验码不匹配" in page
+
+
+def test_the_mortgagor_sees_the_certificate_and_downloads_it_signed_on_demand(client, certificate):
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=None, signed_at=None)
+    query = {"number": certificate.number, "code": certificate.verification_code.lower()}
+    page = client.get(reverse("mortgage:certificate"), query).content.decode()
+    assert certificate.number in page and "下载证明 PDF" in page
+    response = client.get(f"{reverse('mortgage:certificate_pdf')}?{urlencode(query)}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    certificate.refresh_from_db()
+    assert certificate.pdf
+    wrong = client.get(reverse("mortgage:certificate_pdf"), {**query, "code": "WRONG"})
+    assert wrong.status_code == 404
+
+
+def test_home_panels_show_todays_applications_and_the_queue(client, users, clerk, to_person):
+    client.force_login(clerk)
+    assert to_person.contract_number in client.get(reverse("home")).content.decode()
+    client.force_login(users[Role.REGISTRY_OFFICIAL])
+    page = client.get(reverse("home")).content.decode()
+    assert "待人工审核的抵押登记" in page and to_person.contract_number in page
+
+
+def test_authorization_matrix(
+    client, users, bank, other_bank, clerk, property_unit, to_person, assert_refused
+):
+    others = [u for k, u in users.items() if k not in (Role.BANK_CLERK, "other_bank")]
+    not_registry = [u for k, u in users.items() if k not in (Role.REGISTRY_OFFICIAL, Role.ADMINISTRATOR)] + [
+        None
+    ]
+    data = form_data(property_unit, contract_number="X-1")
+    # Only bank clerks file and list their bank's applications.
+    for method, url, payload in [
+        ("GET", reverse("mortgage:apply"), None),
+        ("GET", reverse("mortgage:applications"), None),
+    ]:
+        assert_refused([*others, None], method, url, payload)
+    for caller in [*others, None]:
+        client.logout()
+        if caller is not None:
+            client.force_login(caller)
+        before = Application.objects.count()
+        response = client.post(reverse("mortgage:apply"), data)
+        assert response.status_code in (302, 403) and Application.objects.count() == before
+        if response.status_code == 302:
+            assert "/login/" in response["Location"]
+    # Another bank's application is not found.
+    assert_refused([users["other_bank"], None], "GET", reverse("mortgage:application", args=[to_person.pk]))
+    client.force_login(users["other_bank"])
+    assert to_person.contract_number not in client.get(reverse("mortgage:applications")).content.decode()
+    # Only the registry sees the queue, decides and browses the register.
+    assert_refused(not_registry, "GET", reverse("mortgage:queue"))
+    assert_refused(not_registry, "GET", reverse("mortgage:register"), {"number": property_unit.number})
+    assert_refused(
+        not_registry, "POST", reverse("mortgage:decide", args=[to_person.pk]), {"decision": "record"}
+    )
+    # Anonymous: the certificate and verification pages only.
+    client.logout()
+    assert client.get(reverse("mortgage:verify")).status_code == 200
+    assert client.get(reverse("mortgage:certificate")).status_code == 200
+
+
+def mortgage_counts() -> dict:
+    return {m._meta.label: m.objects.count() for m in apps.get_app_config("mortgage").get_models()}
+
+
+def test_the_demo_loads_twice_without_duplicates(db):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    first = mortgage_counts()
+    assert first["mortgage.PropertyUnit"] == 300 and first["mortgage.Bank"] == 2
+    assert first["mortgage.MortgageRight"] >= 3 and first["mortgage.Encumbrance"] >= 2
+    assert Application.objects.filter(status=ApplicationStatus.TO_PERSON).exists()
+    assert Certificate.objects.filter(pdf__isnull=False).count() == first["mortgage.Certificate"]
+    assert "可试办抵押的单元" in out.getvalue()
+    call_command("load_demo", stdout=io.StringIO())
+    assert mortgage_counts() == first

@@ -1,0 +1,195 @@
+"""Pages of mortgage registration: the bank clerk's filing and list, the registry's queue and register
+browser, the mortgagor's certificate page and the public verification page."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yancheng.core.actions import ActionRefused
+from yancheng.core.roles import Role, role_required
+
+from . import actions
+from .choices import ApplicationStatus
+from .forms import ApplicationForm
+from .models import (
+    Application,
+    Bank,
+    Certificate,
+    Holding,
+    MortgageRight,
+    PropertyUnit,
+    RegisterEntry,
+)
+
+REGISTRY = (Role.REGISTRY_OFFICIAL, Role.ADMINISTRATOR)
+
+
+def _clerk_bank(user) -> Bank:
+    bank = Bank.objects.filter(unit_id=getattr(user.person, "unit_id", None)).first()
+    if bank is None:
+        raise Http404(_("您所在的单位不是登记的抵押权人银行。"))
+    return bank
+
+
+def _applications(user):
+    return (
+        Application.objects.for_user(user)
+        .select_related("bank", "property_unit", "certificate")
+        .prefetch_related("checks")
+    )
+
+
+@role_required(Role.BANK_CLERK)
+def apply(request):
+    bank = _clerk_bank(request.user)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = actions.file_application(bank, by=request.user, filing=form.filing())
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return redirect("mortgage:application", filed.pk)
+    return render(request, "mortgage/apply.html", {"form": form, "bank": bank})
+
+
+@role_required(Role.BANK_CLERK)
+def applications(request):
+    found = _applications(request.user)
+    status = request.GET.get("status", "")
+    if status in ApplicationStatus.values:
+        found = found.filter(status=status)
+    page = Paginator(found, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mortgage/applications.html",
+        {"page": page, "status": status, "statuses": ApplicationStatus.choices},
+    )
+
+
+@role_required(Role.BANK_CLERK, *REGISTRY)
+def application(request, application_id: int):
+    found = get_object_or_404(_applications(request.user), pk=application_id)
+    certificate = getattr(found, "certificate", None) if found.status == ApplicationStatus.RECORDED else None
+    return render(request, "mortgage/application.html", {"app": found, "certificate": certificate})
+
+
+@role_required(*REGISTRY)
+def queue(request):
+    waiting = _applications(request.user).filter(status=ApplicationStatus.TO_PERSON).order_by("received_at")
+    page = Paginator(waiting, 20).get_page(request.GET.get("page"))
+    return render(request, "mortgage/queue.html", {"page": page})
+
+
+@role_required(*REGISTRY)
+@require_POST
+def decide(request, application_id: int):
+    found = get_object_or_404(_applications(request.user), pk=application_id)
+    try:
+        if request.POST.get("decision") == "record":
+            recorded = actions.record_by_person(found, by=request.user)
+            messages.success(
+                request, _("已登簿，证明号：%(number)s。") % {"number": recorded.certificate.number}
+            )
+        elif request.POST.get("decision") == "refuse":
+            actions.refuse(found, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("已不予登记，银行会看到理由。"))
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    return redirect("mortgage:queue")
+
+
+@role_required(*REGISTRY)
+def register(request):
+    number = request.GET.get("number", "").strip().upper()
+    unit = None
+    if number:
+        unit = (
+            PropertyUnit.objects.for_user(request.user)
+            .select_related("region")
+            .prefetch_related(
+                Prefetch("holdings", queryset=Holding.objects.for_user(request.user).order_by("pk")),
+                "encumbrances",
+                Prefetch(
+                    "mortgages",
+                    queryset=unit_mortgages(request.user),
+                ),
+                Prefetch(
+                    "entries",
+                    queryset=RegisterEntry.objects.for_user(request.user).select_related("application"),
+                ),
+            )
+            .filter(number=number)
+            .first()
+        )
+    return render(request, "mortgage/register.html", {"number": number, "unit": unit})
+
+
+def unit_mortgages(user):
+    return (
+        MortgageRight.objects.for_user(user)
+        .select_related("bank", "application__certificate")
+        .order_by("rank", "recorded_at")
+    )
+
+
+def _certificate(request) -> Certificate | None:
+    """The certificate with this number and code, or None: which of the two is wrong is not told."""
+    number = request.GET.get("number", "").strip()
+    code = request.GET.get("code", "").strip().upper()
+    if not number or not code or len(number) > 60 or len(code) > 12:
+        return None
+    return (
+        Certificate.objects.select_related("application__bank", "application__property_unit")
+        .filter(number=number, verification_code=code)
+        .first()
+    )
+
+
+def certificate(request):
+    """The mortgagor's phone page: number and code from the bank give the certificate and its PDF."""
+    found = _certificate(request)
+    asked = bool(request.GET.get("number") or request.GET.get("code"))
+    return render(
+        request,
+        "mortgage/certificate.html",
+        {
+            "cert": found,
+            "asked": asked,
+            "number": request.GET.get("number", ""),
+            "code": request.GET.get("code", ""),
+        },
+    )
+
+
+def certificate_pdf(request):
+    found = _certificate(request)
+    if found is None:
+        raise Http404(_("证明号或核验码不正确。"))
+    if not found.pdf:
+        found = actions.sign_certificate(found.application)
+    response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificate-{found.year}-{found.serial:07d}.pdf"'
+    )
+    return response
+
+
+def verify(request):
+    """Public verification: anyone holding a certificate can check that it is genuine."""
+    found = _certificate(request)
+    asked = bool(request.GET.get("number") or request.GET.get("code"))
+    return render(
+        request,
+        "mortgage/verify.html",
+        {
+            "cert": found,
+            "asked": asked,
+            "number": request.GET.get("number", ""),
+            "code": request.GET.get("code", ""),
+        },
+    )
