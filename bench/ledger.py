@@ -23,14 +23,14 @@ filing and visit times as in production. Request events, attachments, people and
 the ledger does not read them.
 
 Then ``ANALYZE`` (PostgreSQL: ``VACUUM ANALYZE``, what autovacuum does after such a load, and a
-``CHECKPOINT``; SQLite: a WAL checkpoint too) and
-``ledger.compute`` for the last full month, warmed once, then ``--runs`` timed runs (median), and the same
-for the twelve full months up to it. Each of its queries is also replayed alone (execute + fetch all,
-median of ``--runs``) to show what dominates, and the CPU a ledger takes (this process's and PostgreSQL's)
-is reported beside its time: other jobs on the machine stretch times far more than CPU. ``--explain`` prints each monthly query's plan
-(``EXPLAIN (ANALYZE, BUFFERS)`` / ``EXPLAIN QUERY PLAN``); ``--try-index`` creates an index afterwards
+``CHECKPOINT``; SQLite: a WAL checkpoint too) and ``ledger.compute`` for the last full month, warmed once,
+then ``--runs`` timed runs (median), and the same for the twelve full months up to it. Each of its queries
+is also replayed alone (execute + fetch all, median of ``--runs``) to show what dominates, and the CPU a
+ledger takes (this process's, and PostgreSQL's backend's and parallel workers') is reported beside its
+time: other jobs on the machine stretch times far more than CPU. ``--explain`` prints each monthly query's
+plan (``EXPLAIN (ANALYZE, BUFFERS)`` / ``EXPLAIN QUERY PLAN``); ``--try-index`` creates an index afterwards
 (raw SQL, prefixed ``sqlite:`` or ``postgres:`` to apply to one backend only), runs ANALYZE and measures
-again, so that an index can be judged without touching the app.
+again, so that an index can be judged without touching the app (the last line stays the app's own figure).
 
 The last line printed is ``ledger_s=… rows=…``: the monthly median on the last backend run (PostgreSQL
 when both run) and the number of ledger rows; with both, a line per backend precedes it.
@@ -273,14 +273,14 @@ def run(spec_json: str) -> None:
     print("rows: " + ", ".join(f"{name} {count:,}" for name, count in loaded["counts"].items()), flush=True)
     print(f"database: {describe_database(postgres)}", flush=True)
 
-    result = measure(spec, postgres, loaded["now"])  # the figures reported: the app's schema as it is
+    result = measure(spec, postgres)  # the figures reported: the app's schema as it is
     for statement in spec["indexes"]:
         step = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(statement)
             cursor.execute("ANALYZE")
         print(f"\n--- with {statement} (created and analyzed in {time.perf_counter() - step:.1f} s) ---")
-        measure(spec, postgres, loaded["now"], explain_again=True)
+        measure(spec, postgres, explain_again=True)
     Path(spec["out"]).write_text(json.dumps(result))
 
 
@@ -798,7 +798,6 @@ def load(spec: dict, postgres: bool) -> dict:
     return {
         "timings": timings,
         "counts": {label: counts.get(model._meta.db_table, 0) for model, label in names.items()},
-        "now": now_s,
     }
 
 
@@ -979,7 +978,7 @@ def label_of(sql: str) -> str:
     return match.group(1) if match else sql[:40]
 
 
-def measure(spec: dict, postgres: bool, now_s: int, explain_again: bool = False) -> dict:
+def measure(spec: dict, postgres: bool, explain_again: bool = False) -> dict:
     from django.db import connection
     from django.utils import timezone
 

@@ -47,8 +47,8 @@ office's threshold (``LedgerThresholds.current()``), or when its no-pass reports
 number. Comparisons are exact (integers against Decimal thresholds), so a rate exactly at the threshold
 passes. A rate with no denominator never breaches.
 
-Indexes that keep this fast at 1,000 units / 1,000,000 requests / 1,000,000 visits (recommended to the
-lead, not added here): VisitRequest(filed_at), Visit(ends_at), NoPassReport(occurred_at); the others use
+Indexes that keep this fast at 1,000 units / 1,000,000 requests / 1,000,000 visits (added by
+migration visits 0002): VisitRequest(filed_at), Visit(ends_at), NoPassReport(occurred_at); the others use
 existing indexes (Visit.starts_at, EnterpriseRequest.filed_at, the foreign keys and unique constraints).
 """
 
