@@ -643,6 +643,21 @@ DEPARTMENTS = ["city-samr", "city-eco", "city-emergency", "city-fire", "city-mii
 OFFICE = "city-optimization"
 INDUSTRY_NAMES = ["制造", "化工", "食品", "医药", "电子", "建材", "物流", "商贸", "餐饮", "建筑"]
 
+ENTERPRISE_FIELDS = [
+    "id",
+    "uscc",
+    "name",
+    "region_id",
+    "industry",
+    "address",
+    "above_designated_size",
+    "specialized",
+    "little_giant",
+    "single_champion",
+    "risk_grade",
+    "exempt",
+    "pilot",
+]
 REQUEST_FIELDS = [
     "id",
     "visit_id",
@@ -868,21 +883,7 @@ def load(spec_json: str) -> None:
 
         bulk(
             Enterprise,
-            [
-                "id",
-                "uscc",
-                "name",
-                "region_id",
-                "industry",
-                "address",
-                "above_designated_size",
-                "specialized",
-                "little_giant",
-                "single_champion",
-                "risk_grade",
-                "exempt",
-                "pilot",
-            ],
+            ENTERPRISE_FIELDS,
             enterprise_rows(),
         )
     timings["reference"] = time.perf_counter() - step

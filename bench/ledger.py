@@ -445,21 +445,7 @@ def load(spec: dict, postgres: bool) -> dict:
 
         write(
             Enterprise,
-            [
-                "id",
-                "uscc",
-                "name",
-                "region_id",
-                "industry",
-                "address",
-                "above_designated_size",
-                "specialized",
-                "little_giant",
-                "single_champion",
-                "risk_grade",
-                "exempt",
-                "pilot",
-            ],
+            checkin.ENTERPRISE_FIELDS,
             [
                 (
                     i,
