@@ -98,6 +98,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        # Parameters bound by the server, so that psycopg can prepare a statement after its fifth use on a
+        # connection: PostgreSQL then plans it once per connection, not on every call (planning the gate
+        # check-in's joins took five to ten times longer than running them, docs/benchmarks.md). Behind
+        # PgBouncer in transaction mode, set YANCHENG_DB_PREPARED_STATEMENTS=false (or give PgBouncer
+        # ≥ 1.21 max_prepared_statements).
+        "server_side_binding": True,
+        "prepare_threshold": 5 if env.flag("DB_PREPARED_STATEMENTS", True) else None,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "yancheng_cache"}}

@@ -5,6 +5,7 @@ from contextvars import ContextVar
 
 from django.db import models
 
+from yancheng.core import sql
 from yancheng.core.models import AuditEntry
 
 current_request: ContextVar = ContextVar("yancheng_current_request", default=None)
@@ -59,5 +60,6 @@ def record(
         entry.object_type = obj._meta.label_lower
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:200]
-    entry.save()
+    # Written as sql.insert does it: every action passes here, and save() costs several times more.
+    sql.insert(entry)
     return entry

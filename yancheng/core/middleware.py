@@ -4,12 +4,13 @@ from django.urls import reverse
 
 from yancheng.core import audit
 from yancheng.core.audit import current_request
+from yancheng.core.auth import record_token_use
 from yancheng.core.roles import OTP_REQUIRED_ROLES, roles_of
 
 
 class RequestContextMiddleware:
-    """Makes the request known to the audit log for the time of the request, and records every refused
-    permission (any 403 answer, page or API) there."""
+    """Makes the request known to the audit log for the time of the request, records every refused
+    permission (any 403 answer, page or API) there, and the use of an API token."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -18,6 +19,7 @@ class RequestContextMiddleware:
         token = current_request.set(request)
         try:
             response = self.get_response(request)
+            record_token_use(request)
             if response.status_code == 403:
                 audit.record(
                     "permission_denied",

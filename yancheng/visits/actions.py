@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from yancheng.core import audit
+from yancheng.core import audit, sql
 from yancheng.core.actions import ActionRefused
+from yancheng.core.auth import record_token_use
 from yancheng.core.models import Enterprise
 from yancheng.core.notify import notify
 from yancheng.core.roles import Role, has_role
 
-from . import passes, rules
+from . import gate, passes, rules
 from .choices import Direction, Kind, Purpose, RequestStatus, ScanMethod, ScanResult
 from .models import CheckEvent, Pass, ScanAttempt, Visit, Visitor, VisitRequest, VisitRules
 
@@ -298,14 +299,14 @@ def _judge(green_pass: Pass | None, enterprise, direction: str, now) -> ScanOutc
             green_pass,
             _("不在批准的访企时段（%(window)s）。") % {"window": window},
         )
-    if direction == Direction.OUT and not green_pass.checks.filter(direction=Direction.IN).exists():
+    if direction == Direction.OUT and not gate.has_checked_in(green_pass):
         return ScanOutcome(ScanResult.NOT_CHECKED_IN, green_pass)
     return ScanOutcome(ScanResult.OK, green_pass)
 
 
 def _record_attempt(outcome: ScanOutcome, *, by, enterprise, direction, method):
     request = audit.current_request.get()
-    ScanAttempt.objects.create(
+    attempt = ScanAttempt(
         user=by if by and by.is_authenticated else None,
         enterprise=enterprise,
         green_pass=outcome.green_pass,
@@ -314,6 +315,7 @@ def _record_attempt(outcome: ScanOutcome, *, by, enterprise, direction, method):
         result=outcome.result,
         ip=audit.client_ip(request),
     )
+    sql.insert(attempt)  # the gate's hot path (core/sql.py): rows only ever added, no signals
 
 
 def scan(
@@ -324,13 +326,17 @@ def scan(
     now = timezone.now()
     outcome = _judge(green_pass, enterprise, direction, now)
     with transaction.atomic():
+        # The scanner's API token use in the same write (core/auth.py), when it comes through the API.
+        record_token_use(audit.current_request.get())
         _record_attempt(outcome, by=by, enterprise=enterprise, direction=direction, method=method)
         if outcome.ok and confirm:
-            outcome.check, created = CheckEvent.objects.get_or_create(
-                green_pass=green_pass, direction=direction, defaults={"method": method, "recorded_by": by}
-            )
-            if created:
+            check = CheckEvent(green_pass=green_pass, direction=direction, method=method, recorded_by=by)
+            # One statement whether or not the pass was scanned before; the unique constraint decides.
+            if sql.insert(check, unless_exists=("green_pass", "direction")):
                 audit.record(f"check_{direction}", green_pass, actor=by, changes={"method": [None, method]})
+            else:
+                check = CheckEvent.objects.get(green_pass=green_pass, direction=direction)
+            outcome.check = check
     return outcome
 
 
@@ -374,7 +380,7 @@ def scan_token(token: str, *, enterprise, direction: str, by, confirm: bool) -> 
         outcome = _outcome_for_bad_token(rejected)
         _record_attempt(outcome, by=by, enterprise=enterprise, direction=direction, method=method)
         return outcome
-    green_pass = _pass_query().filter(pk=int(claims["jti"])).first()
+    green_pass = gate.find_pass(pk=int(claims["jti"]))
     if green_pass is None or green_pass.token != token:
         outcome = ScanOutcome(ScanResult.TAMPERED, None, _("通行码无效：平台没有发放过这个通行码。"))
         _record_attempt(outcome, by=by, enterprise=enterprise, direction=direction, method=method)
@@ -384,7 +390,7 @@ def scan_token(token: str, *, enterprise, direction: str, by, confirm: bool) -> 
 
 def scan_short_code(code: str, *, enterprise, direction: str, by, confirm: bool) -> ScanOutcome:
     try:
-        green_pass = _pass_query().filter(short_code=passes.normalize_short_code(code)).first()
+        green_pass = gate.find_pass(short_code=passes.normalize_short_code(code))
     except ValueError:  # not even the shape of a short code
         green_pass = None
     return scan(
@@ -398,8 +404,8 @@ def scan_short_code(code: str, *, enterprise, direction: str, by, confirm: bool)
 
 
 def _pass_query():
-    # Only what judging a scan needs: PostgreSQL spends longer planning an 8-table join than running it
-    # (docs/benchmarks.md). The enterprise and unit are loaded when a page or answer shows them.
+    # Only what judging a scan needs (gate.find_pass loads the same): PostgreSQL spends longer planning
+    # an 8-table join than running it (docs/benchmarks.md).
     return Pass.objects.select_related("visitor__user__person", "visitor__request__visit")
 
 

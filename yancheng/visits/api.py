@@ -6,7 +6,7 @@ from yancheng.core.actions import ActionRefused
 from yancheng.core.models import Enterprise, Unit
 from yancheng.core.schemas import ErrorOut
 
-from . import actions, passes, rules
+from . import actions, gate, passes, rules
 from .choices import RequestStatus
 from .models import Pass, Visit, VisitRequest
 from .schemas import (
@@ -193,10 +193,7 @@ def check_out_data(outcome) -> dict:
         data.update(
             visitor=str(outcome.green_pass.visitor),
             purpose=request.get_purpose_display(),
-            units=[
-                r.unit.name
-                for r in request.visit.requests.filter(status=RequestStatus.APPROVED).select_related("unit")
-            ],
+            units=gate.approved_unit_names(request.visit),
             starts_at=request.visit.starts_at,
             ends_at=request.visit.ends_at,
         )
