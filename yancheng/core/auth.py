@@ -1,8 +1,10 @@
 """API authentication: a signed-in session (with CSRF) or `Authorization: Bearer <token>`."""
 
+import functools
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
@@ -51,32 +53,44 @@ def find_token(token_digest: str) -> ApiToken | None:
     (core/sql.py says why); ``ApiToken.objects.usable()`` is the same rule in the ORM, and a test holds
     the two together.
     """
-    User = get_user_model()
     row = sql.fetch_one(
+        _token_sql(connection.vendor), [token_digest, sql.prep(ApiToken, "expires_at", timezone.now())]
+    )
+    if row is None:
+        return None
+    found, at = sql.instance(ApiToken, row)
+    user, at = sql.instance(get_user_model(), row, at)
+    person, at = sql.instance(Person, row, at)
+    enterprise, at = sql.instance(Enterprise, row, at)
+    unit, _at = sql.instance(Unit, row, at)
+    found.user = user
+    attach_person(user, person)
+    if person is not None:
+        person.enterprise, person.unit = enterprise, unit
+    return found
+
+
+def attach_person(user, person) -> None:
+    """Cache a user's person (read in the same statement) both ways, as select_related would: a user
+    without one then reads as "no person" without another query."""
+    user_field = Person._meta.get_field("user")
+    user_field.remote_field.set_cached_value(user, person)
+    if person is not None:
+        user_field.set_cached_value(person, user)
+
+
+@functools.cache
+def _token_sql(vendor: str) -> str:
+    User = get_user_model()
+    return (
         f"SELECT {sql.columns(ApiToken, 't')}, {sql.columns(User, 'u')}, {sql.columns(Person, 'p')}, "
         f"{sql.columns(Enterprise, 'e')}, {sql.columns(Unit, 'n')} "
         f"FROM {sql.table(ApiToken)} t JOIN {sql.table(User)} u ON u.id = t.user_id "
         f"LEFT JOIN {sql.table(Person)} p ON p.user_id = u.id "
         f"LEFT JOIN {sql.table(Enterprise)} e ON e.id = p.enterprise_id "
         f"LEFT JOIN {sql.table(Unit)} n ON n.id = p.unit_id "
-        "WHERE t.digest = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)",
-        [token_digest, sql.prep(ApiToken, "expires_at", timezone.now())],
+        "WHERE t.digest = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)"
     )
-    if row is None:
-        return None
-    found, at = sql.instance(ApiToken, row)
-    user, at = sql.instance(User, row, at)
-    person, at = sql.instance(Person, row, at)
-    enterprise, at = sql.instance(Enterprise, row, at)
-    unit, _at = sql.instance(Unit, row, at)
-    found.user = user
-    user_field = Person._meta.get_field("user")
-    # Cached both ways, and a user without a person reads as "no person" without another query.
-    user_field.remote_field.set_cached_value(user, person)
-    if person is not None:
-        user_field.set_cached_value(person, user)
-        person.enterprise, person.unit = enterprise, unit
-    return found
 
 
 api_auth = [BearerToken(), django_auth]

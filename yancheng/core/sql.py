@@ -74,27 +74,33 @@ def insert(obj: Model, *, unless_exists: tuple[str, ...] = ()) -> bool:
     Like ``save()`` it fills ``auto_now_add`` fields and defaults; unlike it, no model signals are sent:
     for rows that are only ever added and that nothing listens to (audit entries, scans, check-ins).
     """
-    meta = obj._meta
-    fields = [field for field in meta.concrete_fields if field is not meta.pk]
+    fields = _written_fields(type(obj))
     params = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {table(type(obj))} ({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    if unless_exists:
-        targets = ", ".join(quote(meta.get_field(name).column) for name in unless_exists)
-        sql += f" ON CONFLICT ({targets}) DO NOTHING"
-    sql += f" RETURNING {quote(meta.pk.column)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = fetch_one(_insert_sql(type(obj), unless_exists, connection.vendor), params)
     if row is None:
         return False
     obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = connection.alias
     return True
+
+
+def _written_fields(model: type[Model]) -> list:
+    return [field for field in model._meta.concrete_fields if field is not model._meta.pk]
+
+
+@functools.cache
+def _insert_sql(model: type[Model], unless_exists: tuple[str, ...], vendor: str) -> str:
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = _written_fields(model)
+    sql = (
+        f"INSERT INTO {table(model)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if unless_exists:
+        targets = ", ".join(quote(meta.get_field(name).column) for name in unless_exists)
+        sql += f" ON CONFLICT ({targets}) DO NOTHING"
+    return sql + f" RETURNING {quote(meta.pk.column)}"
 
 
 def fetch_one(sql: str, params) -> tuple | None:

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from yancheng.core import sql
+from yancheng.core.auth import attach_person
 from yancheng.core.models import Person, Unit
 
 from .choices import Direction, RequestStatus
@@ -26,10 +27,7 @@ def find_pass(*, pk: int | None = None, short_code: str | None = None) -> Pass |
     person, at = sql.instance(Person, row, at)
     request, at = sql.instance(VisitRequest, row, at)
     visit, _at = sql.instance(Visit, row, at)
-    user_field = Person._meta.get_field("user")
-    user_field.remote_field.set_cached_value(user, person)
-    if person is not None:
-        user_field.set_cached_value(person, user)
+    attach_person(user, person)
     visitor.user, visitor.request, request.visit = user, request, visit
     green_pass.visitor = visitor
     return green_pass
