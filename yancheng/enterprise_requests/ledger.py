@@ -48,7 +48,7 @@ number. Comparisons are exact (integers against Decimal thresholds), so a rate e
 passes. A rate with no denominator never breaches.
 
 Indexes that keep this fast at 1,000 units / 1,000,000 requests / 1,000,000 visits (added by
-migration visits 0002): VisitRequest(filed_at), Visit(ends_at), NoPassReport(occurred_at); the others use
+migrations visits 0002 and 0003): VisitRequest(filed_at, unit), Visit(ends_at), NoPassReport(occurred_at); the others use
 existing indexes (Visit.starts_at, EnterpriseRequest.filed_at, the foreign keys and unique constraints).
 """
 
