@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from jwt.utils import base64url_encode
 
 # Purpose binding: a token signed by the same key for anything else must not open a gate.
@@ -183,17 +184,19 @@ class PassRejected(Exception):
     """Why a pass does not open the gate; ``message`` is shown on the scanner's red screen."""
 
     MESSAGES = {
-        "malformed": "无法识别的通行码。请访客在手机上重新打开通行码再扫，或改为输入短码核验。",
-        "tampered": "通行码签名无效，可能被篡改。请勿放行，请访客重新打开本人的通行码，或改为输入短码核验。",
-        "unknown_key": "无法核验此通行码的签发密钥。核验设备请联网更新公钥后重扫，或改为输入短码核验。",
-        "wrong_purpose": "这不是访企通行码。请访客出示本次访企的绿色通行码。",
-        "not_yet_valid": "未到访企时段，通行码尚未生效。请在预约的时段内再核验。",
-        "expired": "访企时段已过，通行码已失效。如需再次访企，请重新申请。",
+        "malformed": _("无法识别的通行码。请访客在手机上重新打开通行码再扫，或改为输入短码核验。"),
+        "tampered": _(
+            "通行码签名无效，可能被篡改。请勿放行，请访客重新打开本人的通行码，或改为输入短码核验。"
+        ),
+        "unknown_key": _("无法核验此通行码的签发密钥。核验设备请联网更新公钥后重扫，或改为输入短码核验。"),
+        "wrong_purpose": _("这不是访企通行码。请访客出示本次访企的绿色通行码。"),
+        "not_yet_valid": _("未到访企时段，通行码尚未生效。请在预约的时段内再核验。"),
+        "expired": _("访企时段已过，通行码已失效。如需再次访企，请重新申请。"),
     }
 
     def __init__(self, code: str, claims: dict | None = None):
         self.code = code
-        self.message = self.MESSAGES[code]
+        self.message = str(self.MESSAGES[code])  # in the language active when the scan is judged
         # Set only when the signature was good (wrong time), so the screen can show the visit window.
         self.claims = claims
         super().__init__(self.message)

@@ -1,6 +1,7 @@
 """Messages built in Python (rule refusals, request states) follow the active language: Chinese by
 default, English when English is active."""
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone, translation
@@ -10,6 +11,9 @@ from yancheng.enterprise_requests.models import EnterpriseRequest
 from yancheng.enterprise_requests.state import derive
 from yancheng.visits import rules
 from yancheng.visits.choices import Kind, Purpose
+from yancheng.visits.passes import PassRejected
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
 
 MONTHS = [
     "January",
@@ -74,3 +78,12 @@ def test_a_rule_refusal_and_a_request_state_come_out_in_english_when_english_is_
         assert derive(overdue, now).code == "in_progress"  # codes do not change with the language
 
     assert derive(unrouted, now).label == "待分派"  # and back to Chinese once English is left
+
+
+def test_a_refused_pass_says_why_in_the_active_language():
+    assert PassRejected("expired").message.startswith("访企时段已过")
+    with translation.override("en"):
+        assert PassRejected("expired").message == (
+            "The visit window has passed and the pass has expired. File a new request to visit again."
+        )
+        assert all(not CJK.search(PassRejected(code).message) for code in PassRejected.MESSAGES)
