@@ -361,7 +361,7 @@ def test_every_rejection_has_a_chinese_message(keys):
     for code, message in PassRejected.MESSAGES.items():
         error = PassRejected(code)
         assert (error.code, error.message, str(error)) == (code, str(message), str(message))
-        assert re.search(r"[\u4e00-\u9fff]", message)
+        assert re.search(r"[\u4e00-\u9fff]", str(message))
     assert PassRejected.MESSAGES["malformed"].startswith("无法识别的通行码")
     assert PassRejected.MESSAGES["tampered"].startswith("通行码签名无效，可能被篡改")
     assert PassRejected.MESSAGES["expired"].startswith("访企时段已过，通行码已失效")
