@@ -10,12 +10,30 @@ import time
 import urllib.parse
 import urllib.request
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
 
 from yancheng.core.models import ChannelKind, Delivery, Notification, WebhookChannel
 
 WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+def platform_language():
+    """Compose what is stored for others to read (a notification's title and text) in the platform's
+    language, not in whatever language the person who triggered it happens to read."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def notify_after_commit(compose) -> None:
+    """Call ``compose`` (which calls ``notify``) once the transaction commits, in the platform's language."""
+
+    def run():
+        with platform_language():
+            compose()
+
+    transaction.on_commit(run)
 
 
 def notify(recipients, title: str, body: str = "", link: str = "") -> list[Notification]:

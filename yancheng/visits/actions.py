@@ -12,7 +12,7 @@ from yancheng.core import audit, sql
 from yancheng.core.actions import ActionRefused
 from yancheng.core.auth import record_token_use
 from yancheng.core.models import Enterprise
-from yancheng.core.notify import notify
+from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, has_role
 
 from . import gate, passes, rules
@@ -75,7 +75,7 @@ def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest
         )
         raise
     if request.status == RequestStatus.PENDING:
-        transaction.on_commit(
+        notify_after_commit(
             lambda: notify(
                 _office_users(),
                 _("待审批访企申请：%(unit)s → %(enterprise)s")
@@ -149,7 +149,7 @@ def _approve(request: VisitRequest, *, by, auto=False):
     )
     visit = request.visit
     recipients = [request.filed_by, *[v.user for v in request.visitors.all()]]
-    transaction.on_commit(
+    notify_after_commit(
         lambda: (
             notify(
                 set(recipients),
@@ -204,7 +204,7 @@ def refuse_request(request: VisitRequest, *, by, reason: str) -> VisitRequest:
             actor=by,
             changes={"status": [RequestStatus.PENDING, RequestStatus.REFUSED], "reason": [None, reason]},
         )
-        transaction.on_commit(
+        notify_after_commit(
             lambda: notify(
                 [locked.filed_by],
                 _("访企申请未批准：%(enterprise)s") % {"enterprise": locked.visit.enterprise},
@@ -501,7 +501,7 @@ def report_no_pass(
                 submission_key=submission_key,
             )
             audit.record("no_pass_reported", report, actor=by)
-            transaction.on_commit(
+            notify_after_commit(
                 lambda: notify(
                     _office_users(),
                     _("无码入企报告：%(enterprise)s") % {"enterprise": enterprise},

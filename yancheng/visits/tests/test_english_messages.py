@@ -7,8 +7,12 @@ from datetime import timedelta
 from django.utils import timezone, translation
 
 from yancheng.core import workdays
+from yancheng.core.models import Notification
+from yancheng.core.roles import Role
+from yancheng.enterprise_requests import actions as request_actions
 from yancheng.enterprise_requests.models import EnterpriseRequest
 from yancheng.enterprise_requests.state import derive
+from yancheng.visits import actions as visit_actions
 from yancheng.visits import rules
 from yancheng.visits.choices import Kind, Purpose
 from yancheng.visits.passes import PassRejected
@@ -87,3 +91,31 @@ def test_a_refused_pass_says_why_in_the_active_language():
             "The visit window has passed and the pass has expired. File a new request to visit again."
         )
         assert all(not CJK.search(PassRejected(code).message) for code in PassRejected.MESSAGES)
+
+
+def test_notifications_are_written_in_chinese_whatever_the_language_of_who_triggers_them(
+    users, hengyang, visit_rules, django_capture_on_commit_callbacks
+):
+    enterprise_user = users[Role.ENTERPRISE_USER]
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        request_actions.file_request(
+            enterprise_user.person.enterprise,
+            by=enterprise_user,
+            kind="consultation",
+            subject="用电报装",
+            text="请问报装需要哪些材料？",
+            submission_key="english-user-1",
+        )
+        visit_actions.report_no_pass(
+            enterprise_user.person.enterprise,
+            by=enterprise_user,
+            unit=hengyang["units"]["samr"],
+            occurred_at=timezone.now() - timedelta(hours=2),
+            visitors_text="两名工作人员",
+            description="未出示通行码",
+            submission_key="english-user-2",
+        )
+    titles = Notification.objects.filter(recipient=users[Role.BUSINESS_ENVIRONMENT_OFFICE]).values_list(
+        "title", flat=True
+    )
+    assert sorted(title.split("：")[0] for title in titles) == ["新诉求待分派", "无码入企报告"]
