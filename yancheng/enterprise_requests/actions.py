@@ -231,8 +231,9 @@ def ask_extension(request, *, by, days: int, reason: str) -> EnterpriseRequest:
             _("延期天数须为 1 至 %(max)s 个工作日。") % {"max": MAX_EXTENSION_DAYS},
             "days",
         )
-        locked.extension_pending, locked.extension_reason = True, f"{days}|{reason.strip()}"[:300]
-        locked.save(update_fields=["extension_pending", "extension_reason"])
+        locked.extension_pending, locked.extension_days = True, days
+        locked.extension_reason = reason.strip()[:300]
+        locked.save(update_fields=["extension_pending", "extension_days", "extension_reason"])
         _event(locked, EventKind.EXTENSION_ASKED, by, f"申请延期 {days} 个工作日：{reason.strip()}")
         with platform_language():
             _after_commit_notify(
@@ -247,12 +248,10 @@ def decide_extension(request, *, by, approve: bool, note: str = "") -> Enterpris
         locked = _locked(request)
         _refuse_unless(locked.extension_pending, _("没有待审批的延期申请。"), "no_extension")
         _refuse_unless(locked.replied_at is None, _("该诉求已答复，延期申请不再需要审批。"), "replied")
-        days, reason = locked.extension_reason.split("|", 1)
         locked.extension_pending = False
-        locked.extension_reason = reason
         if approve:
-            locked.extended_deadline = workdays.deadline_after(locked.reply_deadline, int(days))
-        locked.save(update_fields=["extension_pending", "extension_reason", "extended_deadline"])
+            locked.extended_deadline = workdays.deadline_after(locked.reply_deadline, locked.extension_days)
+        locked.save(update_fields=["extension_pending", "extended_deadline"])
         kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
         _event(
             locked, kind, by, note or (f"答复期限延至 {locked.extended_deadline:%Y-%m-%d}" if approve else "")

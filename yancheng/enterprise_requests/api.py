@@ -96,16 +96,10 @@ def _name(user) -> str | None:
 
 
 def _extension(request: EnterpriseRequest) -> dict:
-    days, reason = None, request.extension_reason
-    if request.extension_pending:
-        # While pending, actions.ask_extension stores "days|reason".
-        head, _sep, tail = request.extension_reason.partition("|")
-        if head.isdigit():
-            days, reason = int(head), tail
     return {
         "pending": request.extension_pending,
-        "days": days,
-        "reason": reason,
+        "days": request.extension_days,
+        "reason": request.extension_reason,
         "extended_deadline": request.extended_deadline,
     }
 

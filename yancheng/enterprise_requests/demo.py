@@ -910,7 +910,7 @@ def _history(ctx: Context, pilots, home, visits_of) -> list[Draft]:
             decided_at = cal.office_after(asked_at, rng, 60, 300)
             days = 10
             request.extended_deadline = workdays.deadline_after(request.reply_deadline, days)
-            request.extension_reason = EXTENSION_REASON
+            request.extension_days, request.extension_reason = days, EXTENSION_REASON
             draft.event(
                 asked_at,
                 ctx.official(unit_code, rng),
@@ -1075,7 +1075,7 @@ def _open_draft(ctx: Context, name, enterprise, topic_key, situation, n) -> Draf
             since,
         )
         days, reason = 5, "需委托第三方机构对仿冒产品进行鉴定，鉴定报告出具时间较长"
-        request.extension_pending, request.extension_reason = True, f"{days}|{reason}"
+        request.extension_pending, request.extension_days, request.extension_reason = True, days, reason
         draft.event(
             asked_at, ctx.logins[SAMR_LOGIN], EventKind.EXTENSION_ASKED, f"申请延期 {days} 个工作日：{reason}"
         )

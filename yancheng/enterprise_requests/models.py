@@ -117,6 +117,7 @@ class EnterpriseRequest(models.Model):
     accept_deadline = models.DateTimeField(_("受理期限"))
     reply_deadline = models.DateTimeField(_("答复期限"))
     extended_deadline = models.DateTimeField(_("延期后答复期限"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("申请延期（工作日）"), null=True, blank=True)
     extension_reason = models.CharField(_("延期理由"), max_length=300, blank=True)
     extension_pending = models.BooleanField(_("延期待批"), default=False)
 

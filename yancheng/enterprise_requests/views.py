@@ -242,11 +242,10 @@ def _is_own_enterprise(user, found) -> bool:
 
 
 def _pending_extension(found):
-    """(days, reason) of a pending extension request, stored by actions.ask_extension as "days|reason"."""
+    """Days and reason of an extension waiting for the office's decision."""
     if not found.extension_pending:
         return None
-    days, _sep, reason = found.extension_reason.partition("|")
-    return {"days": days, "reason": reason}
+    return {"days": found.extension_days, "reason": found.extension_reason}
 
 
 def _render_detail(request, found, bound: dict | None = None, status: int = 200):
