@@ -3,6 +3,8 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
@@ -21,6 +23,9 @@ class RegisterQuerySet(ScopedQuerySet):
         return self if roles_of(user) & REGISTRY_ROLES else self.none()
 
 
+MIN_WEBHOOK_SECRET = 32  # characters: the HMAC key of the bank's notices
+
+
 class Bank(models.Model):
     """A mortgagee: a bank with its unit (its clerks belong to the unit) and its webhook."""
 
@@ -32,6 +37,15 @@ class Bank(models.Model):
     class Meta:
         verbose_name = _("银行")
         verbose_name_plural = _("银行")
+        constraints = [
+            # An unsigned notice could be forged by anyone who knows the bank's address.
+            models.CheckConstraint(
+                condition=models.Q(webhook_url="")
+                | models.Q(GreaterThanOrEqual(Length("webhook_secret"), MIN_WEBHOOK_SECRET)),
+                name="bank_webhook_needs_secret",
+                violation_error_message=_("填写了通知地址，就必须设置至少 32 个字符的通知签名密钥。"),
+            )
+        ]
 
     def __str__(self):
         return self.name

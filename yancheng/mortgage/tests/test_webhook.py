@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -19,7 +21,7 @@ from yancheng.mortgage import actions, tasks
 from yancheng.mortgage.models import Application
 from yancheng.mortgage.tests.conftest import filing_for
 
-SECRET = "whsec-工行-2026"
+SECRET = "whsec-工行-2026-衡阳分行-核心系统-通知签名密钥-0001"
 
 
 class BankServer:
@@ -171,3 +173,19 @@ def test_an_application_not_recorded_is_not_announced(recorded, server):
     assert tasks.notify_bank.call(recorded.pk) == "not_recorded"
     assert tasks.notify_bank.call(10**9) == "missing"
     assert not server.requests
+
+
+@pytest.mark.parametrize("secret", ["", "short-secret"])
+def test_a_webhook_address_without_a_long_enough_secret_is_refused_and_not_saved(bank, server, secret):
+    bank.webhook_url, bank.webhook_secret = server.url, secret
+    with pytest.raises(ValidationError) as refused:
+        bank.full_clean()  # what the administration form runs
+    assert "至少 32 个字符的通知签名密钥" in str(refused.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bank.save()  # and the database refuses it whatever path writes it
+    bank.refresh_from_db()
+    assert (bank.webhook_url, bank.webhook_secret) == ("", "")
+
+
+def test_no_webhook_and_no_secret_is_fine(bank):
+    bank.full_clean()
