@@ -22,7 +22,7 @@ urlpatterns = [
     path("requests/", include("yancheng.enterprise_requests.urls")),
     path("mortgage/", include("yancheng.mortgage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/login/", core.LoginView.as_view()),
+    path("admin/login/", core.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

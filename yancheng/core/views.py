@@ -1,9 +1,10 @@
 from base64 import b32encode
 
 import segno
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +29,16 @@ class LoginView(auth_views.LoginView):
         if form.otp_device is not None:
             otp_login(self.request, form.otp_device)
         return response
+
+
+def admin_login(request):
+    """Where the administration sends whoever lacks its rights: the platform's sign-in for someone signed
+    out; for someone signed in without them, a refusal (403, audited) rather than a second login form."""
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect("admin:index")
+        raise PermissionDenied
+    return LoginView.as_view()(request)
 
 
 @login_required

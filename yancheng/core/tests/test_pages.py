@@ -2,6 +2,7 @@
 
 import pytest
 
+from yancheng.core.models import AuditEntry
 from yancheng.core.notify import notify
 from yancheng.core.roles import Role
 
@@ -53,6 +54,17 @@ def test_the_admin_refuses_every_role_but_the_administrator(assert_refused, user
     assert_refused(
         others, "POST", "/admin/core/calendaroverride/add/", {"day": "2027-02-08", "is_workday": ""}
     )
+
+
+def test_a_signed_in_person_without_administration_rights_gets_403_not_a_second_login(client, users):
+    client.force_login(users[Role.LEADER])
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert AuditEntry.objects.filter(action="permission_denied", actor=users[Role.LEADER]).exists()
+    client.force_login(users[Role.ADMINISTRATOR])
+    assert client.get("/admin/login/").url == "/admin/"
+    client.logout()
+    assert client.get("/admin/", follow=True).templates[0].name == "registration/login.html"
 
 
 def test_one_cannot_read_or_revoke_what_is_not_theirs_through_pages(assert_refused, users):
