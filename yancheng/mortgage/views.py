@@ -1,7 +1,10 @@
 """Pages of mortgage registration: the bank clerk's filing and list, the registry's queue and register
 browser, the mortgagor's certificate page and the public verification page."""
 
+import functools
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -9,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, role_required
 
@@ -137,19 +141,53 @@ def unit_mortgages(user):
     )
 
 
+# Certificate numbers run in sequence, so the 8-character code is what keeps a certificate private. An
+# address that gives this many wrong pairs is refused until this long after its last miss.
+LOOKUP_MISSES_ALLOWED = 20
+LOOKUP_MISS_WINDOW_SECONDS = 600
+
+
+class TooManyLookups(Exception):
+    pass
+
+
 def _certificate(request) -> Certificate | None:
     """The certificate with this number and code, or None: which of the two is wrong is not told."""
     number = request.GET.get("number", "").strip()
     code = request.GET.get("code", "").strip().upper()
     if not number or not code or len(number) > 60 or len(code) > 12:
         return None
-    return (
+    misses_key = f"mortgage-lookup-misses:{audit.client_ip(request)}"
+    misses = cache.get(misses_key, 0)
+    if misses >= LOOKUP_MISSES_ALLOWED:
+        raise TooManyLookups
+    found = (
         Certificate.objects.select_related("application__bank", "application__property_unit")
         .filter(number=number, verification_code=code)
         .first()
     )
+    if found is None:
+        cache.set(misses_key, misses + 1, LOOKUP_MISS_WINDOW_SECONDS)
+        if misses + 1 == LOOKUP_MISSES_ALLOWED:
+            audit.record("mortgage_lookup_limited", changes={"misses": [None, misses + 1]}, request=request)
+    return found
 
 
+def _lookup_limited(view):
+    """A public certificate page that answers 429, in Chinese, to an address over its misses."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except TooManyLookups:
+            minutes = LOOKUP_MISS_WINDOW_SECONDS // 60
+            return render(request, "mortgage/too_many_lookups.html", {"minutes": minutes}, status=429)
+
+    return wrapper
+
+
+@_lookup_limited
 def certificate(request):
     """The mortgagor's phone page: number and code from the bank give the certificate and its PDF."""
     found = _certificate(request)
@@ -166,6 +204,7 @@ def certificate(request):
     )
 
 
+@_lookup_limited
 def certificate_pdf(request):
     found = _certificate(request)
     if found is None:
@@ -179,6 +218,7 @@ def certificate_pdf(request):
     return response
 
 
+@_lookup_limited
 def verify(request):
     """Public verification: anyone holding a certificate can check that it is genuine."""
     found = _certificate(request)

@@ -212,3 +212,19 @@ def test_the_demo_loads_twice_without_duplicates(db):
     assert "可试办抵押的单元" in out.getvalue()
     call_command("load_demo", stdout=io.StringIO())
     assert mortgage_counts() == first
+
+
+def test_an_address_that_keeps_guessing_codes_is_refused_for_a_while_and_it_is_audited(client, certificate):
+    from yancheng.core.models import AuditEntry
+    from yancheng.mortgage.views import LOOKUP_MISSES_ALLOWED
+
+    right = {"number": certificate.number, "code": certificate.verification_code}
+    for guess in range(LOOKUP_MISSES_ALLOWED):
+        page = client.get(reverse("mortgage:verify"), {**right, "code": f"ZZZZ{guess:04d}"})
+        assert page.status_code == 200 and "证明号与核验码不匹配" in page.content.decode()
+    assert AuditEntry.objects.filter(action="mortgage_lookup_limited").count() == 1
+    for url in ("mortgage:verify", "mortgage:certificate", "mortgage:certificate_pdf"):
+        refused = client.get(reverse(url), right)  # even the right pair, from this address
+        assert refused.status_code == 429 and "查询过于频繁" in refused.content.decode()
+    other = client.get(reverse("mortgage:verify"), right, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 200 and "真实有效" in other.content.decode()
