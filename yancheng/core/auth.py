@@ -31,7 +31,7 @@ def record_token_use(request) -> None:
 
     RequestContextMiddleware calls it after the view. A view that writes anyway may call it first, inside
     its own transaction (the gate check-in does): on SQLite, where writers queue for one lock, one write
-    transaction per request instead of two made check-ins half as fast again (docs/benchmarks.md).
+    transaction per check-in instead of two made check-ins 1.5 times as fast (docs/benchmarks.md).
     """
     found = getattr(request, "api_token", None)
     if found is None or getattr(request, "_yancheng_token_use_recorded", False):
