@@ -11,6 +11,9 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 YANCHENG_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# The suites on SQLite and PostgreSQL run in one process per core (pytest-xdist; each has its own test
+# database); the browser tests, which start servers and Chromium, run one at a time.
+PYTEST_WORKERS ?= -n auto
 
 .PHONY: help setup assets system-packages demo serve worker test lint test-sqlite test-postgres test-browser clean serve-demo
 
@@ -68,12 +71,12 @@ lint:
 	@mkdir -p var && : > var/test-backends.txt
 
 test-sqlite:
-	.venv/bin/pytest -m "not browser and not postgres" -q
+	.venv/bin/pytest -m "not browser and not postgres" -q $(PYTEST_WORKERS)
 	@echo "已运行：SQLite" >> var/test-backends.txt
 
 test-postgres:
 	@if $(PY) scripts/postgres-reachable.py "$(YANCHENG_TEST_POSTGRES_URL)"; then \
-	  YANCHENG_DATABASE_URL="$(YANCHENG_TEST_POSTGRES_URL)" .venv/bin/pytest -m "not browser" -q && \
+	  YANCHENG_DATABASE_URL="$(YANCHENG_TEST_POSTGRES_URL)" .venv/bin/pytest -m "not browser" -q $(PYTEST_WORKERS) && \
 	  echo "已运行：PostgreSQL" >> var/test-backends.txt; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI 中 PostgreSQL 不可达 ($(YANCHENG_TEST_POSTGRES_URL))：这是失败，不是跳过" >&2; exit 1; \
