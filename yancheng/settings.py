@@ -80,11 +80,14 @@ TEMPLATES = [
     },
 ]
 
-# Database: YANCHENG_DATABASE_URL, or SQLite in WAL mode under var/.
+# Database: YANCHENG_DATABASE_URL, or SQLite in WAL mode under var/. Each server thread keeps its
+# connection for ten minutes (checked before reuse): a new PostgreSQL connection (a forked backend with
+# cold caches, statements prepared again) took 100-300 ms, the slowest 1 % of gate check-ins when
+# connections were renewed every minute (docs/benchmarks.md).
 DATABASES = {
     "default": dj_database_url.parse(
         env.text("DATABASE_URL", f"sqlite:///{VAR_DIR / 'yancheng.sqlite3'}"),
-        conn_max_age=env.integer("DB_CONN_MAX_AGE", 60),
+        conn_max_age=env.integer("DB_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }
