@@ -60,6 +60,6 @@ def record(
         entry.object_type = obj._meta.label_lower
         entry.object_id = str(obj.pk)
         entry.object_repr = str(obj)[:200]
-    # Written as sql.insert does it: every action passes here, and save() costs several times more.
+    # sql.insert rather than save(): every action passes here, and save() costs several times more.
     sql.insert(entry)
     return entry
