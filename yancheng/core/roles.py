@@ -25,6 +25,9 @@ GOVERNMENT_ROLES = frozenset(
         Role.ADMINISTRATOR,
     }
 )
+# Roles that act for their unit (file visits, answer requests, file mortgages): whoever holds one must
+# belong to a unit.
+UNIT_ROLES = frozenset({Role.UNIT_OFFICIAL, Role.BANK_CLERK})
 # Roles that must pass a second factor when REQUIRE_OTP is on.
 OTP_REQUIRED_ROLES = frozenset({Role.ADMINISTRATOR, Role.LEADER})
 

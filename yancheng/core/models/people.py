@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.roles import Role, has_role
+from yancheng.core.roles import UNIT_ROLES, Role, has_role
 
 from .base import ScopedQuerySet
 
@@ -72,3 +73,12 @@ class PersonRole(models.Model):
 
     def __str__(self):
         return self.get_role_display()
+
+    def clean(self):
+        # Caught when the administrator assigns the role, not later as a page that cannot find the unit.
+        if self.role in UNIT_ROLES and not self.person.unit_id:
+            raise ValidationError(
+                _("“%(role)s”代表所属单位办事，请先为此人选择所属单位。") % {"role": self.get_role_display()}
+            )
+        if self.role == Role.ENTERPRISE_USER and not self.person.enterprise_id:
+            raise ValidationError(_("企业用户代表所属企业办事，请先为此人选择所属企业。"))

@@ -84,3 +84,35 @@ def test_language_switches_to_english(client, users):
     response = client.get("/")
     assert response.status_code == 200
     assert 'lang="en"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "place", "message"),
+    [
+        (Role.UNIT_OFFICIAL, {}, "请先为此人选择所属单位"),
+        (Role.BANK_CLERK, {}, "请先为此人选择所属单位"),
+        (Role.ENTERPRISE_USER, {}, "请先为此人选择所属企业"),
+        (Role.UNIT_OFFICIAL, {"unit": "samr"}, None),
+        (Role.ENTERPRISE_USER, {"enterprise": "a"}, None),
+        (Role.LEADER, {}, None),
+    ],
+)
+def test_a_role_that_acts_for_a_unit_or_enterprise_needs_one(hengyang, role, place, message):
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from yancheng.core.models import Person, PersonRole
+
+    user = get_user_model().objects.create_user("new-person", password="x" * 12)
+    person = Person.objects.create(
+        user=user,
+        full_name="新同事",
+        unit=hengyang["units"][place["unit"]] if "unit" in place else None,
+        enterprise=hengyang["enterprises"][place["enterprise"]] if "enterprise" in place else None,
+    )
+    assignment = PersonRole(person=person, role=role)
+    if message is None:
+        assignment.full_clean()
+    else:
+        with pytest.raises(ValidationError, match=message):
+            assignment.full_clean()
