@@ -158,6 +158,18 @@ def test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def platform_language():
+    """Every test starts in the platform's language: a request made in English leaves English active in
+    its thread, and with several tests per process the next test would otherwise inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` need PostgreSQL's concurrent transactions: on SQLite they are deselected
     (reported as deselected, never as passed); `make test` runs them in its PostgreSQL pass."""

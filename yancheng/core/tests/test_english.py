@@ -14,23 +14,13 @@ import struct
 from gettext import GNUTranslations
 from pathlib import Path
 
-import pytest
 from django.conf import settings
-from django.utils import translation
 
 from yancheng.core.roles import Role
 
 CATALOG = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdif]|\{\{.*?\}\}")
-
-
-@pytest.fixture(autouse=True)
-def keep_the_active_language():
-    """A request in English leaves English active in this thread; give the next test what it had."""
-    language = translation.get_language()
-    yield
-    translation.activate(language)
 
 
 def switch_to_english(client):
