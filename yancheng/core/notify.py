@@ -20,17 +20,12 @@ from yancheng.core.models import ChannelKind, Delivery, Notification, WebhookCha
 WEBHOOK_TIMEOUT_SECONDS = 10
 
 
-def platform_language():
-    """Compose what is stored for others to read (a notification's title and text) in the platform's
-    language, not in whatever language the person who triggered it happens to read."""
-    return translation.override(settings.LANGUAGE_CODE)
-
-
 def notify_after_commit(compose) -> None:
-    """Call ``compose`` (which calls ``notify``) once the transaction commits, in the platform's language."""
+    """Call ``compose`` (which calls ``notify``) once the transaction commits, in the platform's language:
+    what is stored for others to read is not written in the language of whoever triggered it."""
 
     def run():
-        with platform_language():
+        with translation.override(settings.LANGUAGE_CODE):
             compose()
 
     transaction.on_commit(run)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock, workdays
 from yancheng.core.actions import ActionRefused
-from yancheng.core.notify import notify, platform_language
+from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, has_role
 
 from .choices import EventKind, RequestKind, Satisfaction
@@ -46,8 +46,14 @@ def _event(request, kind, by, note="", files=()):
 
 
 def _after_commit_notify(recipients, title, request, body=""):
+    """Tell ``recipients`` about ``request`` once the transaction commits. A title or body given as a
+    function is composed then, in the platform's language (core.notify.notify_after_commit)."""
+
+    def text(value):
+        return value() if callable(value) else value
+
     link = f"/requests/{request.pk}/"
-    transaction.on_commit(lambda: notify(list(recipients), title, body=body, link=link))
+    notify_after_commit(lambda: notify(list(recipients), text(title), body=text(body), link=link))
 
 
 def _locked(request) -> EnterpriseRequest:
@@ -114,13 +120,12 @@ def file_request(
             if rule is not None:
                 _route(request, rule.unit, by=None, note=f"按分派规则自动分派（规则 {rule.pk}）")
             else:
-                with platform_language():
-                    _after_commit_notify(
-                        office_users(),
-                        _("新诉求待分派：%(enterprise)s") % {"enterprise": enterprise},
-                        request,
-                        subject,
-                    )
+                _after_commit_notify(
+                    office_users(),
+                    lambda: _("新诉求待分派：%(enterprise)s") % {"enterprise": enterprise},
+                    request,
+                    subject,
+                )
     except IntegrityError:  # the same submission, sent twice at once: return the one that won
         existing = EnterpriseRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
         if existing is None:
@@ -135,14 +140,15 @@ def _route(request, unit, *, by, note=""):
     request.unit, request.routed_at = unit, clock.now()
     request.save(update_fields=["unit", "routed_at"])
     _event(request, EventKind.ROUTED, by, note or f"分派至{unit}")
-    with platform_language():
-        _after_commit_notify(
-            unit_users(unit),
-            _("新诉求请受理：%(subject)s") % {"subject": request.subject},
-            request,
+    _after_commit_notify(
+        unit_users(unit),
+        lambda: _("新诉求请受理：%(subject)s") % {"subject": request.subject},
+        request,
+        lambda: (
             _("受理期限：%(deadline)s")
-            % {"deadline": f"{timezone.localtime(request.accept_deadline):%Y-%m-%d %H:%M}"},
-        )
+            % {"deadline": f"{timezone.localtime(request.accept_deadline):%Y-%m-%d %H:%M}"}
+        ),
+    )
 
 
 def route(request, *, unit, by) -> EnterpriseRequest:
@@ -182,13 +188,12 @@ def transfer(request, *, to_unit, by, reason: str) -> EnterpriseRequest:
         _event(
             locked, EventKind.TRANSFERRED, by, f"由{locked.transferred_from}转至{to_unit}：{reason.strip()}"
         )
-        with platform_language():
-            _after_commit_notify(
-                unit_users(to_unit),
-                _("转办诉求请受理：%(subject)s") % {"subject": locked.subject},
-                locked,
-                reason,
-            )
+        _after_commit_notify(
+            unit_users(to_unit),
+            lambda: _("转办诉求请受理：%(subject)s") % {"subject": locked.subject},
+            locked,
+            reason,
+        )
     return locked
 
 
@@ -211,10 +216,11 @@ def accept(request, *, by) -> EnterpriseRequest:
             locked.save(update_fields=["accepted_at"])
             late = locked.accepted_at > locked.accept_deadline
             _event(locked, EventKind.ACCEPTED, by, "受理（已过受理期限，此前已视作默认受理）" if late else "")
-            with platform_language():
-                _after_commit_notify(
-                    [locked.filed_by], _("您的诉求已受理：%(subject)s") % {"subject": locked.subject}, locked
-                )
+            _after_commit_notify(
+                [locked.filed_by],
+                lambda: _("您的诉求已受理：%(subject)s") % {"subject": locked.subject},
+                locked,
+            )
     return locked
 
 
@@ -235,10 +241,12 @@ def ask_extension(request, *, by, days: int, reason: str) -> EnterpriseRequest:
         locked.extension_reason = reason.strip()[:300]
         locked.save(update_fields=["extension_pending", "extension_days", "extension_reason"])
         _event(locked, EventKind.EXTENSION_ASKED, by, f"申请延期 {days} 个工作日：{reason.strip()}")
-        with platform_language():
-            _after_commit_notify(
-                office_users(), _("延期申请待审批：%(subject)s") % {"subject": locked.subject}, locked, reason
-            )
+        _after_commit_notify(
+            office_users(),
+            lambda: _("延期申请待审批：%(subject)s") % {"subject": locked.subject},
+            locked,
+            reason,
+        )
     return locked
 
 
@@ -256,14 +264,15 @@ def decide_extension(request, *, by, approve: bool, note: str = "") -> Enterpris
         _event(
             locked, kind, by, note or (f"答复期限延至 {locked.extended_deadline:%Y-%m-%d}" if approve else "")
         )
-        with platform_language():
-            _after_commit_notify(
-                unit_users(locked.unit),
+        _after_commit_notify(
+            unit_users(locked.unit),
+            lambda: (
                 (_("延期申请已批准：%(subject)s") if approve else _("延期申请未批准：%(subject)s"))
-                % {"subject": locked.subject},
-                locked,
-                note,
-            )
+                % {"subject": locked.subject}
+            ),
+            locked,
+            note,
+        )
     return locked
 
 
@@ -277,12 +286,11 @@ def reply(request, *, by, text: str, files=()) -> EnterpriseRequest:
         locked.replied_at, locked.reply_text = clock.now(), text.strip()
         locked.save(update_fields=["replied_at", "reply_text"])
         _event(locked, EventKind.REPLIED, by, text.strip(), files=files)
-        with platform_language():
-            _after_commit_notify(
-                [locked.filed_by],
-                _("您的诉求已答复，请评价：%(subject)s") % {"subject": locked.subject},
-                locked,
-            )
+        _after_commit_notify(
+            [locked.filed_by],
+            lambda: _("您的诉求已答复，请评价：%(subject)s") % {"subject": locked.subject},
+            locked,
+        )
     return locked
 
 
@@ -343,11 +351,10 @@ def reopen(request, *, by, reason: str) -> EnterpriseRequest:
             ]
         )
         _event(locked, EventKind.REOPENED, by, reason.strip())
-        with platform_language():
-            _after_commit_notify(
-                unit_users(locked.unit),
-                _("企业不满意，要求重新办理：%(subject)s") % {"subject": locked.subject},
-                locked,
-                reason,
-            )
+        _after_commit_notify(
+            unit_users(locked.unit),
+            lambda: _("企业不满意，要求重新办理：%(subject)s") % {"subject": locked.subject},
+            locked,
+            reason,
+        )
     return locked
