@@ -35,16 +35,23 @@ def _columns(model, alias, vendor):
 def instance(model: type[Model], row, start: int = 0) -> tuple[Model | None, int]:
     """The instance of ``model`` whose columns (as listed by ``columns``) begin at ``row[start]``, and
     where the next model's columns begin. ``None`` when its primary key is NULL (an outer join's miss)."""
-    fields = model._meta.concrete_fields
-    end = start + len(fields)
+    attnames, pk_index = _layout(model)
+    end = start + len(attnames)
     values = row[start:end]
-    if values[fields.index(model._meta.pk)] is None:
+    if values[pk_index] is None:
         return None, end
     converted = [
         _convert(value, column, converters)
         for value, (column, converters) in zip(values, _readers(model), strict=True)
     ]
-    return model.from_db(connection.alias, [field.attname for field in fields], converted), end
+    return model.from_db(connection.alias, attnames, converted), end
+
+
+@functools.cache
+def _layout(model: type[Model]) -> tuple[list[str], int]:
+    """The attribute names ``instance`` fills, in column order, and where the primary key is among them."""
+    fields = model._meta.concrete_fields
+    return [field.attname for field in fields], fields.index(model._meta.pk)
 
 
 def _convert(value, column, converters):
