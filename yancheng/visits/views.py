@@ -15,6 +15,7 @@ from yancheng.core.roles import Role, has_role, role_required
 from . import actions, queries, rules
 from .choices import Direction, RequestStatus, ScanMethod
 from .forms import NoPassReportForm, RatingForm, RulesForm, VisitRequestForm
+from .gate import approved_unit_names
 from .models import EnterpriseCode, Pass, Visit, VisitRequest, VisitRules
 from .poster import poster_pdf
 
@@ -231,12 +232,7 @@ def scanner_check(request):
         outcome = actions.scan_short_code(short_code, **arguments)
     units = []
     if outcome.green_pass is not None and outcome.result != "tampered":
-        units = [
-            r.unit
-            for r in outcome.green_pass.visitor.request.visit.requests.filter(
-                status=RequestStatus.APPROVED
-            ).select_related("unit")
-        ]
+        units = approved_unit_names(outcome.green_pass.visitor.request.visit)
     return render(
         request,
         "visits/partials/scan_result.html",
