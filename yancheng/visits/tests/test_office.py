@@ -467,7 +467,8 @@ def test_the_excel_export_holds_the_pages_rows(client, users, scene, name):
         assert ["访企次数", 4] in lines and ["联合检查率", "25.0%"] in lines
         return
     assert lines[0] == [str(c) for c in page.context["columns"]]
-    assert lines[1:] == page_rows(page)
+    # An empty cell reads back as None (Excel has no empty text); at the year's end some rows have them.
+    assert lines[1:] == [[None if cell == "" else cell for cell in row] for row in page_rows(page)]
     assert len(lines) > 1 or name == "office_caps"
 
 
