@@ -18,7 +18,7 @@ from yancheng.core.schemas import ErrorOut
 from yancheng.visits.models import Visit
 
 from . import actions
-from .choices import DEFAULT_DEADLINES, RequestKind
+from .choices import RequestKind
 from .models import EnterpriseRequest, KindDeadline, RequestEvent
 from .schemas import (
     ExtensionDecisionIn,
@@ -188,14 +188,16 @@ def _units(user):
 
 @router.get("/kinds", response=list[KindOut], summary="诉求类别及办理时限（工作日）")
 def kinds(request):
-    configured = {k.kind: k for k in KindDeadline.objects.all()}
-    out = []
-    for kind in RequestKind:
-        accept, reply = DEFAULT_DEADLINES[kind]
-        if kind.value in configured:
-            accept, reply = configured[kind.value].accept_days, configured[kind.value].reply_days
-        out.append({"kind": kind.value, "label": str(kind.label), "accept_days": accept, "reply_days": reply})
-    return out
+    limits = KindDeadline.in_force()
+    return [
+        {
+            "kind": kind.value,
+            "label": str(kind.label),
+            "accept_days": limits[kind.value].accept_days,
+            "reply_days": limits[kind.value].reply_days,
+        }
+        for kind in RequestKind
+    ]
 
 
 @router.get("", response=RequestPage, summary="诉求列表（按权限范围，分页；状态随时间推算）")

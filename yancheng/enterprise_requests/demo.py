@@ -1223,7 +1223,7 @@ def _load(now: datetime) -> str:
     if missing:
         raise RuntimeError(f"试点企业缺少企业用户（请先载入访企演示数据）：{missing[:3]}")
     filers = {**enterprise_users, home.pk: logins[ENTERPRISE_LOGIN]}
-    limits = {kind: KindDeadline.for_kind(kind) for kind in RequestKind.values}
+    limits = KindDeadline.in_force()
     ctx = Context(now, Calendar(now), units, _officials(units), logins, filers, limits)
 
     existing = set(

@@ -14,7 +14,7 @@ from yancheng.core.models import Region, Unit
 from yancheng.visits.models import Visit, VisitRequest
 
 from .actions import MAX_ATTACHMENT_BYTES, MAX_EXTENSION_DAYS
-from .choices import DEFAULT_DEADLINES, RequestKind, Satisfaction
+from .choices import RequestKind, Satisfaction
 from .models import KindDeadline, LedgerThresholds, RoutingRule
 
 MAX_FILES = 10
@@ -187,10 +187,9 @@ class KindDeadlinesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = {row.kind: row for row in KindDeadline.objects.all()}
+        limits = KindDeadline.in_force()
         for kind in RequestKind:
-            row = current.get(kind.value)
-            accept, reply = (row.accept_days, row.reply_days) if row else DEFAULT_DEADLINES[kind]
+            accept, reply = limits[kind.value].accept_days, limits[kind.value].reply_days
             self.fields[f"{kind.value}_accept"] = forms.IntegerField(
                 label=_("%(kind)s：受理时限（工作日）") % {"kind": kind.label},
                 min_value=1,

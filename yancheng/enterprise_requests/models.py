@@ -28,11 +28,18 @@ class KindDeadline(models.Model):
 
     @classmethod
     def for_kind(cls, kind: str) -> "KindDeadline":
+        """The office's limits for a kind, or the defaults until it sets them (reading never writes)."""
         accept, reply = DEFAULT_DEADLINES[kind]
-        found, _created = cls.objects.get_or_create(
-            kind=kind, defaults={"accept_days": accept, "reply_days": reply}
-        )
-        return found
+        return cls.objects.filter(kind=kind).first() or cls(kind=kind, accept_days=accept, reply_days=reply)
+
+    @classmethod
+    def in_force(cls) -> dict[str, "KindDeadline"]:
+        """Every kind's limits in one query: the office's rows, the defaults for the kinds it has not set."""
+        stored = {row.kind: row for row in cls.objects.all()}
+        return {
+            kind.value: stored.get(kind.value) or cls(kind=kind.value, accept_days=accept, reply_days=reply)
+            for kind, (accept, reply) in DEFAULT_DEADLINES.items()
+        }
 
 
 class RoutingRule(models.Model):
@@ -218,5 +225,5 @@ class LedgerThresholds(models.Model):
 
     @classmethod
     def current(cls) -> "LedgerThresholds":
-        found, _created = cls.objects.get_or_create(pk=1)
-        return found
+        """The office's thresholds, or the defaults until it first saves (reading never writes)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -622,8 +622,9 @@ def delete_routing_rule(rule: RoutingRule, *, by) -> None:
 def save_thresholds(form: ThresholdsForm, *, by) -> LedgerThresholds:
     _require_office(by, pgettext("what the office may change", "问责阈值"))
     with transaction.atomic():
-        stored = LedgerThresholds.objects.select_for_update().filter(pk=1).first()
-        before = audit.snapshot(stored, list(form.Meta.fields)) if stored else {}
+        LedgerThresholds.objects.get_or_create(pk=1)  # the first save starts from the defaults
+        stored = LedgerThresholds.objects.select_for_update().get(pk=1)
+        before = audit.snapshot(stored, list(form.Meta.fields))
         thresholds = form.save(commit=False)
         thresholds.pk = 1
         thresholds.save()
@@ -710,8 +711,7 @@ def office_routing_edit(request, pk: int):
 
 @role_required(OFFICE)
 def office_thresholds(request):
-    stored = LedgerThresholds.objects.filter(pk=1).first() or LedgerThresholds(pk=1)  # no write on GET
-    form = ThresholdsForm(request.POST or None, instance=stored)
+    form = ThresholdsForm(request.POST or None, instance=LedgerThresholds.current())
     if request.method == "POST" and form.is_valid():
         try:
             save_thresholds(form, by=request.user)

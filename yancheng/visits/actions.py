@@ -537,8 +537,8 @@ def update_rules(form, *, by) -> VisitRules:
     if not has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE):
         raise ActionRefused(_("只有营商办可以修改访企规则。"), "forbidden")
     with transaction.atomic():
-        current = VisitRules.objects.select_for_update().get(pk=VisitRules.current().pk)
-        before = audit.snapshot(current)
+        VisitRules.objects.get_or_create(pk=1)  # the first save starts from the defaults
+        before = audit.snapshot(VisitRules.objects.select_for_update().get(pk=1))
         rules_row = form.save(commit=False)
         rules_row.quiet_days = form.cleaned_data["quiet_days_text"]
         rules_row.save()

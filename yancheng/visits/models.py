@@ -46,8 +46,8 @@ class VisitRules(models.Model):
 
     @classmethod
     def current(cls) -> "VisitRules":
-        rules, _created = cls.objects.get_or_create(pk=1)
-        return rules
+        """The rules in force: the office's row, or the defaults until it first saves (reading never writes)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class VisitQuerySet(ScopedQuerySet):

@@ -33,6 +33,13 @@ def test_the_reply_deadline_counts_working_days_by_kind(at, file_request):
     assert demand.reply_deadline > consultation.reply_deadline
 
 
+def test_until_the_office_sets_limits_the_defaults_apply_and_filing_writes_no_limit(at, file_request):
+    at(2026, 3, 2, 10)  # a Monday: complaints default to 1 working day to accept, 15 to reply
+    request = file_request(kind="complaint")
+    assert request.accept_deadline.date() == datetime(2026, 3, 3).date()
+    assert not KindDeadline.objects.exists()
+
+
 def test_the_deadlines_follow_the_configured_limits(at, file_request):
     KindDeadline.objects.update_or_create(kind="complaint", defaults={"accept_days": 2, "reply_days": 3})
     at(2026, 3, 2, 10)  # a Monday

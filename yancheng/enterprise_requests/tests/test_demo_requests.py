@@ -128,7 +128,7 @@ def test_the_history_keeps_the_time_rules(loaded):
         .select_related("enterprise", "unit", "filed_by__person")
         .prefetch_related("events", "escalations")
     )
-    limits = {k.kind: k for k in KindDeadline.objects.all()}
+    limits = KindDeadline.in_force()
     pilots = set(Enterprise.objects.filter(pilot=True).values_list("pk", flat=True))
     units, late, deemed, reopened, transferred = Counter(), 0, 0, 0, 0
     for request in history:

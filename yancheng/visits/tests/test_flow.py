@@ -9,7 +9,7 @@ from yancheng.core.models import AuditEntry, Notification
 from yancheng.core.roles import Role
 from yancheng.visits import actions, passes
 from yancheng.visits.choices import Direction, RequestStatus, ScanResult
-from yancheng.visits.models import CheckEvent, EnterpriseCode, Pass, Rating, ScanAttempt, Visit
+from yancheng.visits.models import CheckEvent, EnterpriseCode, Pass, Rating, ScanAttempt, Visit, VisitRules
 from yancheng.visits.queries import unit_rating_summary
 
 SCORES = {"overall": 5, "conduct": 5, "necessity": 4, "efficiency": 4, "integrity": 5, "comment": "规范"}
@@ -269,6 +269,14 @@ def test_the_office_changes_the_rules_and_it_is_audited(client, users, visit_rul
     assert visit_rules.lead_working_days == 5 and visit_rules.quiet_days == [1, 15]
     entry = AuditEntry.objects.get(action="visit_rules_changed")
     assert entry.changes["lead_working_days"] == [3, 5] and entry.changes["cap_per_enterprise"] == [4, 3]
+
+
+def test_the_rules_in_force_are_the_defaults_until_the_office_saves_and_reading_writes_nothing(client, users):
+    client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    page = client.get("/visits/rules/")
+    assert page.status_code == 200 and page.context["form"]["lead_working_days"].value() == 3
+    assert VisitRules.current().cap_per_enterprise == 4
+    assert not VisitRules.objects.exists()
 
 
 def test_the_gate_poster_is_a_pdf_with_the_enterprise_code(client, users, hengyang):
