@@ -99,10 +99,13 @@ def tokens(request):
 
 @router.post(
     "/tokens",
-    response={201: TokenCreatedOut, 400: ErrorOut},
-    summary="为自己创建 API 令牌（令牌只显示这一次）",
+    response={201: TokenCreatedOut, 400: ErrorOut, 403: ErrorOut},
+    summary="为自己创建 API 令牌（令牌只显示这一次；须登录平台，不能用令牌创建令牌）",
 )
 def token_create(request, data: TokenIn):
+    if getattr(request, "api_token", None) is not None:
+        # A leaked token must not be able to mint one that outlives its expiry or its revocation.
+        raise actions.ActionRefused("API 令牌不能用来创建新令牌，请登录平台后创建。", "forbidden")
     token, secret = actions.issue_api_token(
         owner=request.user, by=request.user, name=data.name, expires_at=data.expires_at
     )

@@ -26,6 +26,15 @@ class BearerToken(HttpBearer):
         return found.user
 
 
+def bearer_token(request) -> ApiToken | None:
+    """The usable token of the request's `Authorization: Bearer` header, if it has one."""
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    found = find_token(digest(secret.strip()))
+    return found if found is not None and found.user.is_active else None
+
+
 def record_token_use(request) -> None:
     """Write the request's token's last_used_at, at most once a minute per token.
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from yancheng.core import audit
 from yancheng.core.audit import current_request
-from yancheng.core.auth import record_token_use
+from yancheng.core.auth import bearer_token, record_token_use
 from yancheng.core.roles import OTP_REQUIRED_ROLES, roles_of
 
 
@@ -56,7 +56,8 @@ class RequireOTPMiddleware:
             or request.path.startswith(self.allowed_prefixes)
         ):
             return False
-        # A bearer token is a system's credential and is checked on its own; OTP guards browser sessions.
-        if request.headers.get("Authorization", "").startswith("Bearer "):
+        # A valid bearer token is a system's credential, checked on its own; OTP guards browser sessions.
+        # Only a token that really authenticates counts: any "Bearer" text beside a session must not do.
+        if request.path.startswith("/api/") and bearer_token(request) is not None:
             return False
         return bool(roles_of(user) & OTP_REQUIRED_ROLES) and not user.is_verified()

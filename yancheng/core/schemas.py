@@ -1,6 +1,27 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import AfterValidator, AwareDatetime, StringConstraints
+
+# Bounds keep far-off dates (year 9999 in a time zone west of UTC) from overflowing on their way in.
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2199, 12, 31, tzinfo=UTC)
+
+
+def _printable(value: str) -> str:
+    # A control character is never meant, and PostgreSQL refuses NUL in text (a 500, not a 422).
+    if any(ord(c) < 32 for c in value):
+        raise ValueError("不能包含控制字符。")
+    return value
+
+
+def text(max_length: int, min_length: int = 0):
+    """A bounded, printable text: bad input is a 422 with a reason, never a database error."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_printable),
+    ]
 
 
 class ErrorOut(Schema):
@@ -56,8 +77,10 @@ class NotificationOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str
-    expires_at: datetime | None = None
+    name: text(100)
+    expires_at: AwareDatetime | None = Field(
+        None, ge=EARLIEST, le=LATEST, description="带时区，例如 2027-06-30T18:00:00+08:00"
+    )
 
 
 class TokenOut(Schema):

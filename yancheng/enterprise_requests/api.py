@@ -9,6 +9,7 @@ from typing import Literal
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from yancheng.core import clock
@@ -47,7 +48,7 @@ ACTION_RESPONSES = {200: RequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut
 
 def attachment_url(attachment) -> str:
     # Served by the pages (it checks the same scope); the API only links to it.
-    return f"/requests/{attachment.request_id}/attachments/{attachment.pk}/"
+    return reverse("requests:attachment", args=[attachment.pk])
 
 
 def state_out(request: EnterpriseRequest, now) -> dict:

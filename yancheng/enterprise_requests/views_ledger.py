@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from yancheng.core import clock
+from yancheng.core.forms import REPORT_DAY_VALIDATORS
 from yancheng.core.roles import role_required
 from yancheng.visits.views_office import xlsx_response
 
@@ -63,17 +64,20 @@ class LedgerForm(forms.Form):
         label=gettext_lazy("月份"),
         required=False,
         input_formats=["%Y-%m"],
+        validators=REPORT_DAY_VALIDATORS,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
     start = forms.DateField(
         label=gettext_lazy("开始日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=REPORT_DAY_VALIDATORS,
     )
     end = forms.DateField(
         label=gettext_lazy("结束日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=REPORT_DAY_VALIDATORS,
     )
 
     def clean(self):

@@ -110,6 +110,30 @@ def test_bad_token_input_is_a_400_with_a_code_and_changes_nothing(client, users)
     assert not ApiToken.objects.exists()
 
 
+def test_a_token_without_time_zone_or_with_a_control_character_is_a_422_and_changes_nothing(client, users):
+    client.force_login(users[Role.BANK_CLERK])
+    for body in (
+        {"name": "核心系统", "expires_at": "2030-01-01T00:00:00"},
+        {"name": "核心\u0000系统"},
+        {"name": "核心系统", "expires_at": "9999-12-31T23:59:59-12:00"},
+    ):
+        response = client.post("/api/v1/tokens", body, content_type="application/json")
+        assert response.status_code == 422 and response.json()["code"] == "invalid", body
+    assert not ApiToken.objects.exists()
+
+
+def test_a_token_cannot_create_another_token(client, users):
+    clerk = users[Role.BANK_CLERK]
+    _token, secret = actions.issue_api_token(
+        owner=clerk, by=clerk, name="一小时", expires_at=timezone.now() + timedelta(hours=1)
+    )
+    response = client.post(
+        "/api/v1/tokens", {"name": "永久"}, content_type="application/json", **bearer(secret)
+    )
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["一小时"]
+
+
 def test_session_calls_that_write_need_csrf(users):
     from django.test import Client
 

@@ -7,6 +7,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
+from yancheng.core.actions import issue_api_token
 from yancheng.core.models import AuditEntry
 from yancheng.core.roles import Role
 
@@ -94,6 +95,17 @@ def test_leaders_and_administrators_must_set_up_a_second_factor_when_required(cl
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/").status_code == 200
+
+
+def test_a_bearer_header_that_authenticates_nothing_does_not_skip_the_second_factor(client, users, settings):
+    settings.REQUIRE_OTP = True
+    login(client, "leader")
+    nonsense = {"HTTP_AUTHORIZATION": "Bearer nonsense"}
+    assert client.get("/", **nonsense).status_code == 302  # pages never take bearer tokens
+    assert client.get("/api/v1/me", **nonsense).status_code == 403  # nor does the API on a session
+    _token, secret = issue_api_token(owner=users[Role.LEADER], by=users[Role.LEADER], name="大屏")
+    answer = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert answer.status_code == 200 and answer.json()["username"] == users[Role.LEADER].username
 
 
 def test_other_roles_are_not_forced_to_a_second_factor(client, users, settings):

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime, timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -177,7 +178,9 @@ def test_filing_and_replying_with_attachments(client, users, hengyang, media):
     names = [a["name"] for a in body["attachments"]]
     assert names == ["现场照片.jpg", "说明.pdf"]
     first = Attachment.objects.get(name="现场照片.jpg")
-    assert body["attachments"][0]["url"] == f"/requests/{body['id']}/attachments/{first.pk}/"
+    download = client.get(body["attachments"][0]["url"])  # the link is a page that serves the file
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"\xff\xd8jpeg"
+    assert first.name in unquote(download["Content-Disposition"])
     assert body["events"][0]["attachments"] == body["attachments"]
 
     client.force_login(users[Role.UNIT_OFFICIAL])

@@ -531,6 +531,19 @@ def test_a_date_range_wins_over_the_month_and_a_bad_range_falls_back(client, use
     assert "请同时填写开始日期和结束日期。" in response.content.decode()
     response = page(client, office, month="garbage")
     assert (response.context["start"], response.context["end"]) == (START, END)
+    # Far-off days are refused with a reason (they used to overflow into a server error).
+    for far in (
+        {"start": "9999-12-30", "end": "9999-12-31"},
+        {"month": "9999-12"},
+        {"start": "0001-01-01", "end": "0001-01-02"},
+    ):
+        response = page(client, office, **far)
+        assert response.status_code == 200 and (response.context["start"], response.context["end"]) == (
+            START,
+            END,
+        )
+        assert "日期不能" in response.content.decode()
+        assert client.get(reverse("requests:ledger_bulletin"), far).status_code == 200
 
 
 def test_the_excel_export_holds_the_pages_rows(client, users, scene, at):
