@@ -222,3 +222,30 @@ def test_a_body_that_is_not_json_is_a_400_with_a_code(client, users):
     response = client.post("/api/v1/tokens", "{not json", content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "unparsable"
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/mortgage/verify/?number=%E6%B9%98%00&code=X",  # public, no sign-in
+        "/requests/?status=open%00",
+        "/visits/office/?enterprise=a%00b",
+        "/api/v1/regions?x=%00",
+    ],
+)
+def test_a_nul_character_in_a_parameter_is_a_400_on_every_database(client, users, path):
+    client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    response = client.get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json()["code"] == "invalid_characters"
+    else:
+        assert "请求无效" in response.content.decode()
+
+
+def test_a_nul_character_in_a_form_is_refused_before_anything_is_written(client, users):
+    client.force_login(users[Role.BANK_CLERK])
+    before = AuditEntry.objects.count()
+    response = client.post("/tokens/", {"name": "核心\x00系统"})
+    assert response.status_code == 400
+    assert not ApiToken.objects.exists() and AuditEntry.objects.count() == before
