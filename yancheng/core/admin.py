@@ -34,6 +34,25 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (a person's roles, a property unit's holders) are audited like the row they belong
+        to: granting a role in the admin is a change like any other."""
+        stored = {
+            obj.pk: audit.snapshot(obj)
+            for obj in formset.model.objects.filter(pk__in=[f.instance.pk for f in formset.initial_forms])
+        }
+        for deleted in formset.deleted_forms:  # recorded first: the rows lose their key when deleted
+            if deleted.instance.pk in stored:
+                changes = audit.changes_between(stored[deleted.instance.pk], {})
+                audit.record("admin_deleted", deleted.instance, changes=changes, request=request)
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            changes = audit.changes_between({}, audit.snapshot(obj))
+            audit.record("admin_created", obj, changes=changes, request=request)
+        for obj, _fields in formset.changed_objects:
+            changes = audit.changes_between(stored.get(obj.pk, {}), audit.snapshot(obj))
+            audit.record("admin_changed", obj, changes=changes, request=request)
+
 
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):

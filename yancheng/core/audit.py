@@ -28,10 +28,11 @@ def _value(value):
 
 
 def changes_between(before: dict, after: dict) -> dict:
-    """{field: [old, new]} for the fields whose value differs."""
+    """{field: [old, new]} for the fields whose value differs; a field on one side only (a row created
+    or deleted) is None on the other."""
     return {
         name: [_value(before.get(name)), _value(after.get(name))]
-        for name in after
+        for name in {**before, **after}
         if _value(before.get(name)) != _value(after.get(name))
     }
 

@@ -106,3 +106,37 @@ def test_role_required_pages_refuse_other_roles_with_403_and_audit(rf, users):
         registry_page(request)
     request.user = AnonymousUser()
     assert registry_page(request)["Location"].startswith("/account/login/")
+
+
+def test_a_role_granted_or_taken_in_the_admin_is_audited(client, users):
+    person = users[Role.UNIT_OFFICIAL].person
+    granted = person.roles.get()
+    client.force_login(users[Role.ADMINISTRATOR])
+    url = f"/admin/core/person/{person.pk}/change/"
+    page = client.get(url)
+    form = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None and not isinstance(value, list)
+    }
+    form |= {
+        "user": person.user_id,
+        "unit": person.unit_id or "",
+        "roles-TOTAL_FORMS": "2",
+        "roles-INITIAL_FORMS": "1",
+        "roles-0-id": granted.pk,
+        "roles-0-person": person.pk,
+        "roles-0-role": granted.role,
+        "roles-0-DELETE": "on",
+        "roles-1-person": person.pk,
+        "roles-1-role": Role.ADMINISTRATOR,
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(person.roles.values_list("role", flat=True)) == [Role.ADMINISTRATOR]
+    created = AuditEntry.objects.get(action="admin_created", object_type="core.personrole")
+    assert (
+        created.changes["role"] == [None, Role.ADMINISTRATOR] and created.actor == users[Role.ADMINISTRATOR]
+    )
+    deleted = AuditEntry.objects.get(action="admin_deleted", object_type="core.personrole")
+    assert deleted.changes["role"] == [granted.role, None] and deleted.object_id == str(granted.pk)
