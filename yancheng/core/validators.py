@@ -67,6 +67,12 @@ def validate_uscc(value: str) -> None:
             "（常见错误是把数字 0、1 写成字母 O、I），请核对后重新输入。",
             code="uscc_character",
         )
+    # Chars 3-8 are the registering authority's administrative division code (GB/T 2260): six digits.
+    if not _is_digits(value[2:8], 6):
+        raise ValidationError(
+            "统一社会信用代码第 3–8 位是登记管理机关的行政区划代码，应为 6 位数字，请核对后重新输入。",
+            code="uscc_region",
+        )
     # Chars 9-17 are the organisation code, which carries its own check character (char 17).
     if org_code_check_char(value[8:16]) != value[16]:
         raise ValidationError(

@@ -103,6 +103,14 @@ def test_uscc_wrong_length_fails(value):
     assert error_code(validate_uscc, value) == "uscc_length"
 
 
+def test_uscc_with_letters_where_the_region_code_stands_fails_even_with_good_check_characters():
+    org_body = "MA4L0001"
+    first17 = "91" + "43A400" + org_body + org_code_check_char(org_body)
+    with pytest.raises(ValidationError) as excinfo:
+        validate_uscc(first17 + uscc_check_char(first17))
+    assert excinfo.value.code == "uscc_region" and "行政区划代码" in excinfo.value.messages[0]
+
+
 def test_uscc_lowercase_fails_with_a_message_saying_uppercase():
     with pytest.raises(ValidationError) as excinfo:
         validate_uscc(REAL_USCCS[0].lower())
