@@ -8,7 +8,8 @@ after `end`. `now` (default: the platform clock) decides only what has ended or 
 recorded time is taken as it stands.
 
 Figures of a unit (each from ONE grouped query over all units, ``values("unit").annotate(...)``, so the
-number of queries does not depend on the number of units or rows — eight in all):
+number of queries does not depend on the number of units or rows — nine in all, with the names and the
+two settings rows):
 
 - ``visits_filed``: visit requests (访企预约) the unit filed in the range, any status.
 - ``passes_used``: green passes of the unit's requests with a check-in, for visits starting in the range
@@ -39,7 +40,10 @@ Score (综合得分, 0–100), the ranking key::
 
 floored at 0 and rounded to two decimals. A rate with no denominator (nothing to measure) counts as full
 marks, so a unit is never penalised for work it had no occasion to do; each no-pass report costs five
-points. Units are ordered by score (high first), then fewer no-pass reports, then name; units with the
+points. An average rating of fewer ratings than the office's ``VisitRules.min_ratings_shown`` is not
+shown and counts the same way: the bulletin goes to the units, and a unit with one rating could read that
+enterprise's score from its average, or from its score and the other published rates (赋码保护: a unit
+never sees a single rating). Units are ordered by score (high first), then fewer no-pass reports, then name; units with the
 same score share a rank (1, 2, 2, 4).
 
 Accountability (问责): a unit is flagged, with its reasons in Chinese, when a measured rate is below the
@@ -63,7 +67,7 @@ from django.utils import timezone
 from yancheng.core import clock
 from yancheng.core.models import Unit
 from yancheng.visits.choices import Direction, RequestStatus
-from yancheng.visits.models import CheckEvent, NoPassReport, VisitRequest
+from yancheng.visits.models import CheckEvent, NoPassReport, VisitRequest, VisitRules
 
 from .choices import Satisfaction
 from .models import EnterpriseRequest, LedgerThresholds
@@ -122,6 +126,7 @@ class LedgerRow:
     replied_on_time: int = 0
     rated: int = 0
     satisfied: int = 0
+    ratings_minimum: int = 1  # fewer ratings than this: no average (see the module docstring)
     score: float = 0.0
     rank: int = 0
     flags: list[str] = field(default_factory=list)
@@ -132,7 +137,7 @@ class LedgerRow:
 
     @property
     def average_rating(self) -> float | None:
-        return _rate(self.rating_total, self.ratings)
+        return _rate(self.rating_total, self.ratings) if self.ratings >= self.ratings_minimum else None
 
     @property
     def accept_on_time_rate(self) -> float | None:
@@ -274,7 +279,7 @@ def breaches(row: LedgerRow, thresholds: LedgerThresholds) -> list[str]:
 
     below("签到率", row.visits_checked_in, row.visits_ended, thresholds.min_checkin_compliance)
     minimum_rating = _exact(thresholds.min_average_rating)
-    if row.ratings and row.rating_total < minimum_rating * row.ratings:
+    if row.average_rating is not None and row.rating_total < minimum_rating * row.ratings:
         reasons.append(f"平均评分{rating_text(row.average_rating)}分，低于{minimum_rating:.2f}分")
     if row.no_pass_reports > thresholds.max_no_pass_reports:
         reasons.append(f"无码入企报告{row.no_pass_reports}起，超过{thresholds.max_no_pass_reports}起")
@@ -305,12 +310,19 @@ def compute(start: date, end: date, *, now: datetime | None = None) -> list[Ledg
             by_unit.setdefault(unit_id, {}).update({k: v or 0 for k, v in figures.items()})
     active = {unit_id: f for unit_id, f in by_unit.items() if any(f.values())}
     names = dict(Unit.objects.filter(pk__in=list(active)).values_list("pk", "name"))
-    rows = [LedgerRow(unit_id=unit_id, unit_name=names[unit_id], **f) for unit_id, f in active.items()]
+    minimum = VisitRules.current().min_ratings_shown
+    rows = [
+        LedgerRow(unit_id=unit_id, unit_name=names[unit_id], ratings_minimum=minimum, **f)
+        for unit_id, f in active.items()
+    ]
     return rank(rows, LedgerThresholds.current())
 
 
 def totals(rows: list[LedgerRow]) -> LedgerRow:
     """The sum of every count over the rows (the city's totals), as a row without a unit."""
     return LedgerRow(
-        unit_id=None, unit_name="合计", **{name: sum(getattr(r, name) for r in rows) for name in COUNTS}
+        unit_id=None,
+        unit_name="合计",
+        ratings_minimum=rows[0].ratings_minimum if rows else 1,
+        **{name: sum(getattr(r, name) for r in rows) for name in COUNTS},
     )

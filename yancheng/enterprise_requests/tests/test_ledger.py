@@ -29,7 +29,16 @@ from yancheng.enterprise_requests import bulletin, ledger, state
 from yancheng.enterprise_requests.choices import Satisfaction
 from yancheng.enterprise_requests.models import EnterpriseRequest, LedgerThresholds
 from yancheng.visits.choices import Direction, Kind, Purpose, RequestStatus, ScanMethod
-from yancheng.visits.models import CheckEvent, NoPassReport, Pass, Rating, Visit, Visitor, VisitRequest
+from yancheng.visits.models import (
+    CheckEvent,
+    NoPassReport,
+    Pass,
+    Rating,
+    Visit,
+    Visitor,
+    VisitRequest,
+    VisitRules,
+)
 
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 OUTSIDERS = (Role.UNIT_OFFICIAL, Role.ENTERPRISE_USER, Role.BANK_CLERK, Role.REGISTRY_OFFICIAL)
@@ -131,6 +140,8 @@ def scene(hengyang, users):
 
     Hand-computed (now = 2025-11-27 10:00): the county ranks first (87.50), the environment bureau second
     (68.00), the market regulator third (52.67); all three are over a threshold."""
+    # Two ratings a unit are enough for an average here (the office's default is five).
+    VisitRules.objects.update_or_create(pk=1, defaults={"min_ratings_shown": 2})
     u, e = hengyang["units"], hengyang["enterprises"]
     county = Unit.objects.create(
         code="hengnan",
@@ -396,6 +407,25 @@ def test_the_thresholds_are_the_offices(scene):
     assert not any("无码入企" in flag for flag in samr.flags)
 
 
+def test_an_average_of_fewer_ratings_than_the_office_shows_is_neither_shown_nor_scored(client, users, scene):
+    VisitRules.objects.filter(pk=1).update(min_ratings_shown=3)  # each unit has two ratings
+    thresholds = LedgerThresholds.current()
+    thresholds.min_average_rating = Decimal("4.6")
+    thresholds.save()
+    rows = by_name(ledger.compute(START, END, now=NOW))
+    samr = rows[scene["units"]["samr"].name]
+    assert (samr.ratings, samr.average_rating) == (2, None)
+    assert not any("平均评分" in flag for flag in samr.flags)
+    assert samr.score == ledger.score(replace(samr, ratings=0, rating_total=0))  # full marks
+    client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    document = Document(
+        BytesIO(client.get(reverse("requests:ledger_bulletin"), {"month": "2025-10"}).content)
+    )
+    table = document.tables[0]
+    rating_column = [cell.text for cell in table.columns[2].cells][1:]
+    assert rating_column and set(rating_column) == {"—"}
+
+
 def test_the_score_gives_full_marks_without_a_denominator_and_ties_share_a_rank():
     empty = ledger.LedgerRow(unit_id=1, unit_name="甲", visits_filed=1)
     assert ledger.score(empty) == 100.0
@@ -421,7 +451,7 @@ def test_the_number_of_queries_does_not_grow_with_units_and_rows(
     with CaptureQueriesContext(connection) as captured:
         ledger.compute(START, END, now=NOW)
     budget = len(captured)
-    assert budget <= 8, [q["sql"] for q in captured]
+    assert budget <= 9, [q["sql"] for q in captured]
     client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
     addresses = [ledger_url(month="2025-10"), ledger_url(month="2025-10", format="xlsx")]
     addresses.append(reverse("requests:ledger_bulletin") + "?month=2025-10")
