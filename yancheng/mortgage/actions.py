@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -128,12 +129,17 @@ def _record(app: Application, by=None) -> None:
     now = timezone.now()
     unit = app.property_unit
     if app.operation == Operation.CANCELLATION:
-        right = MortgageRight.objects.select_for_update().get(pk=app.cancels_id)
+        right = MortgageRight.objects.select_for_update().filter(pk=app.cancels_id).first()
+        _refuse_unless_cancellable(app, right)  # a person's recording skips the review's checks
         right.cancelled_at = now
         right.save(update_fields=["cancelled_at"])
         payload = {"operation": "cancellation", "right": right.pk}
     else:
-        rank = MortgageRight.objects.filter(property_unit=unit, cancelled_at__isnull=True).count() + 1
+        # 顺位 is the order of registration on the unit, cancelled rights included, so a new right never
+        # shares a rank with one still in force. Every caller holds the unit's row lock, so two recordings
+        # cannot read the same maximum (and the unique constraint would refuse it if one ever did).
+        last = MortgageRight.objects.filter(property_unit=unit).aggregate(last=Max("rank"))["last"]
+        rank = (last or 0) + 1
         right = MortgageRight.objects.create(
             property_unit=unit,
             rank=rank,
@@ -166,6 +172,23 @@ def _record(app: Application, by=None) -> None:
         _number_certificate(app, now)
         tasks.enqueue_on_commit(app.pk)  # tell the bank once the recording has committed
     audit.record("mortgage_recorded", app, actor=by, actor_label="" if by else "auto")
+
+
+def _refuse_unless_cancellable(app, right) -> None:
+    """The register's hard rules for a cancellation: a person may overrule the review, never these."""
+    if right is None:
+        raise ActionRefused(_("没有找到要注销的抵押权。"), "unknown_right")
+    if right.property_unit_id != app.property_unit_id:
+        raise ActionRefused(
+            _("要注销的抵押权不在申请所列的不动产单元（%(unit)s）上，不能登簿。") % {"unit": app.unit_number},
+            "right_on_other_unit",
+        )
+    if right.cancelled_at is not None:
+        on = timezone.localtime(right.cancelled_at)
+        raise ActionRefused(
+            _("该抵押权已于%(date)s注销，不能再次注销。") % {"date": f"{on:%Y年%m月%d日}"},
+            "right_already_cancelled",
+        )
 
 
 def _locked_row(model, **key):
@@ -249,6 +272,35 @@ def refuse(app: Application, *, by, reason: str) -> Application:
         locked.status, locked.refusal_reason, locked.decided_by = ApplicationStatus.REFUSED, reason[:300], by
         locked.save(update_fields=["status", "refusal_reason", "decided_by"])
         audit.record("mortgage_refused", locked, actor=by, changes={"reason": [None, reason]})
+    return locked
+
+
+def acknowledge_notice(app: Application, *, by) -> Application:
+    """The bank acknowledges the notice of a recording. Only the first time is kept."""
+    refusal = _("该申请尚未登簿，没有可确认的登簿通知。")
+    return _bank_sets_once(app, by, "bank_acknowledged_at", "mortgage_bank_acknowledged", refusal)
+
+
+def record_loan_released(app: Application, *, by) -> Application:
+    """The bank has lent on a recorded mortgage. Only the first time is kept."""
+    refusal = _("抵押权登簿后才能登记放款。")
+    return _bank_sets_once(app, by, "loan_released_at", "mortgage_loan_released", refusal, mortgage_only=True)
+
+
+def _bank_sets_once(app, by, field_name, action, refusal, *, mortgage_only=False) -> Application:
+    with transaction.atomic():
+        locked = Application.objects.select_for_update(of=("self",)).select_related("bank").get(pk=app.pk)
+        person = getattr(by, "person", None)
+        if not has_role(by, Role.BANK_CLERK) or person is None or person.unit_id != locked.bank.unit_id:
+            raise ActionRefused(_("只有抵押权人银行的柜员可以办理。"), "forbidden")
+        not_a_mortgage = mortgage_only and locked.operation != Operation.MORTGAGE
+        if locked.status != ApplicationStatus.RECORDED or not_a_mortgage:
+            raise ActionRefused(refusal, "not_recorded")
+        if getattr(locked, field_name) is None:
+            now = timezone.now()
+            setattr(locked, field_name, now)
+            locked.save(update_fields=[field_name])
+            audit.record(action, locked, actor=by, changes={field_name: [None, now.isoformat()]})
     return locked
 
 

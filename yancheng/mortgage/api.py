@@ -3,10 +3,8 @@ applications and certificates, and tells the registry when it acknowledged the n
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Query, Router, Status
 
-from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role
 from yancheng.core.schemas import ErrorOut
@@ -166,20 +164,19 @@ def certificate_pdf(request, application_id: int):
     return response
 
 
-def _set_once(request, application_id: int, field: str, action: str) -> dict:
+def _bank_step(request, application_id: int, step) -> dict:
     app = get_object_or_404(_applications(request.user), pk=application_id)
-    if Application.objects.filter(pk=app.pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}):
-        audit.record(action, app, actor=request.user)
+    step(app, by=request.user)  # refuses, with a code, an application that was not recorded
     return application_out(_applications(request.user).get(pk=app.pk))
 
 
 @router.post(
     "/applications/{application_id}/acknowledge",
     response={200: ApplicationOut, **ERRORS},
-    summary="银行确认已收到登簿通知（只记第一次的时间）",
+    summary="银行确认已收到登簿通知（登簿后；只记第一次的时间）",
 )
 def acknowledge(request, application_id: int):
-    return _set_once(request, application_id, "bank_acknowledged_at", "mortgage_bank_acknowledged")
+    return _bank_step(request, application_id, actions.acknowledge_notice)
 
 
 @router.post(
@@ -188,7 +185,4 @@ def acknowledge(request, application_id: int):
     summary="银行已放款（登簿后；只记第一次的时间）",
 )
 def loan_released(request, application_id: int):
-    app = get_object_or_404(_applications(request.user), pk=application_id)
-    if app.status != ApplicationStatus.RECORDED or app.operation != Operation.MORTGAGE:
-        raise ActionRefused("抵押权登簿后才能登记放款。", "not_recorded")
-    return _set_once(request, application_id, "loan_released_at", "mortgage_loan_released")
+    return _bank_step(request, application_id, actions.record_loan_released)

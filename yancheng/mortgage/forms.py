@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .actions import Filing
 from .choices import IdentityMethod, MortgageKind
+from .schemas import EARLIEST, LATEST
 
 MAX_MORTGAGORS = 4
 
@@ -33,6 +34,16 @@ class ApplicationForm(forms.Form):
             self.fields[f"id_{n}"] = forms.CharField(label=_("证件号码"), max_length=18, required=False)
         if not self.is_bound:
             self.initial.setdefault("identity_verified_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+
+    def clean_identity_verified_at(self):
+        # The API's bounds: a far-off time (year 1) overflows when converted to UTC on its way in.
+        value = self.cleaned_data["identity_verified_at"]
+        if not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(
+                _("身份核验时间须在 %(earliest)s 年至 %(latest)s 年之间，请核对。")
+                % {"earliest": EARLIEST.year, "latest": LATEST.year}
+            )
+        return value
 
     def mortgagor_rows(self):
         return [(self[f"name_{n}"], self[f"id_{n}"]) for n in range(1, MAX_MORTGAGORS + 1)]

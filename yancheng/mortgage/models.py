@@ -219,6 +219,10 @@ class MortgageRight(models.Model):
     class Meta:
         verbose_name = _("抵押权")
         verbose_name_plural = _("抵押权")
+        constraints = [
+            # 顺位 is the order of registration on the unit: a cancelled right keeps its rank.
+            models.UniqueConstraint(fields=["property_unit", "rank"], name="one_right_per_unit_rank")
+        ]
 
     def __str__(self):
         return f"{self.property_unit} 第{self.rank}顺位"

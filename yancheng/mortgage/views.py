@@ -17,7 +17,7 @@ from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, role_required
 
 from . import actions
-from .choices import ApplicationStatus
+from .choices import ApplicationStatus, Operation
 from .forms import ApplicationForm
 from .models import (
     Application,
@@ -96,9 +96,12 @@ def decide(request, application_id: int):
     try:
         if request.POST.get("decision") == "record":
             recorded = actions.record_by_person(found, by=request.user)
-            messages.success(
-                request, _("已登簿，证明号：%(number)s。") % {"number": recorded.certificate.number}
-            )
+            if recorded.operation == Operation.CANCELLATION:  # a cancellation has no certificate
+                rank = {"unit": recorded.property_unit.number, "rank": recorded.cancels.rank}
+                messages.success(request, _("已登簿：%(unit)s 第%(rank)s顺位抵押权已注销。") % rank)
+            else:
+                number = {"number": recorded.certificate.number}
+                messages.success(request, _("已登簿，证明号：%(number)s。") % number)
         elif request.POST.get("decision") == "refuse":
             actions.refuse(found, by=request.user, reason=request.POST.get("reason", ""))
             messages.success(request, _("已不予登记，银行会看到理由。"))
@@ -162,7 +165,10 @@ def _certificate(request) -> Certificate | None:
     if misses >= LOOKUP_MISSES_ALLOWED:
         raise TooManyLookups
     found = (
-        Certificate.objects.select_related("application__bank", "application__property_unit")
+        # With its right: a certificate of a cancelled mortgage is genuine but no longer to be relied on.
+        Certificate.objects.select_related(
+            "application__bank", "application__property_unit", "application__mortgage_right"
+        )
         .filter(number=number, verification_code=code)
         .first()
     )

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from conftest import database_fingerprint
 from yancheng.core.actions import issue_api_token
+from yancheng.core.models import AuditEntry
 from yancheng.core.roles import Role
 from yancheng.mortgage.models import Application, Encumbrance
 from yancheng.mortgage.tests.conftest import OWNER, SPOUSE, make_unit
@@ -268,3 +269,37 @@ def test_the_list_is_paged_in_the_database(client, auth, hengyang, django_assert
     assert client.get(URL, {"limit": 0}, **auth).status_code == 422
     with django_assert_max_num_queries(12):
         client.get(URL, **auth)
+
+
+def test_only_a_recorded_application_can_be_acknowledged(client, auth, property_unit):
+    Encumbrance.objects.create(
+        property_unit=property_unit, kind="seizure", reference="（2026）湘0405执保1号", starts_on="2026-01-01"
+    )
+    app_id = post(client, URL, body(property_unit), auth).json()["id"]
+    before = database_fingerprint()
+    audited = AuditEntry.objects.count()
+    response = post(client, f"{URL}/{app_id}/acknowledge", {}, auth)
+    assert response.status_code == 400 and response.json()["code"] == "not_recorded"
+    assert database_fingerprint() == before and AuditEntry.objects.count() == audited
+    assert Application.objects.get(pk=app_id).bank_acknowledged_at is None
+
+
+def test_the_acknowledgement_is_written_with_its_audit_entry_or_not_at_all(
+    client, auth, clerk, property_unit, monkeypatch
+):
+    from yancheng.mortgage import actions
+
+    app_id = post(client, URL, body(property_unit), auth).json()["id"]
+
+    def audit_fails(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(actions.audit, "record", audit_fails)
+    with pytest.raises(RuntimeError):
+        actions.acknowledge_notice(Application.objects.get(pk=app_id), by=clerk)
+    assert Application.objects.get(pk=app_id).bank_acknowledged_at is None
+    monkeypatch.undo()
+    app = actions.acknowledge_notice(Application.objects.get(pk=app_id), by=clerk)
+    assert app.bank_acknowledged_at is not None
+    entry = AuditEntry.objects.get(action="mortgage_bank_acknowledged")
+    assert entry.object_id == str(app_id) and entry.actor == clerk

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from conftest import database_fingerprint
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role
 from yancheng.mortgage import actions
@@ -136,7 +137,8 @@ def test_a_cancellation_frees_the_property_for_a_new_mortgage(bank, clerk, prope
     right.refresh_from_db()
     assert right.cancelled_at is not None
     again = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
-    assert again.status == ApplicationStatus.RECORDED and again.mortgage_right.rank == 1
+    # The rank is the order of registration on the unit: the cancelled right keeps rank 1.
+    assert again.status == ApplicationStatus.RECORDED and again.mortgage_right.rank == 2
     assert list(RegisterEntry.objects.values_list("kind", flat=True)) == [
         "mortgage",
         "cancellation",
@@ -223,3 +225,95 @@ def test_the_bank_is_told_after_every_recording_by_machine_or_by_person(
     with django_capture_on_commit_callbacks(execute=True):
         actions.record_by_person(waiting, by=users[Role.REGISTRY_OFFICIAL])
     assert told == [machine.pk, waiting.pk]
+
+
+def cancellation_to_person(bank, clerk, unit, right):
+    """A cancellation of `right` filed on `unit` that the automatic review sends to a person."""
+    app = actions.file_application(
+        bank, by=clerk, filing=filing_for(unit, operation="cancellation", cancels_id=right.pk)
+    )
+    assert app.status == ApplicationStatus.TO_PERSON
+    return app
+
+
+def test_a_person_cannot_record_the_cancellation_of_a_right_already_cancelled(
+    users, bank, clerk, property_unit
+):
+    right = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    first = actions.file_application(
+        bank, by=clerk, filing=filing_for(property_unit, operation="cancellation", cancels_id=right.pk)
+    )
+    assert first.status == ApplicationStatus.RECORDED
+    right.refresh_from_db()
+    cancelled_at = right.cancelled_at
+    again = cancellation_to_person(bank, clerk, property_unit, right)
+    before = database_fingerprint()
+    with pytest.raises(ActionRefused) as refused:
+        actions.record_by_person(again, by=users[Role.REGISTRY_OFFICIAL])
+    assert refused.value.code == "right_already_cancelled" and "不能再次注销" in refused.value.message
+    assert database_fingerprint() == before  # nothing written: no entry, same cancellation date
+    right.refresh_from_db()
+    assert right.cancelled_at == cancelled_at
+
+
+def test_a_person_cannot_record_the_cancellation_of_a_right_on_another_unit(
+    users, bank, clerk, property_unit, hengyang
+):
+    right = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    other = make_unit(hengyang["regions"]["zhuhui"], 5)
+    app = cancellation_to_person(bank, clerk, other, right)
+    before = database_fingerprint()
+    with pytest.raises(ActionRefused) as refused:
+        actions.record_by_person(app, by=users[Role.REGISTRY_OFFICIAL])
+    assert refused.value.code == "right_on_other_unit"
+    assert database_fingerprint() == before
+    right.refresh_from_db()
+    assert right.cancelled_at is None
+
+
+def test_the_rank_is_the_order_of_registration_on_the_unit(users, bank, clerk, property_unit):
+    official = users[Role.REGISTRY_OFFICIAL]
+    first = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    waiting = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    second = actions.record_by_person(waiting, by=official).mortgage_right
+    actions.file_application(
+        bank, by=clerk, filing=filing_for(property_unit, operation="cancellation", cancels_id=first.pk)
+    )
+    waiting = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    third = actions.record_by_person(waiting, by=official).mortgage_right
+    assert (first.rank, second.rank, third.rank) == (1, 2, 3)
+    assert third.application.entries.get().payload["rank"] == 3
+    # The database refuses a second right with the same rank on the unit, whatever writes it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MortgageRight.objects.create(
+            property_unit=property_unit, rank=2, bank=bank, kind="ordinary", amount=1,
+            term_start=date(2026, 1, 1), term_end=date(2027, 1, 1),
+            application=actions.file_application(bank, by=clerk, filing=filing_for(property_unit)),
+            recorded_at=timezone.now(),
+        )  # fmt: skip
+
+
+@pytest.mark.postgres  # PostgreSQL changes the schema inside the test's transaction; SQLite cannot
+def test_the_migration_renumbers_ranks_repeated_before_the_constraint(bank, clerk, property_unit):
+    from django.db.migrations.executor import MigrationExecutor
+
+    first = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    actions.file_application(
+        bank, by=clerk, filing=filing_for(property_unit, operation="cancellation", cancels_id=first.pk)
+    )
+    second = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+
+    def migrate(target):
+        with connection.cursor() as cursor:  # deferred foreign-key checks would block ALTER TABLE
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        executor = MigrationExecutor(connection)
+        executor.migrate(target or executor.loader.graph.leaf_nodes("mortgage"))
+
+    migrate([("mortgage", "0003_bank_webhook_needs_secret")])
+    try:
+        # What the old `count(rights in force) + 1` wrote: the new right repeats the cancelled one's rank.
+        MortgageRight.objects.filter(pk=second.pk).update(rank=1)
+    finally:
+        migrate(None)
+    ranks = dict(MortgageRight.objects.values_list("pk", "rank"))
+    assert ranks == {first.pk: 1, second.pk: 2}
