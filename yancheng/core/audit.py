@@ -1,6 +1,7 @@
 """Writing the audit log. Actions call `record`; the actor and address come from the current request
 (set by RequestContextMiddleware) unless given, so a command or the worker records as the system."""
 
+import hashlib
 from contextvars import ContextVar
 
 from django.db import models
@@ -37,9 +38,25 @@ def changes_between(before: dict, after: dict) -> dict:
     }
 
 
+# Keys never go into the log, which administrators read: only a fingerprint that shows they changed.
+SECRET_FIELDS = frozenset({"secret", "webhook_secret", "digest", "password"})
+
+
+def _fingerprint(value) -> str:
+    data = value if isinstance(value, bytes | memoryview) else str(value).encode()
+    return f"****{hashlib.sha256(data).hexdigest()[:8]}" if value else value
+
+
 def snapshot(instance: models.Model, fields=None) -> dict:
+    """The fields' values as the log keeps them: keys and file contents (a signed PDF) as fingerprints."""
     names = fields or [f.attname for f in instance._meta.concrete_fields]
-    return {name: getattr(instance, name) for name in names}
+    binary = {f.attname for f in instance._meta.concrete_fields if isinstance(f, models.BinaryField)}
+    return {
+        name: _fingerprint(getattr(instance, name))
+        if name in SECRET_FIELDS or name in binary
+        else getattr(instance, name)
+        for name in names
+    }
 
 
 def record(

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from yancheng.core.admin import AuditedAdmin
+
 from .models import (
     Application,
     Bank,
@@ -13,7 +15,7 @@ from .models import (
 
 
 @admin.register(Bank)
-class BankAdmin(admin.ModelAdmin):
+class BankAdmin(AuditedAdmin):
     list_display = ["name", "unit", "webhook_url"]
 
 
@@ -28,7 +30,7 @@ class EncumbranceInline(admin.TabularInline):
 
 
 @admin.register(PropertyUnit)
-class PropertyUnitAdmin(admin.ModelAdmin):
+class PropertyUnitAdmin(AuditedAdmin):
     list_display = ["number", "region", "location", "land_kind"]
     list_filter = ["land_kind", "region"]
     search_fields = ["number", "location", "holdings__holder_name"]
@@ -36,7 +38,7 @@ class PropertyUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditedAdmin):
     list_display = ["contract_number", "bank", "unit_number", "status", "received_at"]
     list_filter = ["status", "bank"]
     search_fields = ["contract_number", "unit_number"]
@@ -44,13 +46,13 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MortgageRight)
-class MortgageRightAdmin(admin.ModelAdmin):
+class MortgageRightAdmin(AuditedAdmin):
     list_display = ["property_unit", "rank", "bank", "amount", "recorded_at", "cancelled_at"]
     readonly_fields = [f.name for f in MortgageRight._meta.fields]
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(AuditedAdmin):
     list_display = ["number", "application", "signed_at"]
     search_fields = ["number"]
     readonly_fields = ["application", "number", "year", "serial", "verification_code", "signed_at"]

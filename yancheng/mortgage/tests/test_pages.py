@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from yancheng.core.models import AuditEntry
 from yancheng.core.roles import Role
 from yancheng.mortgage.actions import file_application
 from yancheng.mortgage.choices import ApplicationStatus
@@ -305,3 +306,20 @@ def test_a_nul_in_the_register_search_is_an_invalid_request(client, users, prope
     client.force_login(users[Role.REGISTRY_OFFICIAL])
     response = client.get(reverse("mortgage:register"), {"number": property_unit.number + "\x00"})
     assert response.status_code == 400 and "请求无效" in response.content.decode()
+
+
+def test_a_bank_changed_in_the_admin_is_audited_without_its_signing_key(client, users, bank):
+    client.force_login(users[Role.ADMINISTRATOR])
+    secret = "k" * 40
+    form = {
+        "unit": bank.unit_id,
+        "name": bank.name,
+        "webhook_url": "https://bank.example.cn/notice",
+        "webhook_secret": secret,
+    }
+    response = client.post(f"/admin/mortgage/bank/{bank.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(action="admin_changed", object_type="mortgage.bank")
+    assert entry.changes["webhook_url"] == ["", "https://bank.example.cn/notice"]
+    old, new = entry.changes["webhook_secret"]
+    assert old == "" and new.startswith("****") and secret not in str(entry.changes)
