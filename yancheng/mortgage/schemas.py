@@ -1,33 +1,18 @@
 """The bank API's request and answer bodies. Every text is bounded by its column, so bad input is a 422
 with a code, never a database error."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AwareDatetime
+
+from yancheng.core.schemas import EARLIEST, LATEST, text
 
 from .choices import IdentityMethod, MortgageKind, Operation
 
-
-def _printable(value: str) -> str:
-    if any(ord(c) < 32 for c in value):
-        raise ValueError("不能包含控制字符。")
-    return value
-
-
-def text(max_length: int, min_length: int = 0):
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_printable),
-    ]
-
-
-# Bounds keep far-off dates (year 9999 in a time zone west of UTC) from overflowing on their way in.
+# Bounds keep far-off days from overflowing on their way in (EARLIEST, LATEST: the same for times).
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
-EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2199, 12, 31, tzinfo=UTC)
 
 
 class MortgagorIn(Schema):
