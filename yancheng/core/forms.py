@@ -11,8 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 # The days a report or a list filter may ask about: far-off dates (year 1 or 9999) would overflow when
 # turned into times, and no record of the platform lies outside these years.
 REPORT_FIRST_DAY, REPORT_LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+NOT_BEFORE_FIRST_DAY = MinValueValidator(REPORT_FIRST_DAY, _("日期不能早于 2000 年 1 月 1 日。"))
 REPORT_DAY_VALIDATORS = [
-    MinValueValidator(REPORT_FIRST_DAY, _("日期不能早于 2000 年 1 月 1 日。")),
+    NOT_BEFORE_FIRST_DAY,
     MaxValueValidator(REPORT_LAST_DAY, _("日期不能晚于 2100 年 12 月 31 日。")),
 ]
 

@@ -15,6 +15,17 @@ def _printable(value: str) -> str:
     return value
 
 
+def _without_nul(value: str) -> str:
+    # New lines and tabs are meant in a text of several lines; NUL never is.
+    if "\x00" in value:
+        raise ValueError("不能包含 NUL 字符。")
+    return value
+
+
+# A text of several lines (a description, a reply, a reason), as long as its column allows (no limit).
+Lines = Annotated[str, AfterValidator(_without_nul)]
+
+
 def text(max_length: int, min_length: int = 0):
     """A bounded, printable text: bad input is a 422 with a reason, never a database error."""
     return Annotated[

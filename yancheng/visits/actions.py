@@ -1,9 +1,11 @@
 """Every change in the visits app: atomic, audited, notifying after commit."""
 
+import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -11,13 +13,23 @@ from django.utils.translation import gettext as _
 from yancheng.core import audit, sql
 from yancheng.core.actions import ActionRefused
 from yancheng.core.auth import record_token_use
+from yancheng.core.forms import REPORT_FIRST_DAY
 from yancheng.core.models import Enterprise
 from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, has_role
 
 from . import gate, passes, rules
-from .choices import Direction, Kind, Purpose, RequestStatus, ScanMethod, ScanResult
-from .models import CheckEvent, Pass, ScanAttempt, Visit, Visitor, VisitRequest, VisitRules
+from .choices import ACTIVE, Direction, Kind, Purpose, RequestStatus, ScanMethod, ScanResult
+from .models import (
+    CheckEvent,
+    EnterpriseCode,
+    Pass,
+    ScanAttempt,
+    Visit,
+    Visitor,
+    VisitRequest,
+    VisitRules,
+)
 
 # Clocks of phones and servers differ a little: a pass is honoured this long around its window.
 LEEWAY = timedelta(seconds=passes.LEEWAY_SECONDS)
@@ -45,12 +57,23 @@ def _enterprise_users(enterprise):
     return get_user_model().objects.filter(person__enterprise=enterprise, is_active=True)
 
 
+def _request_link(request) -> str:
+    return reverse("visits:request", args=[request.pk])
+
+
+def _submission_key_taken() -> ActionRefused:
+    # Another user's key: answering with their record would show it to a stranger.
+    return ActionRefused(_("提交编号已被使用，请刷新页面后重新提交。"), "submission_key_taken")
+
+
 def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest:
     """File a unit's visit request. The same submission key returns the request it already made."""
     if not has_role(by, Role.UNIT_OFFICIAL) or getattr(by.person, "unit_id", None) != draft.unit.pk:
         raise ActionRefused(_("只有本单位工作人员可以申请访企。"), "forbidden")
-    existing = VisitRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
+    existing = VisitRequest.objects.filter(submission_key=submission_key).first()
     if existing is not None:
+        if existing.filed_by_id != by.pk:
+            raise _submission_key_taken()
         return existing
     draft.filed_at = timezone.now()
     try:
@@ -61,10 +84,12 @@ def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest
             if violations:
                 raise RulesRefused(violations)
             request = _create_request(draft, by, submission_key)
-    except IntegrityError:
-        existing = VisitRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
+    except IntegrityError:  # the same key sent twice at once: return the request that won
+        existing = VisitRequest.objects.filter(submission_key=submission_key).first()
         if existing is None:
             raise
+        if existing.filed_by_id != by.pk:
+            raise _submission_key_taken() from None
         return existing
     except RulesRefused as refusal:
         audit.record(
@@ -80,7 +105,7 @@ def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest
                 _office_users(),
                 _("待审批访企申请：%(unit)s → %(enterprise)s")
                 % {"unit": request.unit, "enterprise": draft.enterprise},
-                link=f"/visits/requests/{request.pk}/",
+                link=_request_link(request),
             )
         )
     return request
@@ -154,14 +179,15 @@ def _approve(request: VisitRequest, *, by, auto=False):
             notify(
                 set(recipients),
                 _("访企申请已批准：%(enterprise)s") % {"enterprise": visit.enterprise},
-                link=f"/visits/requests/{request.pk}/",
+                link=_request_link(request),
             ),
             notify(
                 _enterprise_users(visit.enterprise),
                 _("%(unit)s 将于 %(when)s 来访")
                 % {"unit": request.unit, "when": _day_and_time(visit.starts_at)},
                 body=_("事由：%(purpose)s") % {"purpose": request.get_purpose_display()},
-                link=f"/visits/{visit.pk}/",
+                # The request's page: the enterprise may read it (who comes, when, why, on what basis).
+                link=_request_link(request),
             ),
         )
     )
@@ -209,10 +235,21 @@ def refuse_request(request: VisitRequest, *, by, reason: str) -> VisitRequest:
                 [locked.filed_by],
                 _("访企申请未批准：%(enterprise)s") % {"enterprise": locked.visit.enterprise},
                 body=reason,
-                link=f"/visits/requests/{locked.pk}/",
+                link=_request_link(locked),
             )
         )
     return locked
+
+
+def cancel_refusal(request: VisitRequest) -> ActionRefused | None:
+    """Why the filer may not withdraw the request now, or None. Once the visit has begun, withdrawing
+    would erase what happened: the enterprise's rating, missed check-ins, the visit's place in the caps."""
+    if request.status not in ACTIVE:
+        return ActionRefused(_("该申请已结束，不能撤回。"), "not_active")
+    started = timezone.now() >= request.visit.starts_at
+    if started or CheckEvent.objects.filter(green_pass__visitor__request=request).exists():
+        return ActionRefused(_("访企活动已开始或已有人员签到，不能撤回。"), "visit_started")
+    return None
 
 
 def cancel_request(request: VisitRequest, *, by) -> VisitRequest:
@@ -220,8 +257,9 @@ def cancel_request(request: VisitRequest, *, by) -> VisitRequest:
         raise ActionRefused(_("只有申请人可以撤回访企申请。"), "forbidden")
     with transaction.atomic():
         locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
-        if locked.status not in (RequestStatus.PENDING, RequestStatus.APPROVED):
-            raise ActionRefused(_("该申请已结束，不能撤回。"), "not_active")
+        refusal = cancel_refusal(locked)
+        if refusal is not None:
+            raise refusal
         before = locked.status
         locked.status = RequestStatus.CANCELLED
         locked.save(update_fields=["status"])
@@ -488,6 +526,10 @@ def report_no_pass(
         raise ActionRefused(_("请选择或填写来访单位。"), "unit_required")
     if occurred_at > timezone.now():
         raise ActionRefused(_("发生时间不能晚于现在。"), "future")
+    if occurred_at.year < REPORT_FIRST_DAY.year:  # year 1 overflows on its way to UTC
+        raise ActionRefused(
+            _("发生时间不能早于 %(year)s 年。") % {"year": REPORT_FIRST_DAY.year}, "out_of_range"
+        )
     try:
         with transaction.atomic():
             report = NoPassReport.objects.create(
@@ -505,11 +547,14 @@ def report_no_pass(
                 lambda: notify(
                     _office_users(),
                     _("无码入企报告：%(enterprise)s") % {"enterprise": enterprise},
-                    link=f"/visits/no-pass/{report.pk}/",
+                    link=reverse("visits:office_no_pass_detail", args=[report.pk]),
                 )
             )
-    except IntegrityError:
-        return NoPassReport.objects.get(submission_key=submission_key)
+    except IntegrityError:  # the same key sent twice at once: return the report that won, if it is ours
+        existing = NoPassReport.objects.filter(submission_key=submission_key, reported_by=by).first()
+        if existing is None:
+            raise _submission_key_taken() from None
+        return existing
     return report
 
 
@@ -530,6 +575,19 @@ def handle_no_pass(report, *, by, status: str, note: str):
         NoPassReportStep.objects.create(report=locked, by=by, status=status, note=note.strip())
         audit.record("no_pass_handled", locked, actor=by, changes={"status": [before, status]})
     return locked
+
+
+def enterprise_code(enterprise, *, by) -> EnterpriseCode:
+    """The enterprise's gate code, issued (and audited) the first time anyone asks for its poster."""
+    with transaction.atomic():
+        code, created = EnterpriseCode.objects.get_or_create(
+            enterprise=enterprise, defaults={"code": secrets.token_urlsafe(9)}
+        )
+        if created:
+            audit.record(
+                "enterprise_code_issued", code, actor=by, changes={"enterprise": [None, enterprise.uscc]}
+            )
+    return code
 
 
 def update_rules(form, *, by) -> VisitRules:

@@ -1,5 +1,8 @@
+from collections import Counter
+
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from yancheng.core.actions import ActionRefused
@@ -91,6 +94,12 @@ def file_request(request, data: VisitRequestIn):
     if person is None or person.unit_id is None:
         raise ActionRefused("只有本单位工作人员可以申请访企。", "forbidden")
     enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), uscc=data.enterprise_uscc)
+    repeated = sorted(name for name, n in Counter(v.username for v in data.visitors).items() if n > 1)
+    if repeated:  # a visitor listed twice would fail the database's one-visitor-per-request constraint
+        raise ActionRefused(
+            _("访企人员重复：%(names)s。每人只能列一次。") % {"names": "、".join(repeated)},
+            "duplicate_visitor",
+        )
     users = {
         u.get_username(): u
         for u in get_user_model()

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yancheng.core.forms import NOT_BEFORE_FIRST_DAY
 from yancheng.core.models import Enterprise
 
 from .actions import RATING_FIELDS
@@ -18,7 +19,12 @@ class VisitRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=Kind.choices, initial=Kind.PLANNED)
     trigger = forms.ChoiceField(label=_("触发原因"), choices=[("", "—"), *Trigger.choices], required=False)
     trigger_note = forms.CharField(label=_("触发情况说明"), max_length=500, required=False)
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    # No upper bound here: the rules refuse a day more than a year ahead, with the latest day allowed.
+    day = forms.DateField(
+        label=_("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[NOT_BEFORE_FIRST_DAY],
+    )
     start = forms.TimeField(label=_("开始"), widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00")
     end = forms.TimeField(label=_("结束"), widget=forms.TimeInput(attrs={"type": "time"}), initial="11:00")
     items = forms.CharField(label=_("检查事项"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

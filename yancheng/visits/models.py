@@ -1,5 +1,3 @@
-import secrets
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -232,7 +230,8 @@ class ScanAttempt(models.Model):
 
 
 class EnterpriseCode(models.Model):
-    """The fixed code on an enterprise's gate poster: a URL that visitors scan to check in."""
+    """The fixed code on an enterprise's gate poster: a URL that visitors scan to check in. Issued by
+    actions.enterprise_code, the first time the poster is printed."""
 
     enterprise = models.OneToOneField("core.Enterprise", on_delete=models.CASCADE, related_name="gate_code")
     code = models.CharField(max_length=16, unique=True)
@@ -243,13 +242,6 @@ class EnterpriseCode(models.Model):
 
     def __str__(self):
         return self.code
-
-    @classmethod
-    def for_enterprise(cls, enterprise) -> "EnterpriseCode":
-        found, _created = cls.objects.get_or_create(
-            enterprise=enterprise, defaults={"code": secrets.token_urlsafe(9)}
-        )
-        return found
 
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]

@@ -3,7 +3,7 @@ when the official files (the form shows them at once) and again inside the filin
 and the write agree."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -94,8 +94,28 @@ def _visitors(draft, rules):
             yield Violation("certificate", _("监管执法的每名人员都须填写执法证号。"))
 
 
+def latest_start_day(now: datetime) -> date:
+    """The last day a visit may start on when filed at `now`: the same day a year later."""
+    today = timezone.localdate(now)
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
+
+
+def too_far_ahead(starts_at: datetime, now: datetime | None = None) -> bool:
+    return timezone.localdate(starts_at) > latest_start_day(now or timezone.now())
+
+
 def _timing(draft, rules):
     now = draft.filed_at or timezone.now()
+    if too_far_ahead(draft.starts_at, now):
+        # Checked first: counting working days up to a date years away takes minutes of CPU.
+        yield Violation(
+            "too_far_ahead",
+            _("访企最多提前一年申请；最晚可申请 %(date)s 的访企。") % {"date": _day(latest_start_day(now))},
+        )
+        return
     if draft.kind == Kind.PLANNED:
         days = workdays.working_days_between(timezone.localdate(now), timezone.localdate(draft.starts_at))
         if days < rules.lead_working_days:
@@ -179,6 +199,8 @@ def _caps(draft, rules):
 def joint_candidates(enterprise, unit, starts_at: datetime, rules: VisitRules | None = None):
     """Visits of other units to the same enterprise, pending or approved, within the joint window."""
     rules = rules or VisitRules.current()
+    if too_far_ahead(starts_at):
+        return Visit.objects.none()  # nothing can be joined there, and the window's arithmetic could overflow
     window = timedelta(days=rules.joint_window_days)
     return (
         Visit.objects.filter(

@@ -1,30 +1,38 @@
+"""The visits API's request and answer bodies. Texts are bounded by their columns and moments carry a time
+zone within core.schemas' bounds, so bad input is a 422 with a reason, never a database error."""
+
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+from yancheng.core.schemas import EARLIEST, LATEST, Lines, text
 
 from .choices import Direction, Kind, Purpose, Trigger
 
 
+def moment(example: str):
+    return Field(..., ge=EARLIEST, le=LATEST, description=f"带时区，例如 {example}")
+
+
 class VisitorIn(Schema):
-    username: str
-    certificate_no: str = ""
+    username: text(150)
+    certificate_no: text(40) = ""
 
 
 class VisitRequestIn(Schema):
-    enterprise_uscc: str
+    enterprise_uscc: text(18)
     purpose: Purpose
     kind: Kind
     trigger: Trigger | None = None
-    trigger_note: str = ""
-    items: str = ""
-    legal_basis: str = ""
-    starts_at: datetime
-    ends_at: datetime
+    trigger_note: text(500) = ""
+    items: Lines = ""
+    legal_basis: Lines = ""
+    starts_at: AwareDatetime = moment("2027-03-02T09:00:00+08:00")
+    ends_at: AwareDatetime = moment("2027-03-02T11:00:00+08:00")
     visitors: list[VisitorIn]
     join_visit_id: int | None = None
-    submission_key: str = Field(
-        ..., min_length=8, max_length=64, description="每次提交唯一；重复提交返回同一申请"
-    )
+    submission_key: text(64, 8) = Field(..., description="每次提交唯一；重复提交返回同一申请")
 
 
 class VisitorOut(Schema):
@@ -54,7 +62,7 @@ class VisitRequestOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Lines
 
 
 class PassOut(Schema):
@@ -97,13 +105,13 @@ class RatingIn(Schema):
     flag_favours: bool = False
     flag_no_pass: bool = False
     flag_overstayed: bool = False
-    comment: str = ""
+    comment: Lines = ""
 
 
 class NoPassReportIn(Schema):
     unit_id: int | None = None
-    unit_text: str = ""
-    occurred_at: datetime
-    visitors_text: str
-    description: str
-    submission_key: str = Field(..., min_length=8, max_length=64)
+    unit_text: text(100) = ""
+    occurred_at: AwareDatetime = moment("2026-11-27T10:00:00+08:00")
+    visitors_text: text(200)
+    description: Lines
+    submission_key: text(64, 8)

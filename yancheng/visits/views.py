@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -112,8 +113,8 @@ def request_detail(request, request_id: int):
             "others": others,
             "can_decide": has_role(request.user, Role.BUSINESS_ENVIRONMENT_OFFICE)
             and found.status == RequestStatus.PENDING,
-            "can_cancel": found.filed_by_id == request.user.pk
-            and found.status in (RequestStatus.PENDING, RequestStatus.APPROVED),
+            # The button only where the action would accept it: never once the visit has begun.
+            "can_cancel": found.filed_by_id == request.user.pk and actions.cancel_refusal(found) is None,
         },
     )
 
@@ -328,6 +329,6 @@ def poster(request, enterprise_id: int):
     enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), pk=enterprise_id)
     if not has_role(request.user, Role.ENTERPRISE_USER, Role.BUSINESS_ENVIRONMENT_OFFICE, Role.ADMINISTRATOR):
         raise Http404
-    code = EnterpriseCode.for_enterprise(enterprise)
-    url = request.build_absolute_uri(f"/visits/e/{code.code}/")
+    code = actions.enterprise_code(enterprise, by=request.user)
+    url = request.build_absolute_uri(reverse("visits:gate", args=[code.code]))
     return poster_pdf(enterprise, url)

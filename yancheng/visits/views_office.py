@@ -32,6 +32,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from yancheng.core.actions import ActionRefused
+from yancheng.core.forms import REPORT_DAY_VALIDATORS
 from yancheng.core.models import Enterprise, Unit
 from yancheng.core.roles import Role, has_role, role_required
 
@@ -83,11 +84,13 @@ class FilterForm(forms.Form):
         label=gettext_lazy("开始日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=REPORT_DAY_VALIDATORS,
     )
     end = forms.DateField(
         label=gettext_lazy("结束日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=REPORT_DAY_VALIDATORS,
     )
     unit = forms.ModelChoiceField(
         Unit.objects.exclude(kind=Unit.Kind.BANK).order_by("name"),

@@ -3,13 +3,23 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from yancheng.core.models import AuditEntry, Notification
 from yancheng.core.roles import Role
 from yancheng.visits import actions, passes
 from yancheng.visits.choices import Direction, RequestStatus, ScanResult
-from yancheng.visits.models import CheckEvent, EnterpriseCode, Pass, Rating, ScanAttempt, Visit, VisitRules
+from yancheng.visits.models import (
+    CheckEvent,
+    EnterpriseCode,
+    NoPassReport,
+    Pass,
+    Rating,
+    ScanAttempt,
+    Visit,
+    VisitRules,
+)
 from yancheng.visits.queries import unit_rating_summary
 
 SCORES = {"overall": 5, "conduct": 5, "necessity": 4, "efficiency": 4, "integrity": 5, "comment": "规范"}
@@ -108,14 +118,19 @@ def test_another_enterprise_cannot_check_in_this_pass(client, visit_now, users):
 
 
 def test_a_revoked_pass_is_red(client, visit_now, users):
+    # Withdrawn while the visit was still ahead; by the time of the scan its window has come.
+    window = Visit.objects.filter(pk=visit_now.visit_id)
+    now = timezone.now()
+    window.update(starts_at=now + timedelta(hours=1), ends_at=now + timedelta(hours=3))
     actions.cancel_request(visit_now, by=users[Role.UNIT_OFFICIAL])
+    window.update(starts_at=visit_now.visit.starts_at, ends_at=visit_now.visit.ends_at)
     client.force_login(users[Role.ENTERPRISE_USER])
     answer = check(client, visit_now.visitors.get().green_pass.token)
     assert answer["result"] == "revoked" and not CheckEvent.objects.exists()
 
 
 def test_the_visitor_scans_the_enterprise_code_to_check_in(client, visit_now, users):
-    code = EnterpriseCode.for_enterprise(visit_now.visit.enterprise).code
+    code = actions.enterprise_code(visit_now.visit.enterprise, by=users[Role.ENTERPRISE_USER]).code
     client.force_login(users[Role.UNIT_OFFICIAL])
     page = client.get(f"/visits/e/{code}/").content.decode()
     assert "通行码有效" in page and "确认签到" in page and not CheckEvent.objects.exists()
@@ -126,7 +141,7 @@ def test_the_visitor_scans_the_enterprise_code_to_check_in(client, visit_now, us
 
 def test_a_visitor_cannot_check_in_for_someone_else(client, visit_now, users):
     """Only the signed-in person's own pass counts at the gate; a colleague has none."""
-    code = EnterpriseCode.for_enterprise(visit_now.visit.enterprise).code
+    code = actions.enterprise_code(visit_now.visit.enterprise, by=users[Role.ENTERPRISE_USER]).code
     client.force_login(users["other_official"])
     page = client.post(f"/visits/e/{code}/", {"direction": "in"}).content.decode()
     assert "不能入企" in page and not CheckEvent.objects.exists()
@@ -290,10 +305,8 @@ def test_the_gate_poster_is_a_pdf_with_the_enterprise_code(client, users, hengya
 def test_the_request_list_pages_with_a_fixed_number_of_queries(
     client, file, users, django_assert_max_num_queries
 ):
-    from yancheng.visits.tests.test_rules import week_of_2030
-
     for n in range(6):
-        file(starts_at=week_of_2030(n * 9), kind="triggered", trigger="complaint")
+        file(starts_at=timezone.now() + timedelta(days=2, weeks=n * 9), kind="triggered", trigger="complaint")
     client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
     with django_assert_max_num_queries(12):
         page = client.get("/api/v1/visits/requests?limit=4").json()
@@ -301,3 +314,165 @@ def test_the_request_list_pages_with_a_fixed_number_of_queries(
     assert client.get("/api/v1/visits/requests?limit=4&offset=4").json()["items"][0]["id"] not in {
         item["id"] for item in page["items"]
     }
+
+
+# --- withdrawal ----------------------------------------------------------------------------------
+
+
+def test_the_filer_withdraws_an_approved_request_before_the_visit_and_its_passes_turn_red(
+    client, file, users
+):
+    official = users[Role.UNIT_OFFICIAL]
+    request = actions.approve_request(file(), by=users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    client.force_login(official)
+    assert "撤回申请" in client.get(f"/visits/requests/{request.pk}/").content.decode()
+    client.post(f"/visits/requests/{request.pk}/decide/", {"decision": "cancel"})
+    request.refresh_from_db()
+    assert request.status == RequestStatus.CANCELLED
+    assert Pass.objects.get(visitor__request=request).revoked_at is not None
+    assert AuditEntry.objects.filter(action="visit_request_cancelled", object_id=str(request.pk)).exists()
+
+
+def test_a_visit_that_took_place_cannot_be_withdrawn_to_erase_its_rating(
+    client, visit_now, users, visit_rules
+):
+    enterprise_user, official = users[Role.ENTERPRISE_USER], users[Role.UNIT_OFFICIAL]
+    client.force_login(enterprise_user)
+    token = visit_now.visitors.get().green_pass.token
+    check(client, token)
+    check(client, token, direction="out")
+    actions.rate_visit(visit_now.visit, by=enterprise_user, scores={**SCORES, "overall": 1})
+    visit_rules.min_ratings_shown = 1
+    visit_rules.save()
+
+    client.force_login(official)
+    page = client.get(f"/visits/requests/{visit_now.pk}/").content.decode()
+    assert "撤回申请" not in page
+    answer = client.post(f"/api/v1/visits/requests/{visit_now.pk}/cancel")
+    assert answer.status_code == 400 and answer.json()["code"] == "visit_started"
+    refused = client.post(f"/visits/requests/{visit_now.pk}/decide/", {"decision": "cancel"}, follow=True)
+    assert "不能撤回" in refused.content.decode()
+
+    visit_now.refresh_from_db()
+    assert visit_now.status == RequestStatus.APPROVED
+    assert not Pass.objects.filter(revoked_at__isnull=False).exists()
+    assert unit_rating_summary(visit_now.unit)["overall"] == 1  # the enterprise's verdict stays
+
+
+def test_a_visit_under_way_cannot_be_withdrawn_to_hide_a_missed_check_in(visit_now, users):
+    with pytest.raises(actions.ActionRefused) as refusal:
+        actions.cancel_request(visit_now, by=users[Role.UNIT_OFFICIAL])
+    assert refusal.value.code == "visit_started"
+    visit_now.refresh_from_db()
+    assert visit_now.status == RequestStatus.APPROVED
+
+
+def test_a_request_cannot_be_withdrawn_once_a_visitor_checked_in_even_before_the_start(
+    client, visit_now, users
+):
+    # Scanners allow a minute of leeway: the visitor may check in just before the window opens.
+    Visit.objects.filter(pk=visit_now.visit_id).update(starts_at=timezone.now() + timedelta(seconds=30))
+    client.force_login(users[Role.ENTERPRISE_USER])
+    assert check(client, short_code=visit_now.visitors.get().green_pass.short_code)["recorded"]
+    with pytest.raises(actions.ActionRefused) as refusal:
+        actions.cancel_request(visit_now, by=users[Role.UNIT_OFFICIAL])
+    assert refusal.value.code == "visit_started"
+
+
+# --- notifications, poster, keys ------------------------------------------------------------------
+
+
+def test_every_notification_of_the_loop_leads_to_a_page_its_recipient_can_open(
+    client, file, visit_now, users, django_capture_on_commit_callbacks
+):
+    """visit_now sent the approval notices (filer, visitor, enterprise); add a filing, a refusal and a
+    no-pass report."""
+    enterprise_user = users[Role.ENTERPRISE_USER]
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = file(starts_at=timezone.now() + timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.refuse_request(pending, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE], reason="与专项检查重复")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = actions.report_no_pass(
+            enterprise_user.person.enterprise,
+            by=enterprise_user,
+            unit_text="某执法大队",
+            occurred_at=timezone.now() - timedelta(hours=3),
+            visitors_text="两名男性",
+            description="未出示通行码即进入车间检查",
+            submission_key="report-links",
+        )
+    sent = list(Notification.objects.select_related("recipient"))
+    assert {n.recipient for n in sent} == {
+        users[Role.UNIT_OFFICIAL],
+        enterprise_user,
+        users[Role.BUSINESS_ENVIRONMENT_OFFICE],
+    }
+    assert {n.link for n in sent} == {
+        reverse("visits:request", args=[visit_now.pk]),
+        reverse("visits:request", args=[pending.pk]),
+        reverse("visits:office_no_pass_detail", args=[report.pk]),
+    }
+    for notification in sent:
+        client.force_login(notification.recipient)
+        response = client.get(notification.link)
+        assert response.status_code == 200, (notification.recipient, notification.title, notification.link)
+
+
+def test_the_gate_poster_issues_the_enterprise_code_once_and_audits_it(client, users, hengyang):
+    enterprise = hengyang["enterprises"]["a"]
+    client.force_login(users[Role.ENTERPRISE_USER])
+    first = client.get(f"/visits/poster/{enterprise.pk}.pdf")
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    code = EnterpriseCode.objects.get(enterprise=enterprise)
+    entry = AuditEntry.objects.get(action="enterprise_code_issued")
+    assert entry.object_id == str(code.pk) and entry.actor == users[Role.ENTERPRISE_USER]
+    # Printed again, by the office: the same code, nothing new written.
+    client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    assert client.get(f"/visits/poster/{enterprise.pk}.pdf").status_code == 200
+    assert EnterpriseCode.objects.get().code == code.code
+    assert AuditEntry.objects.filter(action="enterprise_code_issued").count() == 1
+
+
+def test_another_enterprise_reusing_a_no_pass_reports_key_is_refused_not_shown_the_report(client, users):
+    def report(user, key, description):
+        return actions.report_no_pass(
+            user.person.enterprise,
+            by=user,
+            unit_text="某执法大队",
+            occurred_at=timezone.now() - timedelta(hours=3),
+            visitors_text="两名男性",
+            description=description,
+            submission_key=key,
+        )
+
+    a, b = users[Role.ENTERPRISE_USER], users["other_enterprise"]
+    mine = report(a, "report-0001", "甲企业的报告")
+    with pytest.raises(actions.ActionRefused) as refusal:
+        report(b, "report-0001", "乙企业的报告")
+    assert refusal.value.code == "submission_key_taken"
+    client.force_login(b)
+    answer = client.post(
+        "/api/v1/visits/no-pass-reports",
+        {
+            "unit_text": "某执法大队",
+            "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "visitors_text": "两名男性",
+            "description": "乙企业的报告",
+            "submission_key": "report-0001",
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 400 and answer.json()["code"] == "submission_key_taken"
+    assert "id" not in answer.json()
+    assert list(NoPassReport.objects.values_list("pk", "enterprise")) == [(mine.pk, a.person.enterprise_id)]
+
+
+def test_a_no_pass_report_dated_in_year_1_is_refused_on_the_page(client, users):
+    client.force_login(users[Role.ENTERPRISE_USER])
+    form = {"unit_text": "某执法大队", "visitors_text": "两名男性", "description": "未出示通行码"}
+    answer = client.post(
+        "/visits/no-pass/new/", {**form, "occurred_at": "0001-01-01T00:00", "submission_key": "k" * 20}
+    )
+    assert answer.status_code == 200 and "发生时间不能早于 2000 年。" in answer.content.decode()
+    assert not NoPassReport.objects.exists()

@@ -374,6 +374,28 @@ def test_filters_narrow_the_rows(client, users, scene, hengyang):
     assert response.context["form"].errors and response.context["filters"].start.month == 1
 
 
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("office_overview", {"end": "9999-12-31"}),
+        ("office_by_unit", {"start": "0001-01-01", "end": "0001-01-02"}),
+        ("office_by_day", {"start": "9999-12-31", "end": "9999-12-31"}),
+        ("office_by_enterprise", {"start": "1999-12-31"}),
+        ("office_caps", {"start": "9999-01-01"}),
+        ("office_no_pass", {"start": "0001-01-01", "end": "9999-12-31"}),
+    ],
+)
+def test_a_date_beyond_the_years_served_is_refused_with_a_reason(client, users, hengyang, name, params):
+    """Days near year 1 or 9999 used to crash the page (OverflowError); they fall back to this year."""
+    response = get(client, users[Role.BUSINESS_ENVIRONMENT_OFFICE], name, params)
+    page = response.content.decode()
+    assert "日期不能早于 2000 年 1 月 1 日。" in page or "日期不能晚于 2100 年 12 月 31 日。" in page
+    filters = response.context["filters"]
+    assert date(2000, 1, 1) <= filters.start <= filters.end <= date(2100, 12, 31)
+    client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    assert client.get(url(name), {**params, "format": "xlsx"}).status_code == 200
+
+
 # --- caps -------------------------------------------------------------------------------------------
 
 

@@ -20,8 +20,18 @@ def refused_codes(call) -> dict:
 
 
 def week_of_2030(n):
-    """Monday of week n of 2030, 09:30: one calendar year, far enough ahead for every lead time."""
+    """Monday of week n of 2030, 09:30: one calendar year, far enough ahead for every lead time
+    (file them with the clock in_january_2030: visits are filed at most a year ahead)."""
     return timezone.make_aware(timezone.datetime(2030, 1, 7, 9, 30)) + timedelta(weeks=n)
+
+
+@pytest.fixture
+def in_january_2030(monkeypatch):
+    """The clock stands at Monday 7 January 2030, 08:00: every week of 2030 lies within the year ahead
+    that visits may be filed for, and so does Monday 6 January 2031."""
+    moment = timezone.make_aware(timezone.datetime(2030, 1, 7, 8, 0))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment
 
 
 def in_working_days(n):
@@ -79,18 +89,18 @@ def test_exempt_and_grade_a_enterprises_get_no_planned_inspection(file, hengyang
     ).pk
 
 
-def test_a_unit_has_at_most_two_planned_inspections_of_an_enterprise_a_year(file):
+def test_a_unit_has_at_most_two_planned_inspections_of_an_enterprise_a_year(file, in_january_2030):
     file(starts_at=week_of_2030(1))
     file(starts_at=week_of_2030(10))
     codes = refused_codes(lambda: file(starts_at=week_of_2030(20)))
     assert "已达上限 2 次" in codes["cap_unit"]
     # Triggered inspections do not count against the cap, and a new year starts afresh.
     assert file(starts_at=week_of_2030(21), kind=Kind.TRIGGERED, trigger="data_alert").pk
-    assert file(starts_at=week_of_2030(60)).pk
+    assert file(starts_at=week_of_2030(52)).pk  # Monday 6 January 2031
 
 
 def test_an_enterprise_has_at_most_four_planned_inspections_a_year_across_units(
-    file, hengyang, users, visit_rules
+    file, hengyang, users, visit_rules, in_january_2030
 ):
     visit_rules.joint_window_days = 0
     visit_rules.save()
@@ -217,3 +227,60 @@ def test_the_rules_are_checked_while_the_official_fills_the_form(client, users, 
     html = response.content.decode()
     assert "不符合访企规则" in html and 'data-rule="lead_time"' in html
     assert not VisitRequest.objects.exists()
+
+
+def test_visits_are_filed_at_most_a_year_ahead(hengyang, users, visit_rules):
+    from yancheng.visits import rules
+
+    filed_at = timezone.make_aware(timezone.datetime(2030, 1, 7, 9, 30))
+
+    def codes(starts_at):
+        draft = rules.Draft(
+            enterprise=hengyang["enterprises"]["a"],
+            unit=hengyang["units"]["samr"],
+            purpose=Purpose.RESEARCH,
+            kind=Kind.PLANNED,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            visitors=[(users[Role.UNIT_OFFICIAL], "")],
+            filed_at=filed_at,
+        )
+        return {v.code: v.message for v in rules.check(draft, visit_rules)}
+
+    assert codes(filed_at.replace(year=2031)) == {}  # the same day a year later: still allowed
+    refused = codes(filed_at.replace(year=2031) + timedelta(days=1))
+    assert refused == {"too_far_ahead": "访企最多提前一年申请；最晚可申请 2031年01月07日 的访企。"}
+
+
+def test_a_far_off_date_is_refused_at_once_by_every_way_of_filing(client, file, users, hengyang, monkeypatch):
+    """9999-12-31 used to count millions of working days (minutes of CPU) before filing the visit."""
+    from yancheng.core import workdays
+
+    def counting(*args, **kwargs):
+        raise AssertionError("working days counted up to a date years away")
+
+    monkeypatch.setattr(workdays, "working_days_between", counting)
+    far = timezone.make_aware(timezone.datetime(9999, 12, 31, 9, 0))
+    assert "too_far_ahead" in refused_codes(lambda: file(starts_at=far))
+
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    form = {
+        "enterprise": hengyang["enterprises"]["a"].name,
+        "purpose": "inspection",
+        "kind": "planned",
+        "day": "9999-12-31",
+        "start": "09:00",
+        "end": "11:00",
+        "items": "x",
+        "legal_basis": "y",
+        "visitors": [users[Role.UNIT_OFFICIAL].pk],
+        "submission_key": "k" * 32,
+    }
+    checked = client.post("/visits/new/", {**form, "check": "1"})
+    assert checked.status_code == 200 and 'data-rule="too_far_ahead"' in checked.content.decode()
+    filed = client.post("/visits/new/", form)
+    assert filed.status_code == 200 and "最多提前一年" in filed.content.decode()
+    # A day before the platform's first year is a form error, not a crash.
+    ancient = client.post("/visits/new/", {**form, "day": "0001-01-01"})
+    assert ancient.status_code == 200 and "日期不能早于 2000 年 1 月 1 日。" in ancient.content.decode()
+    assert not VisitRequest.objects.exists() and not Visit.objects.exists()
