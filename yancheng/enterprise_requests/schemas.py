@@ -2,6 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from yancheng.core.schemas import Lines
+
 from .choices import RequestKind, Satisfaction
 
 
@@ -14,10 +16,11 @@ class KindOut(Schema):
 
 class RequestIn(Schema):
     kind: RequestKind
-    subject: str = Field(..., min_length=1, max_length=120)
-    text: str = Field(..., min_length=1)
+    # Not stripped here: a blank subject gets the action's own message (text_required).
+    subject: Lines = Field(..., min_length=1, max_length=120)
+    text: Lines = Field(..., min_length=1)
     visit_id: int | None = Field(None, description="相关访企活动（可选）")
-    submission_key: str = Field(
+    submission_key: Lines = Field(
         ..., min_length=8, max_length=64, description="每次提交唯一；重复提交返回同一诉求"
     )
 
@@ -110,21 +113,21 @@ class UnitIn(Schema):
 
 class TransferIn(Schema):
     unit_id: int
-    reason: str
+    reason: Lines
 
 
 class ExtensionIn(Schema):
     days: int = Field(..., description="延期工作日数（1–15）")
-    reason: str
+    reason: Lines
 
 
 class ExtensionDecisionIn(Schema):
     approve: bool
-    note: str = ""
+    note: Lines = ""
 
 
 class ReplyIn(Schema):
-    text: str
+    text: Lines
 
 
 class RatingIn(Schema):
@@ -132,4 +135,4 @@ class RatingIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Lines

@@ -440,6 +440,7 @@ def test_bad_input_is_a_4xx_with_a_code(client, users, hengyang, routed):
         (enterprise, "POST", "", filing(subject=""), 422, "invalid"),
         (enterprise, "POST", "", filing(submission_key="short"), 422, "invalid"),
         (enterprise, "POST", "", filing(subject="   "), 400, "text_required"),
+        (enterprise, "POST", "", filing(text="新厂房\x00增容"), 422, "invalid"),  # PostgreSQL refuses NUL
         (enterprise, "POST", "", filing(visit_id=999999), 404, "not_found"),
         (office, "POST", "", filing(), 403, "forbidden"),
         (office, "POST", f"/{request.pk}/route", {"unit_id": 999999}, 404, "not_found"),
