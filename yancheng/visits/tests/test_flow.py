@@ -1,6 +1,6 @@
 """The loop after filing: approval, passes, check-in both ways, ratings, no-pass reports, and who may see what."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -20,7 +20,7 @@ from yancheng.visits.models import (
     Visit,
     VisitRules,
 )
-from yancheng.visits.queries import unit_rating_summary
+from yancheng.visits.queries import quarter_of, unit_rating_summary
 
 SCORES = {"overall": 5, "conduct": 5, "necessity": 4, "efficiency": 4, "integrity": 5, "comment": "规范"}
 
@@ -173,7 +173,7 @@ def test_ratings_open_after_check_out_close_after_the_window_and_come_once(
         actions.rate_visit(Visit.objects.get(pk=visit_now.visit_id), by=enterprise_user, scores=SCORES)
 
 
-def test_the_unit_never_sees_a_single_rating_and_sees_averages_from_five(
+def test_the_unit_sees_averages_only_by_closed_quarter_and_from_the_minimum(
     client, visit_now, users, visit_rules
 ):
     unit = visit_now.unit
@@ -182,14 +182,39 @@ def test_the_unit_never_sees_a_single_rating_and_sees_averages_from_five(
     )
     official = users[Role.UNIT_OFFICIAL]
     assert not Rating.objects.for_user(official).exists()
-    summary = unit_rating_summary(unit)
-    assert summary == {"count": 1, "shown": False, "minimum": 5}
-    client.force_login(official)
-    page = client.get("/visits/unit-ratings/").content.decode()
-    assert "满 5 次后才显示平均分" in page and "规范" not in page
     visit_rules.min_ratings_shown = 1
     visit_rules.save()
-    assert unit_rating_summary(unit)["overall"] == 2
+    # A rating of this quarter is not published yet, even with a minimum of one: the unit could read it as
+    # the difference between the page before and after this visit.
+    assert all(q["count"] == 0 and q["overall"] is None for q in unit_rating_summary(unit)["quarters"])
+
+    # The same visit in the last quarter whose rating period is over: published from the minimum on.
+    today = timezone.localdate()
+    closed = quarter_of(today).before()
+    while today <= closed.last + timedelta(days=visit_rules.rating_days + 1):
+        closed = closed.before()
+    moment = timezone.make_aware(datetime.combine(closed.first + timedelta(days=20), time(10)))
+    Visit.objects.filter(pk=visit_now.visit_id).update(starts_at=moment, ends_at=moment + timedelta(hours=2))
+    first = unit_rating_summary(unit)["quarters"][0]
+    assert (first["label"], first["count"], first["shown"], first["overall"]) == (closed.label, 1, True, 2)
+    visit_rules.min_ratings_shown = 5
+    visit_rules.save()
+    first = unit_rating_summary(unit)["quarters"][0]
+    assert (first["shown"], first["overall"]) == (False, None)
+    client.force_login(official)
+    page = client.get("/visits/unit-ratings/").content.decode()
+    assert closed.label in page and "不满 5 次，不公布" in page and "规范" not in page
+
+
+def test_quarters_run_from_january_april_july_and_october():
+    assert [quarter_of(date(2026, m, 15)).label for m in (2, 5, 8, 11)] == [
+        "2026年第1季度",
+        "2026年第2季度",
+        "2026年第3季度",
+        "2026年第4季度",
+    ]
+    assert quarter_of(date(2026, 11, 27)).last == date(2026, 12, 31)
+    assert quarter_of(date(2026, 1, 1)).before() == quarter_of(date(2025, 12, 31))
 
 
 def test_a_no_pass_report_becomes_a_case_for_the_office(users, django_capture_on_commit_callbacks):
@@ -356,7 +381,7 @@ def test_a_visit_that_took_place_cannot_be_withdrawn_to_erase_its_rating(
     visit_now.refresh_from_db()
     assert visit_now.status == RequestStatus.APPROVED
     assert not Pass.objects.filter(revoked_at__isnull=False).exists()
-    assert unit_rating_summary(visit_now.unit)["overall"] == 1  # the enterprise's verdict stays
+    assert Rating.objects.get(visit=visit_now.visit).overall == 1  # the enterprise's verdict stays
 
 
 def test_a_visit_under_way_cannot_be_withdrawn_to_hide_a_missed_check_in(visit_now, users):
