@@ -61,6 +61,9 @@ def request_new(request):
     person = request.user.person
     form = VisitRequestForm(request.POST or None, unit=person.unit, user=request.user)
     context = {"form": form, "violations": [], "candidates": []}
+    if request.method == "POST" and "check" in request.POST and not form.is_valid():
+        # htmx check of a form still being filled in: nothing to judge yet (not the whole page in the box).
+        return render(request, "visits/partials/verdict.html", context)
     if request.method == "POST" and form.is_valid():
         certificates = form.certificate_list()
         visitors = [

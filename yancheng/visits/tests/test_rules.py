@@ -283,4 +283,7 @@ def test_a_far_off_date_is_refused_at_once_by_every_way_of_filing(client, file, 
     # A day before the platform's first year is a form error, not a crash.
     ancient = client.post("/visits/new/", {**form, "day": "0001-01-01"})
     assert ancient.status_code == 200 and "日期不能早于 2000 年 1 月 1 日。" in ancient.content.decode()
+    # The check while the form is still incomplete answers an empty verdict, not the page inside the box.
+    half_filled = client.post("/visits/new/", {"purpose": "inspection", "check": "1"})
+    assert half_filled.status_code == 200 and half_filled.content.decode().strip() == ""
     assert not VisitRequest.objects.exists() and not Visit.objects.exists()
