@@ -55,9 +55,16 @@ def check(draft: Draft, rules: VisitRules | None = None) -> list[Violation]:
     if draft.join_visit is not None:  # a merged request takes the visit's window
         draft.starts_at, draft.ends_at = draft.join_visit.starts_at, draft.join_visit.ends_at
     found = []
-    for rule in (_window, _content, _visitors, _timing, _quiet_day, _exempt, _caps):
+    for rule in (_joined, _window, _content, _visitors, _timing, _quiet_day, _exempt, _caps):
         found.extend(rule(draft, rules))
     return found
+
+
+def _joined(draft, rules):
+    # The form offers only visits the unit is not in; this catches a colleague who joined it meanwhile
+    # (the filing holds the enterprise's lock, so the second of two at once sees the first).
+    if draft.join_visit is not None and draft.join_visit.requests.filter(unit=draft.unit).exists():
+        yield Violation("already_joined", _("本单位已在该联合检查中，无需再次申请。"))
 
 
 def _window(draft, rules):

@@ -132,6 +132,15 @@ def test_a_joint_visit_is_offered_merges_and_counts_once(file, users, hengyang, 
     assert joined.visit == first.visit
     assert joined.visit.starts_at == first.visit.starts_at  # one window
     assert Visit.objects.count() == 1 and first.visit.requests.count() == 2
+    # A colleague of the bureau who joins the same visit again is told so (it used to be a 500).
+    colleague = make_user("eco2", Role.UNIT_OFFICIAL, unit=eco.person.unit)
+    codes = refused_codes(
+        lambda: file(
+            by=colleague, starts_at=in_working_days(9), visitors=[(colleague, "")], join_visit=first.visit
+        )
+    )
+    assert "已在该联合检查中" in codes["already_joined"]
+    assert first.visit.requests.count() == 2
 
 
 def test_emergencies_may_be_filed_within_24_hours_afterwards_and_are_flagged(file):
