@@ -18,12 +18,18 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        found = find_token(digest(token))
-        if found is None or not found.user.is_active:
+        found = usable_token(token)
+        if found is None:
             return None
         request.user = found.user
         request.api_token = found
         return found.user
+
+
+def usable_token(secret: str) -> ApiToken | None:
+    """The token with this secret if it may be used now (not revoked, not expired, its user active)."""
+    found = find_token(digest(secret))
+    return found if found is not None and found.user.is_active else None
 
 
 def bearer_token(request) -> ApiToken | None:
@@ -31,8 +37,7 @@ def bearer_token(request) -> ApiToken | None:
     scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    found = find_token(digest(secret.strip()))
-    return found if found is not None and found.user.is_active else None
+    return usable_token(secret.strip())
 
 
 def record_token_use(request) -> None:
