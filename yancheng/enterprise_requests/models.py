@@ -29,8 +29,7 @@ class KindDeadline(models.Model):
     @classmethod
     def for_kind(cls, kind: str) -> "KindDeadline":
         """The office's limits for a kind, or the defaults until it sets them (reading never writes)."""
-        accept, reply = DEFAULT_DEADLINES[kind]
-        return cls.objects.filter(kind=kind).first() or cls(kind=kind, accept_days=accept, reply_days=reply)
+        return cls.in_force()[kind]
 
     @classmethod
     def in_force(cls) -> dict[str, "KindDeadline"]:
