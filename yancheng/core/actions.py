@@ -19,6 +19,11 @@ class ActionRefused(Exception):
         self.code = code
 
 
+def submission_key_taken() -> ActionRefused:
+    """Another person's submission key: answering with their record would show it to a stranger."""
+    return ActionRefused(_("提交编号已被使用，请刷新页面后重新提交。"), "submission_key_taken")
+
+
 def issue_api_token(*, owner, by, name: str, expires_at=None) -> tuple[ApiToken, str]:
     """Create a token for `owner`; the secret is returned once and only its hash is kept.
     A person issues tokens for themself; an administrator for anyone."""

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock, workdays
-from yancheng.core.actions import ActionRefused
+from yancheng.core.actions import ActionRefused, submission_key_taken
 from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, has_role
 
@@ -129,9 +129,7 @@ def file_request(
     except IntegrityError:  # the same submission, sent twice at once: return the one that won
         existing = EnterpriseRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
         if existing is None:
-            raise ActionRefused(
-                _("提交编号已被使用，请刷新页面后重新提交。"), "submission_key_taken"
-            ) from None
+            raise submission_key_taken() from None
         return existing
     return request
 

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from yancheng.core import audit, sql
-from yancheng.core.actions import ActionRefused
+from yancheng.core.actions import ActionRefused, submission_key_taken
 from yancheng.core.auth import record_token_use
 from yancheng.core.forms import REPORT_FIRST_DAY
 from yancheng.core.models import Enterprise
@@ -61,11 +61,6 @@ def _request_link(request) -> str:
     return reverse("visits:request", args=[request.pk])
 
 
-def _submission_key_taken() -> ActionRefused:
-    # Another user's key: answering with their record would show it to a stranger.
-    return ActionRefused(_("提交编号已被使用，请刷新页面后重新提交。"), "submission_key_taken")
-
-
 def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest:
     """File a unit's visit request. The same submission key returns the request it already made."""
     if not has_role(by, Role.UNIT_OFFICIAL) or getattr(by.person, "unit_id", None) != draft.unit.pk:
@@ -73,7 +68,7 @@ def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest
     existing = VisitRequest.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         if existing.filed_by_id != by.pk:
-            raise _submission_key_taken()
+            raise submission_key_taken()
         return existing
     draft.filed_at = timezone.now()
     try:
@@ -89,7 +84,7 @@ def file_request(draft: rules.Draft, *, by, submission_key: str) -> VisitRequest
         if existing is None:
             raise
         if existing.filed_by_id != by.pk:
-            raise _submission_key_taken() from None
+            raise submission_key_taken() from None
         return existing
     except RulesRefused as refusal:
         audit.record(
@@ -553,7 +548,7 @@ def report_no_pass(
     except IntegrityError:  # the same key sent twice at once: return the report that won, if it is ours
         existing = NoPassReport.objects.filter(submission_key=submission_key, reported_by=by).first()
         if existing is None:
-            raise _submission_key_taken() from None
+            raise submission_key_taken() from None
         return existing
     return report
 
