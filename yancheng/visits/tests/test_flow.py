@@ -1,6 +1,6 @@
 """The loop after filing: approval, passes, check-in both ways, ratings, no-pass reports, and who may see what."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -188,22 +188,23 @@ def test_the_unit_sees_averages_only_by_closed_quarter_and_from_the_minimum(
     # the difference between the page before and after this visit.
     assert all(q["count"] == 0 and q["overall"] is None for q in unit_rating_summary(unit)["quarters"])
 
-    # The same visit in the last quarter whose rating period is over: published from the minimum on.
-    today = timezone.localdate()
-    closed = quarter_of(today).before()
-    while today <= closed.last + timedelta(days=visit_rules.rating_days + 1):
-        closed = closed.before()
-    moment = timezone.make_aware(datetime.combine(closed.first + timedelta(days=20), time(10)))
+    # The same visit on 10 February 2025: the first quarter of 2025 is published once its last visits'
+    # rating period (7 days after 31 March, plus the day itself) is over — not on 8 April, on 9 April.
+    moment = timezone.make_aware(datetime(2025, 2, 10, 10))
     Visit.objects.filter(pk=visit_now.visit_id).update(starts_at=moment, ends_at=moment + timedelta(hours=2))
-    first = unit_rating_summary(unit)["quarters"][0]
-    assert (first["label"], first["count"], first["shown"], first["overall"]) == (closed.label, 1, True, 2)
+    assert visit_rules.rating_days == 7
+    still_open = unit_rating_summary(unit, today=date(2025, 4, 8))["quarters"][0]
+    assert (still_open["label"], still_open["count"]) == ("2024年第4季度", 0)
+    first = unit_rating_summary(unit, today=date(2025, 4, 9))["quarters"][0]
+    assert (first["label"], first["count"], first["shown"], first["overall"]) == ("2025年第1季度", 1, True, 2)
     visit_rules.min_ratings_shown = 5
     visit_rules.save()
-    first = unit_rating_summary(unit)["quarters"][0]
+    first = unit_rating_summary(unit, today=date(2025, 4, 9))["quarters"][0]
     assert (first["shown"], first["overall"]) == (False, None)
     client.force_login(official)
     page = client.get("/visits/unit-ratings/").content.decode()
-    assert closed.label in page and "不满 5 次，不公布" in page and "规范" not in page
+    shown = unit_rating_summary(unit)["quarters"]  # the four quarters closed by today
+    assert all(q["label"] in page for q in shown) and "不满 5 次，不公布" in page and "规范" not in page
 
 
 def test_quarters_run_from_january_april_july_and_october():
