@@ -218,27 +218,24 @@ def test_quarters_run_from_january_april_july_and_october():
     assert quarter_of(date(2026, 1, 1)).before() == quarter_of(date(2025, 12, 31))
 
 
-def test_a_no_pass_report_becomes_a_case_for_the_office(users, django_capture_on_commit_callbacks):
-    enterprise_user = users[Role.ENTERPRISE_USER]
-    with django_capture_on_commit_callbacks(execute=True):
-        report = actions.report_no_pass(
-            enterprise_user.person.enterprise,
-            by=enterprise_user,
-            unit_text="某执法大队",
-            occurred_at=timezone.now() - timedelta(hours=3),
-            visitors_text="两名男性",
-            description="未出示通行码即进入车间检查",
-            submission_key="report-0001",
-        )
-    again = actions.report_no_pass(
-        enterprise_user.person.enterprise,
-        by=enterprise_user,
+def report_no_pass(user, key, description="未出示通行码即进入车间检查"):
+    """The user's enterprise reports a visit without a pass, three hours ago."""
+    return actions.report_no_pass(
+        user.person.enterprise,
+        by=user,
         unit_text="某执法大队",
         occurred_at=timezone.now() - timedelta(hours=3),
         visitors_text="两名男性",
-        description="未出示通行码即进入车间检查",
-        submission_key="report-0001",
+        description=description,
+        submission_key=key,
     )
+
+
+def test_a_no_pass_report_becomes_a_case_for_the_office(users, django_capture_on_commit_callbacks):
+    enterprise_user = users[Role.ENTERPRISE_USER]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_no_pass(enterprise_user, "report-0001")
+    again = report_no_pass(enterprise_user, "report-0001")
     assert again.pk == report.pk
     assert Notification.objects.filter(
         recipient=users[Role.BUSINESS_ENVIRONMENT_OFFICE], title__contains="无码入企"
@@ -419,15 +416,7 @@ def test_every_notification_of_the_loop_leads_to_a_page_its_recipient_can_open(
     with django_capture_on_commit_callbacks(execute=True):
         actions.refuse_request(pending, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE], reason="与专项检查重复")
     with django_capture_on_commit_callbacks(execute=True):
-        report = actions.report_no_pass(
-            enterprise_user.person.enterprise,
-            by=enterprise_user,
-            unit_text="某执法大队",
-            occurred_at=timezone.now() - timedelta(hours=3),
-            visitors_text="两名男性",
-            description="未出示通行码即进入车间检查",
-            submission_key="report-links",
-        )
+        report = report_no_pass(enterprise_user, "report-links")
     sent = list(Notification.objects.select_related("recipient"))
     assert {n.recipient for n in sent} == {
         users[Role.UNIT_OFFICIAL],
@@ -461,21 +450,10 @@ def test_the_gate_poster_issues_the_enterprise_code_once_and_audits_it(client, u
 
 
 def test_another_enterprise_reusing_a_no_pass_reports_key_is_refused_not_shown_the_report(client, users):
-    def report(user, key, description):
-        return actions.report_no_pass(
-            user.person.enterprise,
-            by=user,
-            unit_text="某执法大队",
-            occurred_at=timezone.now() - timedelta(hours=3),
-            visitors_text="两名男性",
-            description=description,
-            submission_key=key,
-        )
-
     a, b = users[Role.ENTERPRISE_USER], users["other_enterprise"]
-    mine = report(a, "report-0001", "甲企业的报告")
+    mine = report_no_pass(a, "report-0001", "甲企业的报告")
     with pytest.raises(actions.ActionRefused) as refusal:
-        report(b, "report-0001", "乙企业的报告")
+        report_no_pass(b, "report-0001", "乙企业的报告")
     assert refusal.value.code == "submission_key_taken"
     client.force_login(b)
     answer = client.post(

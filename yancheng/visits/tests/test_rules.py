@@ -214,25 +214,26 @@ def test_research_is_approved_automatically_within_limits(file, visit_rules):
     assert inspection.status == RequestStatus.PENDING
 
 
+def page_form(users, hengyang, day: str) -> dict:
+    """The filing page's fields for a planned inspection by the market regulator's official on `day`."""
+    return {
+        "enterprise": hengyang["enterprises"]["a"].name,
+        "purpose": "inspection",
+        "kind": "planned",
+        "day": day,
+        "start": "09:00",
+        "end": "11:00",
+        "items": "x",
+        "legal_basis": "y",
+        "visitors": [users[Role.UNIT_OFFICIAL].pk],
+        "submission_key": "k" * 32,
+    }
+
+
 def test_the_rules_are_checked_while_the_official_fills_the_form(client, users, hengyang):
     client.force_login(users[Role.UNIT_OFFICIAL])
-    day = in_working_days(1)
-    response = client.post(
-        "/visits/new/",
-        {
-            "check": "1",
-            "enterprise": hengyang["enterprises"]["a"].name,
-            "purpose": "inspection",
-            "kind": "planned",
-            "day": day.date().isoformat(),
-            "start": "09:00",
-            "end": "11:00",
-            "items": "x",
-            "legal_basis": "y",
-            "visitors": [users[Role.UNIT_OFFICIAL].pk],
-            "submission_key": "k" * 32,
-        },
-    )
+    day = in_working_days(1).date().isoformat()
+    response = client.post("/visits/new/", {**page_form(users, hengyang, day), "check": "1"})
     html = response.content.decode()
     assert "不符合访企规则" in html and 'data-rule="lead_time"' in html
     assert not VisitRequest.objects.exists()
@@ -273,18 +274,7 @@ def test_a_far_off_date_is_refused_at_once_by_every_way_of_filing(client, file, 
     assert "too_far_ahead" in refused_codes(lambda: file(starts_at=far))
 
     client.force_login(users[Role.UNIT_OFFICIAL])
-    form = {
-        "enterprise": hengyang["enterprises"]["a"].name,
-        "purpose": "inspection",
-        "kind": "planned",
-        "day": "9999-12-31",
-        "start": "09:00",
-        "end": "11:00",
-        "items": "x",
-        "legal_basis": "y",
-        "visitors": [users[Role.UNIT_OFFICIAL].pk],
-        "submission_key": "k" * 32,
-    }
+    form = page_form(users, hengyang, "9999-12-31")
     checked = client.post("/visits/new/", {**form, "check": "1"})
     assert checked.status_code == 200 and 'data-rule="too_far_ahead"' in checked.content.decode()
     filed = client.post("/visits/new/", form)
