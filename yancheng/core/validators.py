@@ -4,20 +4,31 @@ Each identifier has ``is_valid_*`` (bool), ``validate_*`` (raises ``ValidationEr
 Chinese message that names the bad part and says what to do) and ``make_*`` (builds a valid
 value, for the demo data and the tests). ``make_*`` and the check-character helpers raise
 ``ValueError`` on malformed parts: that is a programming error, not user input.
+
+A code as a person types it goes through ``normalise_code`` first, then its validator.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-_DIGITS = {n: re.compile(rf"[0-9]{{{n}}}") for n in (3, 5, 6, 8, 17)}  # ASCII only: str.isdigit() accepts "²"
+_DIGITS = {n: re.compile(rf"[0-9]{{{n}}}") for n in (3, 5, 6, 8, 15, 17)}  # ASCII only: str.isdigit() accepts "²"
 
 
 def _is_digits(value: str, n: int) -> bool:
     return _DIGITS[n].fullmatch(value) is not None
+
+
+def normalise_code(value: str | None) -> str:
+    """A code (ID number, property unit number, contract number …) as the person meant it: NFKC, so the
+    full-width digits and letters a Chinese input method types become ASCII; no surrounding spaces
+    (an ideographic one included); letters in upper case, as the standards write them. Nothing that
+    could be a mistake (an inner space, a letter O for a zero) is guessed: the validator names it."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
 
 
 # --- 统一社会信用代码, GB 32100-2015 ---------------------------------------------------------
@@ -169,6 +180,31 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(
             "居民身份证号码校验不通过（末位校验码与前 17 位不符），通常是有数字抄错，请对照身份证核对。",
             code="id_check",
+        )
+
+
+def old_id_number_to_new(value: str) -> str:
+    """The 18-digit number of a person registered with a 15-digit one (issued before GB 11643-1999: a
+    two-digit birth year and no check character): "19" goes before the year and the check character
+    is added. Anything else is returned as given."""
+    if not _is_digits(value or "", 15):
+        return value
+    first17 = value[:6] + "19" + value[6:]
+    return first17 + id_check_char(first17)
+
+
+def validate_registered_id_number(value: str) -> None:
+    """An ID number as a register may hold it: 18 characters, or 15 digits from before 1999."""
+    value = value or ""
+    if len(value) != 15:
+        validate_id_number(value)
+        return
+    if not _is_digits(value, 15):
+        raise ValidationError("15 位的旧居民身份证号码只能是数字，请核对后重新输入。", code="id_character")
+    if _parse_yyyymmdd("19" + value[6:12]) is None:
+        raise ValidationError(
+            f"15 位的旧居民身份证号码第 7–12 位的出生日期 {value[6:12]} 不是有效日期，请核对后重新输入。",
+            code="id_birth_date",
         )
 
 

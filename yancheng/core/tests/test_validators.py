@@ -17,11 +17,14 @@ from yancheng.core.validators import (
     make_id_number,
     make_property_unit_number,
     make_uscc,
+    normalise_code,
+    old_id_number_to_new,
     org_code_check_char,
     parse_property_unit_number,
     uscc_check_char,
     validate_id_number,
     validate_property_unit_number,
+    validate_registered_id_number,
     validate_uscc,
 )
 
@@ -30,6 +33,7 @@ fast = settings(max_examples=200, deadline=None, database=None)
 REAL_USCCS = ["9144030071526726XG", "914403001922038216"]
 ID_ALPHABET = "0123456789X"
 GB11643_EXAMPLE = "11010519491231002X"  # the worked example in GB 11643-1999
+HOUSE_ON_HOMESTEAD = "430408001002JC00017F00010001"
 
 
 def error_code(validate, value) -> str:
@@ -234,6 +238,53 @@ def test_make_id_number_rejects_bad_parts():
         make_id_number("430405", date(1990, 1, 1), "12a")
 
 
+# GB 11643-1999's own example of a 15-digit number issued before 1999, and its 18-digit form.
+OLD_ID, NEW_ID = "340524800101001", "34052419800101001X"
+
+
+def test_a_15_digit_id_becomes_its_18_digit_form():
+    assert old_id_number_to_new(OLD_ID) == NEW_ID
+    validate_id_number(NEW_ID)
+    assert old_id_number_to_new(NEW_ID) == NEW_ID  # an 18-digit number is already new
+    assert old_id_number_to_new("34052480010100") == "34052480010100"  # not an ID number: left as given
+
+
+@fast
+@given(digit_string(6), st.dates(date(1900, 1, 1), date(1999, 12, 31)), digit_string(3))
+def test_every_old_id_number_converts_to_the_new_one_of_the_same_person(region, birth, seq):
+    old = f"{region}{birth:%y%m%d}{seq}"
+    assert old_id_number_to_new(old) == make_id_number(region, birth, seq)
+
+
+def test_the_register_may_hold_a_15_digit_id_number_the_application_may_not():
+    validate_registered_id_number(OLD_ID)
+    validate_registered_id_number(NEW_ID)
+    assert error_code(validate_id_number, OLD_ID) == "id_length"
+    assert error_code(validate_registered_id_number, "340524801331001") == "id_birth_date"
+    assert error_code(validate_registered_id_number, "3405248001010O1") == "id_character"
+    assert error_code(validate_registered_id_number, NEW_ID[:-1] + "1") == "id_check"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("４３０４０８００１００２ＪＣ０００１７Ｆ０００１０００１", HOUSE_ON_HOMESTEAD),
+        (" 430408001002jc00017f00010001\u3000", HOUSE_ON_HOMESTEAD),  # an ideographic space too
+        ("11010519491231002x", GB11643_EXAMPLE),
+        ("ｉｃｂｃ－ｈｙ－２０２６－０００１", "ICBC-HY-2026-0001"),
+        (None, ""),
+    ],
+)
+def test_a_code_is_normalised_to_what_the_person_meant(typed, meant):
+    assert normalise_code(typed) == meant
+
+
+def test_normalising_keeps_what_is_not_unambiguous():
+    # Inner spaces and a letter O for a zero are mistakes to be shown, not guesses to be made.
+    assert normalise_code("430408 001002") == "430408 001002"
+    assert normalise_code("43O408") == "43O408"
+
+
 # --- 不动产单元号 ----------------------------------------------------------------------------
 
 uppercase = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -245,7 +296,6 @@ unit_parts = st.tuples(
     digit_string(6), digit_string(6), st.sampled_from("GJZ"), uppercase, digit_string(5), fixtures
 ).map(lambda t: (*t[:5], *t[5]))
 
-HOUSE_ON_HOMESTEAD = "430408001002JC00017F00010001"
 
 
 @fast
