@@ -2,10 +2,11 @@
 holds the property unit's row lock, so concurrent filings on one unit record at most one mortgage."""
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role
+from yancheng.core.validators import validate_id_number, validate_property_unit_number
 
 from . import checks, tasks
-from .choices import ApplicationStatus, Operation
+from .choices import ApplicationStatus, IdentityMethod, MortgageKind, Operation
 from .models import (
     Application,
     Certificate,
@@ -36,18 +38,50 @@ VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 @dataclass
 class Filing:
+    """What a bank files, already normalised and checked field by field by the API's schema or the form."""
+
     unit_number: str
     contract_number: str
-    mortgagors: list = field(default_factory=list)  # [{"name", "id_number"}]
-    debtor: str = ""
-    kind: str = "ordinary"
-    amount: Decimal = Decimal(0)
-    term_start: date | None = None
-    term_end: date | None = None
-    identity_method: str = "face"
-    identity_verified_at: datetime | None = None
+    mortgagors: list  # [{"name", "id_number"}]
+    debtor: str
+    amount: Decimal
+    term_start: date
+    term_end: date
+    identity_verified_at: datetime
+    kind: str = MortgageKind.ORDINARY
+    identity_method: str = IdentityMethod.FACE
     operation: str = Operation.MORTGAGE
     cancels_id: int | None = None
+
+
+class FilingRefused(ActionRefused):
+    """A filing refused for one of its fields: the form shows the message on that field."""
+
+    def __init__(self, message: str, code: str, field: str):
+        super().__init__(message, code)
+        self.field = field
+
+
+def validate_amount(amount) -> None:
+    if not amount > 0:
+        raise ValidationError(_("被担保主债权数额须大于零，请核对。"), code="amount_not_positive")
+
+
+def _refuse_malformed(filing: Filing) -> None:
+    """Malformed input is refused, never sent to a person: a person can only refuse it. The schema and
+    the form check each field with the same validators; this stops a caller that skipped them."""
+    fields = [
+        ("unit_number", validate_property_unit_number, filing.unit_number),
+        ("amount", validate_amount, filing.amount),
+        *(("mortgagors", validate_id_number, person["id_number"]) for person in filing.mortgagors),
+    ]
+    for field, validate, value in fields:
+        try:
+            validate(value)
+        except ValidationError as error:
+            raise FilingRefused(error.messages[0], error.code, field) from None
+    if filing.term_end < filing.term_start:
+        raise FilingRefused(_("债务履行期限的截止日期早于起始日期，请核对。"), "term_invalid", "term_end")
 
 
 def file_application(bank, *, by, filing: Filing) -> Application:
@@ -59,12 +93,13 @@ def file_application(bank, *, by, filing: Filing) -> Application:
     contract = filing.contract_number.strip()
     if not contract:
         raise ActionRefused(_("请填写合同编号。"), "contract_required")
+    _refuse_malformed(filing)
     existing = _existing(bank, contract, filing.operation)
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            unit = PropertyUnit.objects.select_for_update().filter(number=filing.unit_number.strip()).first()
+            unit = PropertyUnit.objects.select_for_update().filter(number=filing.unit_number).first()
             app = _create(bank, by, filing, contract, unit)
             _review_and_maybe_record(app)
     except IntegrityError:
@@ -86,7 +121,7 @@ def _create(bank, by, filing, contract, unit) -> Application:
         bank=bank,
         contract_number=contract,
         operation=filing.operation,
-        unit_number=filing.unit_number.strip(),
+        unit_number=filing.unit_number,
         property_unit=unit,
         mortgagors=filing.mortgagors,
         debtor=filing.debtor,

@@ -97,8 +97,6 @@ def _cancelled_right(bank, data: ApplicationIn) -> int | None:
 )
 def file_application(request, data: ApplicationIn):
     bank = _bank_of(request.user)
-    if data.term_start > data.term_end:
-        raise ActionRefused("债务履行期限的起始日期晚于截止日期。", "term_invalid")
     cancels_id = _cancelled_right(bank, data)
     filed_before = Application.objects.filter(
         bank=bank, contract_number=data.contract_number, operation=data.operation

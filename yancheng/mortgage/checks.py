@@ -1,13 +1,12 @@
 """The automatic review: named checks, each with a Chinese reason, all stored with the application.
-A failed check sends the application to a registry official, who records or refuses it."""
+A failed check sends the application to a registry official, who records or refuses it. Only questions
+of the register are checked here: malformed input (a unit number, an ID number, an amount, a term) is
+refused at filing (`actions.file_application`), since a person could only refuse it."""
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-
-from yancheng.core.validators import validate_id_number, validate_property_unit_number
 
 from .choices import MORTGAGEABLE_LAND, ApplicationStatus, Operation
 from .models import Application, Encumbrance, MortgageRight
@@ -15,27 +14,10 @@ from .models import Application, Encumbrance, MortgageRight
 IDENTITY_FRESHNESS = timedelta(days=30)
 
 
-def _unit_number(app):
-    try:
-        validate_property_unit_number(app.unit_number)
-    except ValidationError as error:
-        return False, error.messages[0]
-    return True, ""
-
-
 def _unit_exists(app):
     if app.property_unit is None:
         return False, "登记簿中没有这个不动产单元，请核对单元号。"
     return True, ""
-
-
-def _mortgagor_ids(app):
-    for person in app.mortgagors:
-        try:
-            validate_id_number(person.get("id_number", ""))
-        except ValidationError as error:
-            return False, f"{person.get('name', '')}：{error.messages[0]}"
-    return bool(app.mortgagors), "" if app.mortgagors else "请填写全部抵押人。"
 
 
 def _mortgagors_are_holders(app):
@@ -82,13 +64,7 @@ def _land_mortgageable(app):
     return False, f"土地性质为{unit.get_land_kind_display()}，抵押须人工审核。"
 
 
-def _amount(app):
-    return (app.amount > 0, "" if app.amount > 0 else "被担保主债权数额须大于零。")
-
-
 def _term(app):
-    if app.term_start > app.term_end:
-        return False, "债务履行期限的起始日期晚于截止日期。"
     end = app.property_unit.land_use_term_end
     if end is not None and app.term_end > end:
         return False, f"债务履行期限超出土地使用期限（{end:%Y年%m月%d日}）。"
@@ -127,16 +103,13 @@ def _cancels_active_right(app):
 
 # (code, label, function, needs the unit to exist)
 MORTGAGE_CHECKS = [
-    ("unit_number", "不动产单元号格式", _unit_number, False),
     ("unit_exists", "不动产单元存在", _unit_exists, False),
-    ("mortgagor_ids", "抵押人身份证号码有效", _mortgagor_ids, False),
     ("mortgagors_are_holders", "抵押人为全部现权利人", _mortgagors_are_holders, True),
     ("no_encumbrance", "无查封、异议、预告或限制", _no_encumbrance, True),
     ("no_pending_application", "无其他在办申请", _no_pending_application, True),
     ("no_existing_mortgage", "无已设抵押", _no_existing_mortgage, True),
     ("land_mortgageable", "土地可以抵押", _land_mortgageable, True),
-    ("amount_positive", "债权数额为正", _amount, False),
-    ("term_valid", "债务履行期限有效", _term, True),
+    ("term_valid", "债务履行期限在土地使用期限内", _term, True),
     ("contract_new", "合同编号未使用", _contract_new, False),
     ("identity_verified", "身份已核验", _identity, False),
 ]

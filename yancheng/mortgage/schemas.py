@@ -1,15 +1,47 @@
 """The bank API's request and answer bodies. Every text is bounded by its column, so bad input is a 422
-with a code, never a database error."""
+with a code, never a database error. Codes are normalised as people type them, then checked by their
+standard: a malformed one is a 422 naming the field, with the validator's code and Chinese message."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from yancheng.core.schemas import EARLIEST, LATEST, text
+from yancheng.core.validators import normalise_code, validate_id_number, validate_property_unit_number
 
+from .actions import validate_amount
 from .choices import IdentityMethod, MortgageKind, Operation
+
+
+def _checked_by(validate):
+    """A Django validator as a pydantic one: its code becomes the error's type, its message the error's."""
+
+    def check(value):
+        try:
+            validate(value)
+        except ValidationError as error:
+            raise PydanticCustomError(
+                error.code or "invalid", "{reason}", {"reason": error.messages[0]}
+            ) from None
+        return value
+
+    return AfterValidator(check)
+
+
+def _normalised(value):
+    return normalise_code(value) if isinstance(value, str) else value
+
+
+def code(max_length: int, validate=None):
+    """A code as a person types it (core.validators.normalise_code), bounded, and checked by `validate`."""
+    checks = (_checked_by(validate),) if validate else ()
+    return Annotated[text(max_length, 1), *checks, BeforeValidator(_normalised)]
+
 
 # Bounds keep far-off days from overflowing on their way in (EARLIEST, LATEST: the same for times).
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
@@ -17,17 +49,24 @@ EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 
 class MortgagorIn(Schema):
     name: text(50, 1)
-    id_number: text(18, 1)
+    id_number: code(18, validate_id_number) = Field(..., description="18 位居民身份证号码（GB 11643）")
 
 
 class ApplicationIn(Schema):
-    unit_number: text(40, 1)
-    contract_number: text(60, 1) = Field(..., description="同一银行同一合同编号重复提交，返回同一申请")
+    unit_number: code(40, validate_property_unit_number) = Field(
+        ..., description="28 位不动产单元号（GB/T 37346）；全角字符、小写字母和首尾空格自动规范"
+    )
+    contract_number: code(60) = Field(..., description="同一银行同一合同编号重复提交，返回同一申请")
     mortgagors: list[MortgagorIn] = Field(..., min_length=1, max_length=20)
     debtor: text(100, 1)
     kind: MortgageKind = MortgageKind.ORDINARY
-    amount: Decimal = Field(
-        ..., gt=0, max_digits=14, decimal_places=2, description="被担保主债权数额（元），十进制字符串"
+    # Greater than zero, checked with the form's Chinese message (json_schema_extra documents it).
+    amount: Annotated[Decimal, _checked_by(validate_amount)] = Field(
+        ...,
+        max_digits=14,
+        decimal_places=2,
+        description="被担保主债权数额（元），十进制字符串",
+        json_schema_extra={"exclusiveMinimum": 0},
     )
     term_start: date = Field(..., ge=EARLIEST_DAY, le=LATEST_DAY)
     term_end: date = Field(..., ge=EARLIEST_DAY, le=LATEST_DAY)

@@ -55,7 +55,8 @@ def apply(request):
         try:
             filed = actions.file_application(bank, by=request.user, filing=form.filing())
         except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
+            field = getattr(refusal, "field", None)
+            form.add_error(field if field in form.fields else None, refusal.message)
         else:
             return redirect("mortgage:application", filed.pk)
     return render(request, "mortgage/apply.html", {"form": form, "bank": bank})

@@ -2,6 +2,7 @@
 mortgagor's certificate page, public verification, who may see what, and the demo register."""
 
 import io
+import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -71,6 +72,53 @@ def test_the_form_refuses_an_incomplete_mortgagor_row(client, bank, clerk, prope
     assert response.status_code == 200
     assert "请同时填写抵押人姓名和证件号码" in response.content.decode()
     assert not Application.objects.exists()
+
+
+def field_errors(page: str, name: str) -> str:
+    """The text of the label that holds input `name`: its error is shown there, beside the input."""
+    label = re.search(rf'<label[^>]*>(?:(?!</label>).)*name="{name}"(?:(?!</label>).)*</label>', page, re.S)
+    assert label, name
+    return label.group(0)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("unit_number", "430405001002GB00001F0001000", "应为 28 位，当前为 27 位"),
+        ("unit_number", "430405001002GB0000OF00010001", "第 15–19 位（宗地顺序号）应为 5 位数字"),
+        ("id_2", SPOUSE[1][:-1] + ("1" if SPOUSE[1][-1] != "1" else "2"), "校验不通过"),
+        ("amount", "0", "须大于零"),
+        ("amount", "-5.00", "须大于零"),
+        ("term_end", "2020-01-01", "截止日期早于起始日期"),
+    ],
+)
+def test_malformed_input_is_shown_on_its_field_with_the_input_kept_and_nothing_is_filed(
+    client, bank, clerk, property_unit, field, typed, message
+):
+    client.force_login(clerk)
+    response = client.post(reverse("mortgage:apply"), form_data(property_unit, **{field: typed}))
+    assert response.status_code == 200
+    label = field_errors(response.content.decode(), field)
+    assert message in label and f'value="{typed}"' in label
+    assert not Application.objects.exists()
+
+
+def test_the_form_records_what_the_clerk_meant_when_typed_full_width_or_lower_case(
+    client, bank, clerk, property_unit
+):
+    client.force_login(clerk)
+    full_width = str.maketrans("0123456789", "０１２３４５６７８９")
+    data = form_data(
+        property_unit,
+        unit_number=f" {property_unit.number.lower().translate(full_width)} ",
+        id_1=OWNER[1].translate(full_width),
+        contract_number="icbc-hy-form-0001",
+    )
+    client.post(reverse("mortgage:apply"), data)
+    app = Application.objects.get()
+    assert app.status == ApplicationStatus.RECORDED
+    assert app.unit_number == property_unit.number and app.contract_number == "ICBC-HY-FORM-0001"
+    assert app.mortgagors[0]["id_number"] == OWNER[1]
 
 
 @pytest.fixture
