@@ -2,7 +2,7 @@
 holds the property unit's row lock, so concurrent filings on one unit record at most one mortgage."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,7 +18,7 @@ from yancheng.core.roles import Role, has_role
 from yancheng.core.validators import validate_id_number, validate_property_unit_number
 
 from . import checks, tasks
-from .choices import ApplicationStatus, IdentityMethod, MortgageKind, Operation
+from .choices import LIVE, PENDING, ApplicationStatus, IdentityMethod, MortgageKind, Operation
 from .models import (
     Application,
     Certificate,
@@ -84,56 +84,91 @@ def _refuse_malformed(filing: Filing) -> None:
         raise FilingRefused(_("债务履行期限的截止日期早于起始日期，请核对。"), "term_invalid", "term_end")
 
 
-def file_application(bank, *, by, filing: Filing) -> Application:
-    """File, review and — when every check passes — record at once. The same bank and contract number
-    return the application already filed, never a second one."""
+class ContractInUse(FilingRefused):
+    """The contract number is held by a live application with other content (the API answers 409)."""
+
+    def __init__(self, application: Application):
+        facts = {
+            "contract": application.contract_number,
+            "id": application.pk,
+            "status": application.get_status_display(),
+            "received": f"{timezone.localtime(application.received_at):%Y-%m-%d %H:%M}",
+        }
+        if application.status in PENDING:
+            message = _(
+                "合同编号 %(contract)s 已由第 %(id)s 号申请使用（%(received)s 接收，%(status)s），其内容与本次不同。"
+                "如需更正，请先撤回第 %(id)s 号申请（在“本行抵押登记申请”中打开它，点“撤回申请”；或调用 "
+                "POST /api/v1/mortgage/applications/%(id)s/withdraw），再重新提交。"
+            )
+        else:
+            message = _(
+                "合同编号 %(contract)s 已由第 %(id)s 号申请使用（%(received)s 接收，%(status)s），其内容与本次不同。"
+                "已登簿的申请不能撤回：如需更正，请先办理注销登记，再以新的合同编号申请。"
+            )
+        super().__init__(message % facts, "contract_in_use", "contract_number")
+        self.application = application
+
+
+def _refuse_unless_banks_clerk(bank, by, message) -> None:
     person = getattr(by, "person", None)
     if not has_role(by, Role.BANK_CLERK) or person is None or person.unit_id != bank.unit_id:
-        raise ActionRefused(_("只有本银行的柜员可以提交抵押登记申请。"), "forbidden")
-    contract = filing.contract_number.strip()
-    if not contract:
-        raise ActionRefused(_("请填写合同编号。"), "contract_required")
+        raise ActionRefused(message, "forbidden")
+
+
+def file_application(bank, *, by, filing: Filing) -> tuple[Application, bool]:
+    """File, review and — when every check passes — record at once. Returns the application and whether
+    this call created it. The contract number is the bank's key: the same request sent again returns
+    the live application it made (also when sent many times at once); other content under a key still
+    held is refused (ContractInUse), since a corrected filing must not be answered with the old one."""
+    _refuse_unless_banks_clerk(bank, by, _("只有本银行的柜员可以提交抵押登记申请。"))
+    if not filing.contract_number:
+        raise FilingRefused(_("请填写合同编号。"), "contract_required", "contract_number")
     _refuse_malformed(filing)
-    existing = _existing(bank, contract, filing.operation)
+    existing = _live(bank, filing)
     if existing is not None:
-        return existing
+        return _sent_again(existing, filing), False
     try:
         with transaction.atomic():
             unit = PropertyUnit.objects.select_for_update().filter(number=filing.unit_number).first()
-            app = _create(bank, by, filing, contract, unit)
+            app = _create(bank, by, filing, unit)
             _review_and_maybe_record(app)
     except IntegrityError:
-        existing = _existing(bank, contract, filing.operation)
+        existing = _live(bank, filing)  # filed at the same moment by another request
         if existing is None:
             raise
-        return existing
+        return _sent_again(existing, filing), False
     if app.status == ApplicationStatus.RECORDED and app.operation == Operation.MORTGAGE:
         sign_certificate(app)
-    return app
+    return app, True
 
 
-def _existing(bank, contract, operation):
-    return Application.objects.filter(bank=bank, contract_number=contract, operation=operation).first()
+def _live(bank, filing) -> Application | None:
+    return (
+        Application.objects.select_related("bank")
+        .filter(
+            bank=bank,
+            contract_number=filing.contract_number,
+            operation=filing.operation,
+            status__in=LIVE,
+        )
+        .first()
+    )
 
 
-def _create(bank, by, filing, contract, unit) -> Application:
+def _sent_again(existing: Application, filing: Filing) -> Application:
+    if _filing_of(existing) != filing:
+        raise ContractInUse(existing)
+    return existing
+
+
+def _filing_of(app: Application) -> Filing:
+    """The filing an application was made from: each of Filing's fields is a column of Application."""
+    return Filing(**{f.name: getattr(app, f.name) for f in fields(Filing)})
+
+
+def _create(bank, by, filing, unit) -> Application:
     app = Application.objects.create(
-        bank=bank,
-        contract_number=contract,
-        operation=filing.operation,
-        unit_number=filing.unit_number,
-        property_unit=unit,
-        mortgagors=filing.mortgagors,
-        debtor=filing.debtor,
-        kind=filing.kind,
-        amount=filing.amount,
-        term_start=filing.term_start,
-        term_end=filing.term_end,
-        identity_method=filing.identity_method,
-        identity_verified_at=filing.identity_verified_at,
-        cancels_id=filing.cancels_id,
-        filed_by=by,
-        received_at=timezone.now(),
+        **asdict(filing), bank=bank, property_unit=unit, filed_by=by, received_at=timezone.now()
     )
     audit.record("mortgage_application_filed", app, actor=by)
     return app
@@ -322,12 +357,34 @@ def record_loan_released(app: Application, *, by) -> Application:
     return _bank_sets_once(app, by, "loan_released_at", "mortgage_loan_released", refusal, mortgage_only=True)
 
 
+def _locked_for_bank(app, by) -> Application:
+    locked = Application.objects.select_for_update(of=("self",)).select_related("bank").get(pk=app.pk)
+    _refuse_unless_banks_clerk(locked.bank, by, _("只有抵押权人银行的柜员可以办理。"))
+    return locked
+
+
+def withdraw(app: Application, *, by) -> Application:
+    """The bank withdraws its own application before it is decided: it leaves the registry's queue and
+    its contract number is free for a corrected filing."""
+    with transaction.atomic():
+        locked = _locked_for_bank(app, by)
+        if locked.status not in PENDING:
+            raise ActionRefused(
+                _("该申请%(status)s，只有尚未办结的申请可以撤回。") % {"status": locked.get_status_display()},
+                "not_pending",
+            )
+        before = locked.status
+        locked.status, locked.withdrawn_at = ApplicationStatus.WITHDRAWN, timezone.now()
+        locked.save(update_fields=["status", "withdrawn_at"])
+        audit.record(
+            "mortgage_application_withdrawn", locked, actor=by, changes={"status": [before, locked.status]}
+        )
+    return locked
+
+
 def _bank_sets_once(app, by, field_name, action, refusal, *, mortgage_only=False) -> Application:
     with transaction.atomic():
-        locked = Application.objects.select_for_update(of=("self",)).select_related("bank").get(pk=app.pk)
-        person = getattr(by, "person", None)
-        if not has_role(by, Role.BANK_CLERK) or person is None or person.unit_id != locked.bank.unit_id:
-            raise ActionRefused(_("只有抵押权人银行的柜员可以办理。"), "forbidden")
+        locked = _locked_for_bank(app, by)
         not_a_mortgage = mortgage_only and locked.operation != Operation.MORTGAGE
         if locked.status != ApplicationStatus.RECORDED or not_a_mortgage:
             raise ActionRefused(refusal, "not_recorded")

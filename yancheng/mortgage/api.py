@@ -12,7 +12,7 @@ from yancheng.core.schemas import ErrorOut
 from . import actions, tasks
 from .choices import ApplicationStatus, Operation
 from .models import Application, Bank, MortgageRight
-from .schemas import ApplicationIn, ApplicationOut, ApplicationPage
+from .schemas import ApplicationIn, ApplicationOut, ApplicationPage, ContractInUseOut
 
 router = Router(tags=["不动产抵押登记"])
 
@@ -92,15 +92,14 @@ def _cancelled_right(bank, data: ApplicationIn) -> int | None:
 
 @router.post(
     "/applications",
-    response={200: ApplicationOut, 201: ApplicationOut, **ERRORS},
-    summary="提交抵押登记申请（自动审核，全部通过即登簿；同一合同重复提交返回同一申请，200）",
+    response={200: ApplicationOut, 201: ApplicationOut, 409: ContractInUseOut, **ERRORS},
+    summary="提交抵押登记申请（自动审核，全部通过即登簿；同一请求重复提交返回原申请，200）",
+    description="同一银行、合同编号和登记类型，内容相同的重复提交返回原申请（200）；内容不同而原申请"
+    "仍在办或已登簿时答 409，并指明占用该合同编号的申请。原申请不予登记或已撤回后，可以重新提交。",
 )
 def file_application(request, data: ApplicationIn):
     bank = _bank_of(request.user)
     cancels_id = _cancelled_right(bank, data)
-    filed_before = Application.objects.filter(
-        bank=bank, contract_number=data.contract_number, operation=data.operation
-    ).exists()
     filing = actions.Filing(
         unit_number=data.unit_number,
         contract_number=data.contract_number,
@@ -115,9 +114,14 @@ def file_application(request, data: ApplicationIn):
         operation=data.operation,
         cancels_id=cancels_id,
     )
-    app = actions.file_application(bank, by=request.user, filing=filing)
+    try:
+        app, created = actions.file_application(bank, by=request.user, filing=filing)
+    except actions.ContractInUse as taken:
+        return Status(
+            409, {"code": taken.code, "detail": taken.message, "application_id": taken.application.pk}
+        )
     answer = application_out(_applications(request.user).get(pk=app.pk))
-    return Status(200 if filed_before else 201, answer)
+    return Status(201 if created else 200, answer)
 
 
 @router.get(
@@ -164,8 +168,17 @@ def certificate_pdf(request, application_id: int):
 
 def _bank_step(request, application_id: int, step) -> dict:
     app = get_object_or_404(_applications(request.user), pk=application_id)
-    step(app, by=request.user)  # refuses, with a code, an application that was not recorded
+    step(app, by=request.user)  # refuses, with a code, an application not in the state the step needs
     return application_out(_applications(request.user).get(pk=app.pk))
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response={200: ApplicationOut, **ERRORS},
+    summary="撤回本银行尚未办结的申请（撤回后该合同编号可以重新提交）",
+)
+def withdraw(request, application_id: int):
+    return _bank_step(request, application_id, actions.withdraw)
 
 
 @router.post(

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from .choices import MORTGAGEABLE_LAND, ApplicationStatus, Operation
+from .choices import LIVE, MORTGAGEABLE_LAND, ApplicationStatus, Operation
 from .models import Application, Encumbrance, MortgageRight
 
 IDENTITY_FRESHNESS = timedelta(days=30)
@@ -72,9 +72,11 @@ def _term(app):
 
 
 def _contract_new(app):
+    # The same number written otherwise (case, spaces) by an older filing; a refused or withdrawn
+    # application has given its number up.
     normalized = app.contract_number.strip()
     reused = Application.objects.filter(
-        bank=app.bank, operation=Operation.MORTGAGE, contract_number__iexact=normalized
+        bank=app.bank, operation=Operation.MORTGAGE, contract_number__iexact=normalized, status__in=LIVE
     ).exclude(pk=app.pk)
     if reused.exists():
         return False, "该银行已用此合同编号申请过抵押登记。"

@@ -34,6 +34,13 @@ class ApplicationStatus(models.TextChoices):
     TO_PERSON = "to_person", _("转人工审核")
     RECORDED = "recorded", _("已登簿")
     REFUSED = "refused", _("不予登记")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# Not decided yet: the bank may still withdraw it.
+PENDING = frozenset({ApplicationStatus.RECEIVED, ApplicationStatus.TO_PERSON})
+# Holding its contract number: a refused or withdrawn application frees it for a new filing.
+LIVE = PENDING | {ApplicationStatus.RECORDED}
 
 
 class IdentityMethod(models.TextChoices):

@@ -174,11 +174,13 @@ def load(stdout) -> str:
     clerk = get_user_model().objects.filter(username=DEMO_CLERK).first()
     icbc = Bank.objects.get(unit__code="bank-icbc")
     if clerk is not None:
-        for n, index in enumerate(MORTGAGED, start=1):
-            file_application(
-                icbc, by=clerk, filing=_filing(index, f"ICBC-HY-DEMO-{n:04d}", 300000 + 100000 * n)
-            )
-        file_application(icbc, by=clerk, filing=_filing(TO_PERSON, "ICBC-HY-DEMO-0009", 450000))
+        filings = [
+            (index, f"ICBC-HY-DEMO-{n:04d}", 300000 + 100000 * n) for n, index in enumerate(MORTGAGED, 1)
+        ]
+        for index, contract, amount in [*filings, (TO_PERSON, "ICBC-HY-DEMO-0009", 450000)]:
+            # Filed once: a second run's filing would differ (its identity check is newer) and be refused.
+            if not Application.objects.filter(bank=icbc, contract_number=contract).exists():
+                file_application(icbc, by=clerk, filing=_filing(index, contract, amount))
     touched = set(MORTGAGED) | set(ENCUMBERED) | {TO_PERSON, *BROWSER_UNITS, BROWSER_PERSON_UNIT}
     clean = next(
         (

@@ -9,9 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
 from yancheng.core.roles import Role, roles_of
-from yancheng.core.validators import validate_id_number, validate_property_unit_number
+from yancheng.core.validators import validate_property_unit_number, validate_registered_id_number
 
-from .choices import ApplicationStatus, EncumbranceKind, IdentityMethod, LandKind, MortgageKind, Operation
+from .choices import (
+    LIVE,
+    ApplicationStatus,
+    EncumbranceKind,
+    IdentityMethod,
+    LandKind,
+    MortgageKind,
+    Operation,
+)
 
 REGISTRY_ROLES = frozenset({Role.REGISTRY_OFFICIAL, Role.ADMINISTRATOR})
 
@@ -78,7 +86,8 @@ class Holding(models.Model):
 
     property_unit = models.ForeignKey(PropertyUnit, on_delete=models.PROTECT, related_name="holdings")
     holder_name = models.CharField(_("权利人"), max_length=50)
-    id_number = models.CharField(_("证件号码"), max_length=18, validators=[validate_id_number])
+    # As registered: a holder registered before 1999 may still hold a 15-digit number.
+    id_number = models.CharField(_("证件号码"), max_length=18, validators=[validate_registered_id_number])
     share = models.DecimalField(_("份额（%）"), max_digits=5, decimal_places=2, default=100)
     started_at = models.DateField(_("登记日期"))
     ended_at = models.DateField(_("注销日期"), null=True, blank=True)
@@ -125,7 +134,8 @@ class ApplicationQuerySet(ScopedQuerySet):
 
 
 class Application(models.Model):
-    """A bank's application: a new mortgage, or the cancellation of one. One per bank and contract."""
+    """A bank's application: a new mortgage, or the cancellation of one. One live application per bank,
+    contract and operation; a refused or withdrawn one leaves the contract number free."""
 
     bank = models.ForeignKey(
         Bank, verbose_name=_("抵押权人"), on_delete=models.PROTECT, related_name="applications"
@@ -166,8 +176,14 @@ class Application(models.Model):
     recorded_at = models.DateTimeField(_("登簿时间"), null=True, blank=True)
     certificate_signed_at = models.DateTimeField(_("证明签发时间"), null=True, blank=True)
     bank_notified_at = models.DateTimeField(_("通知银行时间"), null=True, blank=True)
+    # The notice's delivery as the bank's clerk sees it (each try is also in the audit log).
+    bank_notice_tries = models.PositiveSmallIntegerField(_("通知尝试次数"), default=0)
+    bank_notice_tried_at = models.DateTimeField(_("最近一次通知时间"), null=True, blank=True)
+    bank_notice_error = models.CharField(_("最近一次通知失败原因"), max_length=500, blank=True)
+    bank_notice_retry_at = models.DateTimeField(_("下次重试时间"), null=True, blank=True)
     bank_acknowledged_at = models.DateTimeField(_("银行确认时间"), null=True, blank=True)
     loan_released_at = models.DateTimeField(_("放款时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -176,8 +192,11 @@ class Application(models.Model):
         verbose_name_plural = _("抵押登记申请")
         ordering = ["-received_at"]
         constraints = [
+            # Concurrent identical filings meet here: one insert wins, the others find it.
             models.UniqueConstraint(
-                fields=["bank", "contract_number", "operation"], name="one_application_per_contract"
+                fields=["bank", "contract_number", "operation"],
+                condition=models.Q(status__in=sorted(LIVE)),
+                name="one_live_application_per_contract",
             )
         ]
 

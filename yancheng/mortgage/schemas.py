@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from yancheng.core.schemas import EARLIEST, LATEST, text
+from yancheng.core.schemas import EARLIEST, LATEST, ErrorOut, text
 from yancheng.core.validators import normalise_code, validate_id_number, validate_property_unit_number
 
 from .actions import validate_amount
@@ -76,6 +76,10 @@ class ApplicationIn(Schema):
     )
     operation: Operation = Operation.MORTGAGE
     cancels_right_id: int | None = Field(None, ge=1, le=2**62, description="注销登记时必填：要注销的抵押权")
+
+
+class ContractInUseOut(ErrorOut):
+    application_id: int = Field(..., description="占用该合同编号的申请；在办的可以撤回（…/withdraw）")
 
 
 class CheckOut(Schema):

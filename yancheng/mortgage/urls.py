@@ -8,6 +8,15 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("applications/", views.applications, name="applications"),
     path("applications/<int:application_id>/", views.application, name="application"),
+    *(
+        path(
+            f"applications/<int:application_id>/{step.replace('_', '-')}/",
+            views.bank_step,
+            {"step": step},
+            name=step,
+        )
+        for step in views.BANK_STEPS
+    ),
     path("queue/", views.queue, name="queue"),
     path("queue/<int:application_id>/decide/", views.decide, name="decide"),
     path("register/", views.register, name="register"),

@@ -10,14 +10,15 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
-from yancheng.core.roles import Role, role_required
+from yancheng.core.roles import Role, has_role, role_required
 
 from . import actions
-from .choices import ApplicationStatus, Operation
+from .choices import PENDING, ApplicationStatus, Operation
 from .forms import ApplicationForm
 from .models import (
     Application,
@@ -53,7 +54,7 @@ def apply(request):
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            filed = actions.file_application(bank, by=request.user, filing=form.filing())
+            filed, _created = actions.file_application(bank, by=request.user, filing=form.filing())
         except ActionRefused as refusal:
             field = getattr(refusal, "field", None)
             form.add_error(field if field in form.fields else None, refusal.message)
@@ -80,7 +81,35 @@ def applications(request):
 def application(request, application_id: int):
     found = get_object_or_404(_applications(request.user), pk=application_id)
     certificate = getattr(found, "certificate", None) if found.status == ApplicationStatus.RECORDED else None
-    return render(request, "mortgage/application.html", {"app": found, "certificate": certificate})
+    context = {
+        "app": found,
+        "certificate": certificate,
+        "is_clerk": has_role(request.user, Role.BANK_CLERK),
+        "pending": PENDING,
+    }
+    return render(request, "mortgage/application.html", context)
+
+
+# What the bank's clerk does on an application's page: the action and what they are told once it is done.
+BANK_STEPS = {
+    "withdraw": (actions.withdraw, gettext_lazy("已撤回申请，该合同编号可以重新提交。")),
+    "acknowledge": (actions.acknowledge_notice, gettext_lazy("已确认收到登簿通知。")),
+    "loan_released": (actions.record_loan_released, gettext_lazy("已登记放款。")),
+}
+
+
+@role_required(Role.BANK_CLERK)
+@require_POST
+def bank_step(request, application_id: int, step: str):
+    action, done = BANK_STEPS[step]
+    found = get_object_or_404(_applications(request.user), pk=application_id)
+    try:
+        action(found, by=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+    return redirect("mortgage:application", found.pk)
 
 
 @role_required(*REGISTRY)

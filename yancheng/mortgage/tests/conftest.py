@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from yancheng.core.roles import Role
 from yancheng.core.validators import make_id_number, make_property_unit_number
+from yancheng.mortgage import actions
 from yancheng.mortgage.actions import Filing
-from yancheng.mortgage.models import Bank, Holding, PropertyUnit
+from yancheng.mortgage.models import Application, Bank, Holding, PropertyUnit
 
 OWNER = ("李建国", make_id_number("430405", date(1980, 5, 17), "123"))
 SPOUSE = ("王秀兰", make_id_number("430405", date(1982, 3, 2), "244"))
@@ -57,7 +58,7 @@ def property_unit(hengyang):
 def filing_for(unit, **changes) -> Filing:
     values = {
         "unit_number": unit.number,
-        "contract_number": f"ICBC-HY-{uuid.uuid4().hex[:8]}",
+        "contract_number": f"ICBC-HY-{uuid.uuid4().hex[:8].upper()}",
         "mortgagors": [{"name": n, "id_number": i} for n, i in (OWNER, SPOUSE)],
         "debtor": OWNER[0],
         "amount": Decimal("600000.00"),
@@ -68,6 +69,12 @@ def filing_for(unit, **changes) -> Filing:
     }
     values.update(changes)
     return Filing(**values)
+
+
+def filed(bank, *, by, filing: Filing) -> Application:
+    """The application a filing made or found, for the tests that look at it rather than at `created`."""
+    app, _created = actions.file_application(bank, by=by, filing=filing)
+    return app
 
 
 @pytest.fixture

@@ -55,8 +55,9 @@ def post(client, url, data, auth):
 def test_a_clean_property_is_recorded_and_its_signed_pdf_downloads(
     client, auth, property_unit, tmp_path, django_capture_on_commit_callbacks
 ):
+    data = body(property_unit)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = post(client, URL, body(property_unit), auth)
+        response = post(client, URL, data, auth)
     assert response.status_code == 201, response.content
     answer = response.json()
     assert answer["status"] == "recorded" and answer["status_label"] == "已登簿"
@@ -88,9 +89,9 @@ def test_a_clean_property_is_recorded_and_its_signed_pdf_downloads(
     text = re.sub(r"\s+", "", text)
     assert "不动产登记证明" in text and "中国工商银行股份有限公司衡阳分行" in text
 
-    # The same contract again: the same application, 200, nothing new.
+    # The same request again: the same application, 200, nothing new.
     with django_capture_on_commit_callbacks(execute=True):
-        again = post(client, URL, body(property_unit), auth)
+        again = post(client, URL, data, auth)
     assert again.status_code == 200 and again.json()["id"] == answer["id"]
     assert Application.objects.count() == 1 and DBTaskResult.objects.count() == 1
 
@@ -148,6 +149,58 @@ def test_acknowledge_and_loan_released_set_their_times_once(client, auth, proper
     assert app.recorded_at <= app.bank_acknowledged_at <= app.loan_released_at
 
 
+@pytest.fixture
+def collective(hengyang):
+    """A unit the automatic review sends to a person (collective land): its application stays pending."""
+    return make_unit(hengyang["regions"]["zhuhui"], 40, land_kind="collective")
+
+
+def test_a_typo_is_not_answered_with_the_old_application_it_gets_409_naming_it(client, auth, collective):
+    first = post(client, URL, body(collective), auth).json()
+    assert first["status"] == "to_person"
+    before = database_fingerprint()
+    typo_fixed = post(client, URL, body(collective, amount="650000.00"), auth)
+    assert typo_fixed.status_code == 409
+    answer = typo_fixed.json()
+    assert answer["code"] == "contract_in_use" and answer["application_id"] == first["id"]
+    assert (
+        f"第 {first['id']} 号申请" in answer["detail"] and f"{URL}/{first['id']}/withdraw" in answer["detail"]
+    )
+    assert database_fingerprint() == before
+
+
+def test_the_bank_withdraws_its_pending_application_then_files_the_corrected_one(client, auth, collective):
+    first = post(client, URL, body(collective), auth).json()
+    withdrawn = post(client, f"{URL}/{first['id']}/withdraw", {}, auth)
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["status"] == "withdrawn" and withdrawn.json()["status_label"] == "已撤回"
+    again = post(client, f"{URL}/{first['id']}/withdraw", {}, auth)
+    assert again.status_code == 400 and again.json()["code"] == "not_pending"
+    corrected = post(client, URL, body(collective, amount="650000.00"), auth)
+    assert corrected.status_code == 201 and corrected.json()["id"] != first["id"]
+    assert corrected.json()["amount"] == "650000.00"
+
+
+def test_after_a_refusal_the_corrected_filing_is_a_new_application(client, auth, users, collective):
+    from yancheng.mortgage import actions
+
+    first = post(client, URL, body(collective), auth).json()
+    actions.refuse(
+        Application.objects.get(pk=first["id"]), by=users[Role.REGISTRY_OFFICIAL], reason="金额有误"
+    )
+    corrected = post(client, URL, body(collective, amount="650000.00"), auth)
+    assert corrected.status_code == 201 and corrected.json()["id"] != first["id"]
+    assert client.get(f"{URL}/{first['id']}", **auth).json()["status"] == "refused"
+
+
+def test_a_recorded_application_cannot_be_withdrawn(client, auth, property_unit):
+    recorded = post(client, URL, body(property_unit), auth).json()
+    before = database_fingerprint()
+    response = post(client, f"{URL}/{recorded['id']}/withdraw", {}, auth)
+    assert response.status_code == 400 and response.json()["code"] == "not_pending"
+    assert database_fingerprint() == before
+
+
 def test_a_cancellation_names_the_banks_own_right(client, auth, bank, property_unit):
     recorded = post(client, URL, body(property_unit), auth).json()
     right_id = Application.objects.get(pk=recorded["id"]).mortgage_right.pk
@@ -171,7 +224,7 @@ def test_another_bank_sees_none_of_this_banks_applications(client, auth, other_b
     other = bearer(users["other_bank"])
     for url in (f"{URL}/{app_id}", f"{URL}/{app_id}/certificate.pdf"):
         assert client.get(url, **other).status_code == 404
-    for url in (f"{URL}/{app_id}/acknowledge", f"{URL}/{app_id}/loan-released"):
+    for url in (f"{URL}/{app_id}/acknowledge", f"{URL}/{app_id}/loan-released", f"{URL}/{app_id}/withdraw"):
         assert post(client, url, {}, other).status_code == 404
     assert client.get(URL, **other).json() == {"count": 0, "items": []}
     assert Application.objects.get(pk=app_id).bank_acknowledged_at is None
@@ -190,7 +243,7 @@ def test_the_api_is_the_banks_and_refuses_everyone_else(assert_refused, client, 
     assert_refused(others, "GET", URL)
     for suffix in ("", "/certificate.pdf"):
         assert_refused(others, "GET", f"{URL}/{app_id}{suffix}")
-    for suffix in ("/acknowledge", "/loan-released"):
+    for suffix in ("/acknowledge", "/loan-released", "/withdraw"):
         assert_refused(others, "POST", f"{URL}/{app_id}{suffix}")
 
 

@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from yancheng.core.models import AuditEntry
 from yancheng.core.roles import Role
-from yancheng.mortgage.actions import file_application
 from yancheng.mortgage.choices import ApplicationStatus
 from yancheng.mortgage.models import Application, Certificate
 
-from .conftest import OWNER, SPOUSE, filing_for, make_unit
+from .conftest import OWNER, SPOUSE, filed, filing_for, make_unit
 
 
 def form_data(unit, **changes):
@@ -124,9 +123,49 @@ def test_the_form_records_what_the_clerk_meant_when_typed_full_width_or_lower_ca
 @pytest.fixture
 def to_person(bank, clerk, hengyang):
     unit = make_unit(hengyang["regions"]["zhuhui"], 2, land_kind="collective")
-    app = file_application(bank, by=clerk, filing=filing_for(unit))
+    app = filed(bank, by=clerk, filing=filing_for(unit))
     assert app.status == ApplicationStatus.TO_PERSON
     return app
+
+
+def test_the_clerk_withdraws_a_pending_application_from_its_page_and_files_it_again(
+    client, clerk, to_person, users
+):
+    client.force_login(clerk)
+    page_url = reverse("mortgage:application", args=[to_person.pk])
+    assert "撤回申请" in client.get(page_url).content.decode()
+    response = client.post(reverse("mortgage:withdraw", args=[to_person.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == page_url
+    page = response.content.decode()
+    assert "已撤回申请" in page and "已撤回" in page and "撤回申请</button>" not in page
+    to_person.refresh_from_db()
+    assert to_person.status == ApplicationStatus.WITHDRAWN
+    client.force_login(users[Role.REGISTRY_OFFICIAL])
+    assert to_person.contract_number not in client.get(reverse("mortgage:queue")).content.decode()
+
+    client.force_login(clerk)
+    corrected = form_data(to_person.property_unit, contract_number=to_person.contract_number, amount="650000")
+    client.post(reverse("mortgage:apply"), corrected)
+    assert Application.objects.filter(contract_number=to_person.contract_number).count() == 2
+
+
+def test_a_recorded_application_offers_no_withdrawal_and_refuses_one(client, bank, clerk, property_unit):
+    app = filed(bank, by=clerk, filing=filing_for(property_unit))
+    client.force_login(clerk)
+    assert "撤回申请" not in client.get(reverse("mortgage:application", args=[app.pk])).content.decode()
+    response = client.post(reverse("mortgage:withdraw", args=[app.pk]), follow=True)
+    assert "只有尚未办结的申请可以撤回" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.RECORDED
+
+
+def test_the_same_contract_with_other_content_is_shown_on_the_contract_field(client, clerk, to_person):
+    client.force_login(clerk)
+    data = form_data(to_person.property_unit, contract_number=to_person.contract_number, amount="650000")
+    response = client.post(reverse("mortgage:apply"), data)
+    label = field_errors(response.content.decode(), "contract_number")
+    assert f"第 {to_person.pk} 号申请" in label and "撤回" in label
+    assert Application.objects.count() == 1
 
 
 def test_the_registry_records_from_the_queue(client, users, to_person):
@@ -154,7 +193,7 @@ def test_the_registry_refuses_from_the_queue_with_a_reason(client, users, to_per
 
 
 def test_the_register_browser_shows_holders_mortgages_and_entries(client, users, bank, clerk, property_unit):
-    app = file_application(bank, by=clerk, filing=filing_for(property_unit))
+    app = filed(bank, by=clerk, filing=filing_for(property_unit))
     client.force_login(users[Role.REGISTRY_OFFICIAL])
     page = client.get(reverse("mortgage:register"), {"number": property_unit.number}).content.decode()
     assert OWNER[0] in page and SPOUSE[1] in page
@@ -166,7 +205,7 @@ def test_the_register_browser_shows_holders_mortgages_and_entries(client, users,
 
 @pytest.fixture
 def certificate(bank, clerk, property_unit) -> Certificate:
-    return file_application(bank, by=clerk, filing=filing_for(property_unit)).certificate
+    return filed(bank, by=clerk, filing=filing_for(property_unit)).certificate
 
 
 def test_the_verification_page_confirms_a_real_certificate(client, certificate, bank, property_unit):
@@ -240,6 +279,11 @@ def test_authorization_matrix(
     assert_refused(
         not_registry, "POST", reverse("mortgage:decide", args=[to_person.pk]), {"decision": "record"}
     )
+    # Only the bank's own clerks withdraw, acknowledge and record the loan.
+    for step in ("withdraw", "acknowledge", "loan_released"):
+        assert_refused(
+            [*others, users["other_bank"], None], "POST", reverse(f"mortgage:{step}", args=[to_person.pk])
+        )
     # Anonymous: the certificate and verification pages only.
     client.logout()
     assert client.get(reverse("mortgage:verify")).status_code == 200
@@ -280,10 +324,10 @@ def test_an_address_that_keeps_guessing_codes_is_refused_for_a_while_and_it_is_a
 
 
 def test_the_registry_records_a_cancellation_from_the_queue(client, users, bank, clerk, property_unit):
-    right = file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    right = filed(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
     # A second mortgage waits for a person, so the cancellation goes to a person too.
-    file_application(bank, by=clerk, filing=filing_for(property_unit))
-    cancellation = file_application(
+    filed(bank, by=clerk, filing=filing_for(property_unit))
+    cancellation = filed(
         bank, by=clerk, filing=filing_for(property_unit, operation="cancellation", cancels_id=right.pk)
     )
     assert cancellation.status == ApplicationStatus.TO_PERSON
@@ -299,7 +343,7 @@ def test_the_registry_records_a_cancellation_from_the_queue(client, users, bank,
 
 def cancel(bank, clerk, unit, certificate):
     right = certificate.application.mortgage_right
-    file_application(bank, by=clerk, filing=filing_for(unit, operation="cancellation", cancels_id=right.pk))
+    filed(bank, by=clerk, filing=filing_for(unit, operation="cancellation", cancels_id=right.pk))
     right.refresh_from_db()
     assert right.cancelled_at is not None
     return right

@@ -1,6 +1,7 @@
 """Automatic review and recording: one test per check, idempotent filing, the hash-chained register."""
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,17 +12,18 @@ from django.utils import timezone
 
 from conftest import database_fingerprint
 from yancheng.core.actions import ActionRefused
+from yancheng.core.models import AuditEntry
 from yancheng.core.roles import Role
 from yancheng.mortgage import actions
 from yancheng.mortgage.choices import ApplicationStatus
 from yancheng.mortgage.models import Application, Encumbrance, MortgageRight, RegisterEntry
-from yancheng.mortgage.tests.conftest import OWNER, filing_for, make_unit
+from yancheng.mortgage.tests.conftest import OWNER, filed, filing_for, make_unit
 
 NUMBER = re.compile(r"^湘\(\d{4}\)衡阳市不动产证明第\d{7}号$")
 
 
 def test_a_clean_property_is_recorded_at_once_with_a_certificate_number(bank, clerk, property_unit):
-    app = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    app = filed(bank, by=clerk, filing=filing_for(property_unit))
     assert app.status == ApplicationStatus.RECORDED
     assert all(check.passed for check in app.checks.all()) and app.checks.count() == 9
     right = MortgageRight.objects.get(application=app)
@@ -32,11 +34,87 @@ def test_a_clean_property_is_recorded_at_once_with_a_certificate_number(bank, cl
     assert entry.seq == 1 and entry.prev_hash == "0" * 64 and entry.payload["unit"] == property_unit.number
 
 
-def test_the_same_bank_and_contract_return_the_same_application(bank, clerk, property_unit):
+def test_the_same_request_sent_again_returns_the_application_it_created(bank, clerk, property_unit):
     filing = filing_for(property_unit)
-    first = actions.file_application(bank, by=clerk, filing=filing)
-    again = actions.file_application(bank, by=clerk, filing=filing)
+    first, created = actions.file_application(bank, by=clerk, filing=filing)
+    again, created_again = actions.file_application(bank, by=clerk, filing=replace(filing))
+    assert (created, created_again) == (True, False)
     assert first.pk == again.pk and Application.objects.count() == 1 and MortgageRight.objects.count() == 1
+
+
+def to_person_on(hengyang, serial):
+    return make_unit(hengyang["regions"]["zhuhui"], serial, land_kind="collective")
+
+
+def test_the_same_contract_with_other_content_while_pending_is_refused_naming_the_holder(
+    bank, clerk, hengyang
+):
+    unit = to_person_on(hengyang, 30)
+    first = filed(bank, by=clerk, filing=filing_for(unit, contract_number="HT-1"))
+    assert first.status == ApplicationStatus.TO_PERSON
+    before = database_fingerprint()
+    with pytest.raises(actions.ContractInUse) as refused:
+        filed(bank, by=clerk, filing=filing_for(unit, contract_number="HT-1", amount=Decimal("650000.00")))
+    assert refused.value.code == "contract_in_use" and refused.value.application == first
+    message = refused.value.message
+    assert f"第 {first.pk} 号申请" in message and "转人工审核" in message and "撤回" in message
+    assert f"/api/v1/mortgage/applications/{first.pk}/withdraw" in message
+    assert database_fingerprint() == before
+
+
+def test_the_same_contract_with_other_content_once_recorded_is_refused_and_not_withdrawable(
+    bank, clerk, property_unit
+):
+    first = filed(bank, by=clerk, filing=filing_for(property_unit, contract_number="HT-2"))
+    with pytest.raises(actions.ContractInUse) as refused:
+        filed(bank, by=clerk, filing=filing_for(property_unit, contract_number="HT-2", debtor="王秀兰"))
+    assert f"第 {first.pk} 号申请" in refused.value.message and "已登簿" in refused.value.message
+    assert "新的合同编号" in refused.value.message
+
+
+@pytest.mark.parametrize("ending", ["refused", "withdrawn"])
+def test_after_a_refusal_or_a_withdrawal_the_bank_files_the_corrected_request(
+    users, bank, clerk, hengyang, ending
+):
+    unit = to_person_on(hengyang, 31)
+    first = filed(bank, by=clerk, filing=filing_for(unit, contract_number="HT-3"))
+    if ending == "refused":
+        actions.refuse(first, by=users[Role.REGISTRY_OFFICIAL], reason="金额与合同不符")
+    else:
+        actions.withdraw(first, by=clerk)
+    corrected, created = actions.file_application(
+        bank, by=clerk, filing=filing_for(unit, contract_number="HT-3", amount=Decimal("650000.00"))
+    )
+    assert created and corrected.pk != first.pk and corrected.amount == Decimal("650000.00")
+    assert "contract_new" not in {c.code for c in corrected.checks.all() if not c.passed}
+    first.refresh_from_db()
+    assert first.status == ending
+
+
+def test_the_bank_withdraws_its_own_pending_application_and_it_is_audited(users, bank, clerk, hengyang):
+    app = filed(bank, by=clerk, filing=filing_for(to_person_on(hengyang, 32)))
+    for someone in (users["other_bank"], users[Role.REGISTRY_OFFICIAL], users[Role.UNIT_OFFICIAL]):
+        with pytest.raises(ActionRefused) as refused:
+            actions.withdraw(app, by=someone)
+        assert refused.value.code == "forbidden"
+    withdrawn = actions.withdraw(app, by=clerk)
+    assert withdrawn.status == ApplicationStatus.WITHDRAWN and withdrawn.withdrawn_at is not None
+    entry = AuditEntry.objects.get(action="mortgage_application_withdrawn")
+    assert entry.object_id == str(app.pk) and entry.actor == clerk
+    assert entry.changes["status"] == ["to_person", "withdrawn"]
+    # Gone from the registry's queue: a person can no longer record it.
+    with pytest.raises(ActionRefused) as refused:
+        actions.record_by_person(app, by=users[Role.REGISTRY_OFFICIAL])
+    assert refused.value.code == "not_to_person"
+
+
+def test_a_decided_application_cannot_be_withdrawn(users, bank, clerk, property_unit):
+    recorded = filed(bank, by=clerk, filing=filing_for(property_unit))
+    before = database_fingerprint()
+    with pytest.raises(ActionRefused) as refused:
+        actions.withdraw(recorded, by=clerk)
+    assert refused.value.code == "not_pending" and "已登簿" in refused.value.message
+    assert database_fingerprint() == before
 
 
 @pytest.mark.parametrize(
@@ -60,10 +138,10 @@ def test_each_failing_check_sends_the_application_to_a_person_with_its_reason(
             property_unit=unit, kind="seizure", reference="(2026)湘0405执123号", starts_on=date(2026, 1, 1)
         )
     elif prepare == "mortgage":
-        actions.file_application(bank, by=clerk, filing=filing_for(unit))
+        filed(bank, by=clerk, filing=filing_for(unit))
     elif prepare == "homestead":
         unit = make_unit(hengyang["regions"]["zhuhui"], 2, land_kind="homestead")
-    app = actions.file_application(bank, by=clerk, filing=filing_for(unit, **changes))
+    app = filed(bank, by=clerk, filing=filing_for(unit, **changes))
     assert app.status == ApplicationStatus.TO_PERSON
     failed = {c.code: c.reason for c in app.checks.all() if not c.passed}
     assert code in failed and failed[code], failed
@@ -88,7 +166,7 @@ def test_each_failing_check_sends_the_application_to_a_person_with_its_reason(
 def test_a_malformed_filing_is_refused_not_sent_to_a_person(bank, clerk, property_unit, changes, code, field):
     before = database_fingerprint()
     with pytest.raises(actions.FilingRefused) as refused:
-        actions.file_application(bank, by=clerk, filing=filing_for(property_unit, **changes))
+        filed(bank, by=clerk, filing=filing_for(property_unit, **changes))
     assert (refused.value.code, refused.value.field) == (code, field) and refused.value.message
     assert database_fingerprint() == before
 
@@ -101,16 +179,16 @@ def test_a_second_application_while_one_waits_for_a_person_goes_to_a_person(bank
         starts_on=date(2026, 1, 1),
         lifted_on=None,
     )
-    actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    filed(bank, by=clerk, filing=filing_for(property_unit))
     Encumbrance.objects.update(lifted_on=date(2026, 2, 1))
-    second = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    second = filed(bank, by=clerk, filing=filing_for(property_unit))
     assert "no_pending_application" in {c.code for c in second.checks.all() if not c.passed}
 
 
 def test_a_reused_contract_number_goes_to_a_person(bank, clerk, property_unit, hengyang):
-    actions.file_application(bank, by=clerk, filing=filing_for(property_unit, contract_number="HT-2026-001"))
+    filed(bank, by=clerk, filing=filing_for(property_unit, contract_number="HT-2026-001"))
     other = make_unit(hengyang["regions"]["zhuhui"], 3)
-    app = actions.file_application(bank, by=clerk, filing=filing_for(other, contract_number="ht-2026-001 "))
+    app = filed(bank, by=clerk, filing=filing_for(other, contract_number="ht-2026-001 "))
     assert app.pk and "contract_new" in {c.code for c in app.checks.all() if not c.passed}
 
 
@@ -118,7 +196,7 @@ def test_a_registry_official_records_or_refuses_what_the_machine_sent_to_a_perso
     users, bank, clerk, hengyang
 ):
     unit = make_unit(hengyang["regions"]["zhuhui"], 4, land_kind="collective")
-    app = actions.file_application(bank, by=clerk, filing=filing_for(unit))
+    app = filed(bank, by=clerk, filing=filing_for(unit))
     with pytest.raises(ActionRefused):
         actions.record_by_person(app, by=clerk)
     recorded = actions.record_by_person(app, by=users[Role.REGISTRY_OFFICIAL])
@@ -126,7 +204,7 @@ def test_a_registry_official_records_or_refuses_what_the_machine_sent_to_a_perso
         recorded.status == ApplicationStatus.RECORDED and recorded.decided_by == users[Role.REGISTRY_OFFICIAL]
     )
     assert recorded.certificate.serial == 1
-    second = actions.file_application(bank, by=clerk, filing=filing_for(unit))
+    second = filed(bank, by=clerk, filing=filing_for(unit))
     with pytest.raises(ActionRefused):
         actions.refuse(second, by=users[Role.REGISTRY_OFFICIAL], reason=" ")
     refused = actions.refuse(second, by=users[Role.REGISTRY_OFFICIAL], reason="集体土地抵押须经村民会议同意")
@@ -136,14 +214,14 @@ def test_a_registry_official_records_or_refuses_what_the_machine_sent_to_a_perso
 def test_only_the_banks_own_clerks_file(users, bank, property_unit):
     for who in (users["other_bank"], users[Role.UNIT_OFFICIAL], users[Role.REGISTRY_OFFICIAL]):
         with pytest.raises(ActionRefused):
-            actions.file_application(bank, by=who, filing=filing_for(property_unit))
+            filed(bank, by=who, filing=filing_for(property_unit))
     assert not Application.objects.exists()
 
 
 def test_a_cancellation_frees_the_property_for_a_new_mortgage(bank, clerk, property_unit):
-    first = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    first = filed(bank, by=clerk, filing=filing_for(property_unit))
     right = first.mortgage_right
-    cancellation = actions.file_application(
+    cancellation = filed(
         bank,
         by=clerk,
         filing=filing_for(
@@ -156,7 +234,7 @@ def test_a_cancellation_frees_the_property_for_a_new_mortgage(bank, clerk, prope
     assert cancellation.status == ApplicationStatus.RECORDED
     right.refresh_from_db()
     assert right.cancelled_at is not None
-    again = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    again = filed(bank, by=clerk, filing=filing_for(property_unit))
     # The rank is the order of registration on the unit: the cancelled right keeps rank 1.
     assert again.status == ApplicationStatus.RECORDED and again.mortgage_right.rank == 2
     assert list(RegisterEntry.objects.values_list("kind", flat=True)) == [
@@ -167,8 +245,8 @@ def test_a_cancellation_frees_the_property_for_a_new_mortgage(bank, clerk, prope
 
 
 def test_another_bank_cannot_cancel_the_mortgage(bank, other_bank, clerk, users, property_unit):
-    right = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
-    app = actions.file_application(
+    right = filed(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    app = filed(
         other_bank,
         by=users["other_bank"],
         filing=filing_for(property_unit, operation="cancellation", cancels_id=right.pk),
@@ -180,9 +258,7 @@ def test_another_bank_cannot_cancel_the_mortgage(bank, other_bank, clerk, users,
 
 def test_verify_register_passes_and_names_the_first_altered_entry(bank, clerk, hengyang, capsys):
     for serial in range(10, 14):
-        actions.file_application(
-            bank, by=clerk, filing=filing_for(make_unit(hengyang["regions"]["zhuhui"], serial))
-        )
+        filed(bank, by=clerk, filing=filing_for(make_unit(hengyang["regions"]["zhuhui"], serial)))
     call_command("verify_register")
     assert "哈希链无断点" in capsys.readouterr().out
     victim = RegisterEntry.objects.get(seq=3)
@@ -203,7 +279,7 @@ def test_verify_register_passes_and_names_the_first_altered_entry(bank, clerk, h
 def test_the_register_refuses_updates_and_deletes(bank, clerk, property_unit):
     from django.db import DatabaseError, transaction
 
-    actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    filed(bank, by=clerk, filing=filing_for(property_unit))
     for sql in ("UPDATE mortgage_registerentry SET kind = 'x'", "DELETE FROM mortgage_registerentry"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
@@ -213,7 +289,7 @@ def test_the_register_refuses_updates_and_deletes(bank, clerk, property_unit):
 def test_the_recorded_certificate_is_signed_within_the_filing(bank, clerk, property_unit, tmp_path):
     import subprocess
 
-    app = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    app = filed(bank, by=clerk, filing=filing_for(property_unit))
     cert = app.certificate
     assert cert.pdf and app.certificate_signed_at is not None
     assert app.recorded_at <= app.certificate_signed_at
@@ -235,12 +311,10 @@ def test_the_bank_is_told_after_every_recording_by_machine_or_by_person(
     told = []
     monkeypatch.setattr(tasks, "enqueue_notice", told.append)
     with django_capture_on_commit_callbacks(execute=True):
-        machine = actions.file_application(
-            bank, by=clerk, filing=filing_for(make_unit(hengyang["regions"]["zhuhui"], 20))
-        )
+        machine = filed(bank, by=clerk, filing=filing_for(make_unit(hengyang["regions"]["zhuhui"], 20)))
     collective = make_unit(hengyang["regions"]["zhuhui"], 21, land_kind="collective")
     with django_capture_on_commit_callbacks(execute=True):
-        waiting = actions.file_application(bank, by=clerk, filing=filing_for(collective))
+        waiting = filed(bank, by=clerk, filing=filing_for(collective))
     assert told == [machine.pk]
     with django_capture_on_commit_callbacks(execute=True):
         actions.record_by_person(waiting, by=users[Role.REGISTRY_OFFICIAL])
@@ -249,9 +323,7 @@ def test_the_bank_is_told_after_every_recording_by_machine_or_by_person(
 
 def cancellation_to_person(bank, clerk, unit, right):
     """A cancellation of `right` filed on `unit` that the automatic review sends to a person."""
-    app = actions.file_application(
-        bank, by=clerk, filing=filing_for(unit, operation="cancellation", cancels_id=right.pk)
-    )
+    app = filed(bank, by=clerk, filing=filing_for(unit, operation="cancellation", cancels_id=right.pk))
     assert app.status == ApplicationStatus.TO_PERSON
     return app
 
@@ -259,8 +331,8 @@ def cancellation_to_person(bank, clerk, unit, right):
 def test_a_person_cannot_record_the_cancellation_of_a_right_already_cancelled(
     users, bank, clerk, property_unit
 ):
-    right = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
-    first = actions.file_application(
+    right = filed(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    first = filed(
         bank, by=clerk, filing=filing_for(property_unit, operation="cancellation", cancels_id=right.pk)
     )
     assert first.status == ApplicationStatus.RECORDED
@@ -279,7 +351,7 @@ def test_a_person_cannot_record_the_cancellation_of_a_right_already_cancelled(
 def test_a_person_cannot_record_the_cancellation_of_a_right_on_another_unit(
     users, bank, clerk, property_unit, hengyang
 ):
-    right = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    right = filed(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
     other = make_unit(hengyang["regions"]["zhuhui"], 5)
     app = cancellation_to_person(bank, clerk, other, right)
     before = database_fingerprint()
@@ -293,13 +365,11 @@ def test_a_person_cannot_record_the_cancellation_of_a_right_on_another_unit(
 
 def test_the_rank_is_the_order_of_registration_on_the_unit(users, bank, clerk, property_unit):
     official = users[Role.REGISTRY_OFFICIAL]
-    first = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
-    waiting = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    first = filed(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    waiting = filed(bank, by=clerk, filing=filing_for(property_unit))
     second = actions.record_by_person(waiting, by=official).mortgage_right
-    actions.file_application(
-        bank, by=clerk, filing=filing_for(property_unit, operation="cancellation", cancels_id=first.pk)
-    )
-    waiting = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    filed(bank, by=clerk, filing=filing_for(property_unit, operation="cancellation", cancels_id=first.pk))
+    waiting = filed(bank, by=clerk, filing=filing_for(property_unit))
     third = actions.record_by_person(waiting, by=official).mortgage_right
     assert (first.rank, second.rank, third.rank) == (1, 2, 3)
     assert third.application.entries.get().payload["rank"] == 3
@@ -308,7 +378,7 @@ def test_the_rank_is_the_order_of_registration_on_the_unit(users, bank, clerk, p
         MortgageRight.objects.create(
             property_unit=property_unit, rank=2, bank=bank, kind="ordinary", amount=1,
             term_start=date(2026, 1, 1), term_end=date(2027, 1, 1),
-            application=actions.file_application(bank, by=clerk, filing=filing_for(property_unit)),
+            application=filed(bank, by=clerk, filing=filing_for(property_unit)),
             recorded_at=timezone.now(),
         )  # fmt: skip
 
@@ -317,11 +387,9 @@ def test_the_rank_is_the_order_of_registration_on_the_unit(users, bank, clerk, p
 def test_the_migration_renumbers_ranks_repeated_before_the_constraint(bank, clerk, property_unit):
     from django.db.migrations.executor import MigrationExecutor
 
-    first = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
-    actions.file_application(
-        bank, by=clerk, filing=filing_for(property_unit, operation="cancellation", cancels_id=first.pk)
-    )
-    second = actions.file_application(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    first = filed(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
+    filed(bank, by=clerk, filing=filing_for(property_unit, operation="cancellation", cancels_id=first.pk))
+    second = filed(bank, by=clerk, filing=filing_for(property_unit)).mortgage_right
 
     def migrate(target):
         with connection.cursor() as cursor:  # deferred foreign-key checks would block ALTER TABLE

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from yancheng.core.models import AuditEntry
-from yancheng.mortgage import actions, tasks
+from yancheng.mortgage import tasks
 from yancheng.mortgage.models import Application
-from yancheng.mortgage.tests.conftest import filing_for
+from yancheng.mortgage.tests.conftest import filed, filing_for
 
 SECRET = "whsec-工行-2026-衡阳分行-核心系统-通知签名密钥-0001"
 
@@ -65,7 +65,7 @@ def server():
 def recorded(bank, clerk, property_unit, server):
     bank.webhook_url, bank.webhook_secret = server.url, SECRET
     bank.save()
-    app = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    app = filed(bank, by=clerk, filing=filing_for(property_unit))
     assert app.status == "recorded"
     return app
 
@@ -162,7 +162,7 @@ def test_backing_off_until_the_last_try_then_it_stops(recorded, server):
 
 
 def test_a_bank_without_a_webhook_is_sent_nothing(bank, clerk, property_unit, server):
-    app = actions.file_application(bank, by=clerk, filing=filing_for(property_unit))
+    app = filed(bank, by=clerk, filing=filing_for(property_unit))
     assert tasks.notify_bank.call(app.pk) == "no_webhook"
     assert not server.requests and not retries_of(app)
     assert Application.objects.get(pk=app.pk).bank_notified_at is None
