@@ -5,10 +5,13 @@ refused at filing (`actions.file_application`), since a person could only refuse
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from .choices import LIVE, MORTGAGEABLE_LAND, ApplicationStatus, Operation
+from yancheng.core.validators import PARCEL_KINDS, PARCEL_OWNERSHIPS, parse_property_unit_number
+
+from .choices import LAND_OWNERSHIP, LIVE, MORTGAGEABLE_LAND, ApplicationStatus, LandKind, Operation
 from .models import Application, Encumbrance, MortgageRight
 
 IDENTITY_FRESHNESS = timedelta(days=30)
@@ -64,6 +67,27 @@ def _land_mortgageable(app):
     return False, f"土地性质为{unit.get_land_kind_display()}，抵押须人工审核。"
 
 
+def _land_code_agrees(app):
+    """The unit number's parcel code says what land the unit stands on (GB/T 37346): a code and a land
+    kind that disagree are a question for a person, whichever of the two is wrong."""
+    unit = app.property_unit
+    try:
+        number = parse_property_unit_number(unit.number)
+    except ValidationError as error:
+        return False, f"登记簿中的单元号有误：{error.messages[0]}"
+    land = unit.get_land_kind_display()
+    if number.is_homestead and unit.land_kind != LandKind.HOMESTEAD:
+        disagreement = f"第 14 位为 C（{PARCEL_KINDS['C']}），而登记簿记载的土地性质为{land}"
+    elif unit.land_kind == LandKind.HOMESTEAD and not number.is_homestead:
+        disagreement = f"第 14 位不是 C，而登记簿记载的土地性质为{land}"
+    elif number.parcel_ownership != LAND_OWNERSHIP[unit.land_kind]:
+        owner = number.parcel_ownership
+        disagreement = f"第 13 位为 {owner}（{PARCEL_OWNERSHIPS[owner]}），而登记簿记载的土地性质为{land}"
+    else:
+        return True, ""
+    return False, f"不动产单元号{disagreement}，二者不一致，须人工核实。"
+
+
 def _term(app):
     end = app.property_unit.land_use_term_end
     if end is not None and app.term_end > end:
@@ -111,6 +135,7 @@ MORTGAGE_CHECKS = [
     ("no_pending_application", "无其他在办申请", _no_pending_application, True),
     ("no_existing_mortgage", "无已设抵押", _no_existing_mortgage, True),
     ("land_mortgageable", "土地可以抵押", _land_mortgageable, True),
+    ("land_code_agrees", "单元号与土地性质一致", _land_code_agrees, True),
     ("term_valid", "债务履行期限在土地使用期限内", _term, True),
     ("contract_new", "合同编号未使用", _contract_new, False),
     ("identity_verified", "身份已核验", _identity, False),

@@ -10,6 +10,9 @@ class LandKind(models.TextChoices):
 
 # Land a machine may record a mortgage on; the other kinds go to a person (law limits them).
 MORTGAGEABLE_LAND = frozenset({LandKind.STATE_OWNED})
+# The 13th character of a unit number on each kind of land (GB/T 37346: who owns the parcel). Homestead
+# is collective land, marked besides by the 14th character, C.
+LAND_OWNERSHIP = {LandKind.STATE_OWNED: "G", LandKind.COLLECTIVE: "J", LandKind.HOMESTEAD: "J"}
 
 
 class EncumbranceKind(models.TextChoices):

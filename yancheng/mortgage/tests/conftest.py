@@ -15,9 +15,16 @@ OWNER = ("李建国", make_id_number("430405", date(1980, 5, 17), "123"))
 SPOUSE = ("王秀兰", make_id_number("430405", date(1982, 3, 2), "244"))
 
 
-def make_unit(region, serial: int, *, land_kind="state_owned", holders=(OWNER, SPOUSE)) -> PropertyUnit:
+# The parcel code's ownership and feature letters (GB/T 37346) that agree with each land kind.
+PARCEL_OF = {"state_owned": ("G", "B"), "collective": ("J", "B"), "homestead": ("J", "C")}
+
+
+def make_unit(
+    region, serial: int, *, land_kind="state_owned", holders=(OWNER, SPOUSE), parcel=None
+) -> PropertyUnit:
+    ownership, feature = parcel or PARCEL_OF[land_kind]
     number = make_property_unit_number(
-        "430405", "001002", "G", "B", f"{serial:05d}", "F", f"0001{serial:04d}"
+        "430405", "001002", ownership, feature, f"{serial:05d}", "F", f"0001{serial:04d}"
     )
     unit = PropertyUnit.objects.create(
         number=number,

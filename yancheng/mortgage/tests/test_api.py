@@ -64,7 +64,7 @@ def test_a_clean_property_is_recorded_and_its_signed_pdf_downloads(
     assert NUMBER.match(answer["certificate_number"])
     year = timezone.localdate().year  # the serial starts again each year
     assert answer["certificate_number"] == f"湘({year})衡阳市不动产证明第0000001号"
-    assert len(answer["checks"]) == 9 and all(
+    assert len(answer["checks"]) == 10 and all(
         c["passed"] and c["code"] and c["label"] for c in answer["checks"]
     )
     assert answer["amount"] == "600000.00"

@@ -25,7 +25,7 @@ NUMBER = re.compile(r"^湘\(\d{4}\)衡阳市不动产证明第\d{7}号$")
 def test_a_clean_property_is_recorded_at_once_with_a_certificate_number(bank, clerk, property_unit):
     app = filed(bank, by=clerk, filing=filing_for(property_unit))
     assert app.status == ApplicationStatus.RECORDED
-    assert all(check.passed for check in app.checks.all()) and app.checks.count() == 9
+    assert all(check.passed for check in app.checks.all()) and app.checks.count() == 10
     right = MortgageRight.objects.get(application=app)
     assert right.rank == 1 and right.bank == bank and right.amount == Decimal("600000.00")
     assert NUMBER.match(app.certificate.number) and app.certificate.serial == 1
@@ -169,6 +169,34 @@ def test_a_malformed_filing_is_refused_not_sent_to_a_person(bank, clerk, propert
         filed(bank, by=clerk, filing=filing_for(property_unit, **changes))
     assert (refused.value.code, refused.value.field) == (code, field) and refused.value.message
     assert database_fingerprint() == before
+
+
+@pytest.mark.parametrize(
+    ("land_kind", "parcel", "reason"),
+    [
+        ("state_owned", ("J", "C"), "第 14 位为 C（宅基地使用权宗地），而登记簿记载的土地性质为国有建设用地"),
+        ("collective", ("J", "C"), "第 14 位为 C（宅基地使用权宗地），而登记簿记载的土地性质为集体建设用地"),
+        ("state_owned", ("J", "B"), "第 13 位为 J（集体土地所有权），而登记簿记载的土地性质为国有建设用地"),
+        ("collective", ("G", "B"), "第 13 位为 G（国家土地所有权），而登记簿记载的土地性质为集体建设用地"),
+        ("homestead", ("G", "B"), "第 14 位不是 C，而登记簿记载的土地性质为宅基地"),
+        ("state_owned", ("Z", "B"), "第 13 位为 Z（土地所有权未确定或有争议）"),
+    ],
+)
+def test_a_unit_whose_parcel_code_disagrees_with_its_land_kind_goes_to_a_person(
+    bank, clerk, hengyang, land_kind, parcel, reason
+):
+    unit = make_unit(hengyang["regions"]["zhuhui"], 60, land_kind=land_kind, parcel=parcel)
+    app = filed(bank, by=clerk, filing=filing_for(unit))
+    assert app.status == ApplicationStatus.TO_PERSON
+    failed = {c.code: c.reason for c in app.checks.all() if not c.passed}
+    assert reason in failed["land_code_agrees"], failed
+
+
+def test_a_homestead_by_its_code_and_its_land_kind_goes_to_a_person_as_homestead(bank, clerk, hengyang):
+    unit = make_unit(hengyang["regions"]["zhuhui"], 61, land_kind="homestead")
+    app = filed(bank, by=clerk, filing=filing_for(unit))
+    failed = {c.code: c.reason for c in app.checks.all() if not c.passed}
+    assert set(failed) == {"land_mortgageable"} and "宅基地" in failed["land_mortgageable"]
 
 
 def test_a_second_application_while_one_waits_for_a_person_goes_to_a_person(bank, clerk, property_unit):
