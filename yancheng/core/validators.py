@@ -16,7 +16,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-_DIGITS = {n: re.compile(rf"[0-9]{{{n}}}") for n in (3, 5, 6, 8, 15, 17)}  # ASCII only: str.isdigit() accepts "²"
+_DIGITS = {
+    n: re.compile(rf"[0-9]{{{n}}}") for n in (3, 5, 6, 8, 15, 17)
+}  # ASCII only: str.isdigit() accepts "²"
 
 
 def _is_digits(value: str, n: int) -> bool:
@@ -191,6 +193,11 @@ def old_id_number_to_new(value: str) -> str:
         return value
     first17 = value[:6] + "19" + value[6:]
     return first17 + id_check_char(first17)
+
+
+def mask_id_number(value: str) -> str:
+    """An ID number as a page or a reason may show it: region and last four, the birth date hidden."""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else value
 
 
 def validate_registered_id_number(value: str) -> None:

@@ -9,12 +9,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from yancheng.core.validators import PARCEL_KINDS, PARCEL_OWNERSHIPS, parse_property_unit_number
+from yancheng.core.validators import (
+    PARCEL_KINDS,
+    PARCEL_OWNERSHIPS,
+    mask_id_number,
+    old_id_number_to_new,
+    parse_property_unit_number,
+)
 
 from .choices import LAND_OWNERSHIP, LIVE, MORTGAGEABLE_LAND, ApplicationStatus, LandKind, Operation
-from .models import Application, Encumbrance, MortgageRight
+from .models import Application, CheckResult, Encumbrance, MortgageRight
 
 IDENTITY_FRESHNESS = timedelta(days=30)
+REASON_LENGTH = CheckResult._meta.get_field("reason").max_length
 
 
 def _unit_exists(app):
@@ -24,14 +31,27 @@ def _unit_exists(app):
 
 
 def _mortgagors_are_holders(app):
-    holders = {(h.holder_name, h.id_number) for h in app.property_unit.holdings.filter(ended_at__isnull=True)}
-    given = {(p.get("name", "").strip(), p.get("id_number", "").strip().upper()) for p in app.mortgagors}
-    if given == holders:
+    """Every current holder mortgages, each under the name and ID number of the register. A holder
+    registered before 1999 may still hold a 15-digit number: it is matched by its 18-digit form."""
+    holders = {
+        old_id_number_to_new(h.id_number): h
+        for h in app.property_unit.holdings.filter(ended_at__isnull=True).order_by("pk")
+    }
+    problems = []
+    for person in app.mortgagors:
+        name, id_number = person["name"].strip(), person["id_number"]
+        holder = holders.get(id_number)
+        if holder is None:
+            problems.append(f"{name}（{mask_id_number(id_number)}）不是该单元的现权利人")
+        elif holder.holder_name.strip() != name:
+            problems.append(f"{name}（{mask_id_number(id_number)}）的姓名与登记簿记载不一致")
+    given = {person["id_number"] for person in app.mortgagors}
+    left_out = [mask_id_number(h.id_number) for id_number, h in holders.items() if id_number not in given]
+    if left_out:
+        problems.append(f"现权利人 {'、'.join(left_out)} 未列为抵押人")
+    if not problems:
         return True, ""
-    return (
-        False,
-        f"抵押人须为全部现权利人且姓名、证件号一致：登记簿记载 {len(holders)} 人，申请 {len(given)} 人，不一致。",
-    )
+    return False, f"抵押人须为全部现权利人，姓名、证件号与登记簿一致：{'；'.join(problems)}。"[:REASON_LENGTH]
 
 
 def _no_encumbrance(app):

@@ -17,6 +17,7 @@ from yancheng.core.validators import (
     make_id_number,
     make_property_unit_number,
     make_uscc,
+    mask_id_number,
     normalise_code,
     old_id_number_to_new,
     org_code_check_char,
@@ -256,6 +257,11 @@ def test_every_old_id_number_converts_to_the_new_one_of_the_same_person(region, 
     assert old_id_number_to_new(old) == make_id_number(region, birth, seq)
 
 
+def test_a_masked_id_number_hides_the_birth_date():
+    assert mask_id_number(NEW_ID) == "340524********001X"
+    assert mask_id_number(OLD_ID) == "340524*****1001"
+
+
 def test_the_register_may_hold_a_15_digit_id_number_the_application_may_not():
     validate_registered_id_number(OLD_ID)
     validate_registered_id_number(NEW_ID)
@@ -295,7 +301,6 @@ fixtures = st.one_of(
 unit_parts = st.tuples(
     digit_string(6), digit_string(6), st.sampled_from("GJZ"), uppercase, digit_string(5), fixtures
 ).map(lambda t: (*t[:5], *t[5]))
-
 
 
 @fast

@@ -14,10 +14,11 @@ from conftest import database_fingerprint
 from yancheng.core.actions import ActionRefused
 from yancheng.core.models import AuditEntry
 from yancheng.core.roles import Role
+from yancheng.core.validators import make_id_number
 from yancheng.mortgage import actions
 from yancheng.mortgage.choices import ApplicationStatus
 from yancheng.mortgage.models import Application, Encumbrance, MortgageRight, RegisterEntry
-from yancheng.mortgage.tests.conftest import OWNER, filed, filing_for, make_unit
+from yancheng.mortgage.tests.conftest import OWNER, SPOUSE, filed, filing_for, make_unit
 
 NUMBER = re.compile(r"^湘\(\d{4}\)衡阳市不动产证明第\d{7}号$")
 
@@ -197,6 +198,44 @@ def test_a_homestead_by_its_code_and_its_land_kind_goes_to_a_person_as_homestead
     app = filed(bank, by=clerk, filing=filing_for(unit))
     failed = {c.code: c.reason for c in app.checks.all() if not c.passed}
     assert set(failed) == {"land_mortgageable"} and "宅基地" in failed["land_mortgageable"]
+
+
+def holders_reason(app) -> str:
+    assert app.status == ApplicationStatus.TO_PERSON
+    (check,) = [c for c in app.checks.all() if not c.passed]
+    assert check.code == "mortgagors_are_holders"
+    return check.reason
+
+
+def old_id_of(new_id: str) -> str:
+    """The 15-digit number the same person held before 1999 (GB 11643: no century, no check)."""
+    return new_id[:6] + new_id[8:17]
+
+
+def test_a_holder_registered_with_the_old_15_digit_number_is_the_mortgagor_with_the_new_one(
+    bank, clerk, hengyang
+):
+    old_owner = (OWNER[0], old_id_of(OWNER[1]))
+    unit = make_unit(hengyang["regions"]["zhuhui"], 70, holders=(old_owner, SPOUSE))
+    app = filed(bank, by=clerk, filing=filing_for(unit))
+    assert app.status == ApplicationStatus.RECORDED, [c.reason for c in app.checks.all() if not c.passed]
+
+
+def test_a_name_that_differs_from_the_register_is_named_in_the_reason(bank, clerk, property_unit):
+    people = [{"name": "李建图", "id_number": OWNER[1]}, {"name": SPOUSE[0], "id_number": SPOUSE[1]}]
+    reason = holders_reason(filed(bank, by=clerk, filing=filing_for(property_unit, mortgagors=people)))
+    assert "李建图" in reason and "姓名与登记簿记载不一致" in reason
+    assert f"{OWNER[1][:6]}********{OWNER[1][-4:]}" in reason and OWNER[1] not in reason
+    assert SPOUSE[0] not in reason and "不一致：登记簿记载" not in reason
+
+
+def test_an_id_not_on_the_register_and_a_holder_left_out_are_named_masked(bank, clerk, property_unit):
+    stranger = make_id_number("430405", date(1990, 7, 1), "315")
+    people = [{"name": OWNER[0], "id_number": OWNER[1]}, {"name": "张三", "id_number": stranger}]
+    reason = holders_reason(filed(bank, by=clerk, filing=filing_for(property_unit, mortgagors=people)))
+    assert f"张三（{stranger[:6]}********{stranger[-4:]}）不是该单元的现权利人" in reason
+    assert f"{SPOUSE[1][:6]}********{SPOUSE[1][-4:]}" in reason and "未列为抵押人" in reason
+    assert stranger not in reason and SPOUSE[1] not in reason and SPOUSE[0] not in reason
 
 
 def test_a_second_application_while_one_waits_for_a_person_goes_to_a_person(bank, clerk, property_unit):
