@@ -47,7 +47,7 @@ def test_the_form_records_a_clean_filing_and_shows_the_certificate_number(client
     app = Application.objects.get(contract_number="ICBC-HY-FORM-0001")
     assert app.status == ApplicationStatus.RECORDED
     page = response.content.decode()
-    assert "已登簿" in page
+    assert "已登簿" in page and "600,000.00 元" in page
     assert app.certificate.number in page
     assert app.certificate.verification_code in page
     listing = client.get(reverse("mortgage:applications")).content.decode()
@@ -172,6 +172,7 @@ def test_the_registry_records_from_the_queue(client, users, to_person):
     client.force_login(users[Role.REGISTRY_OFFICIAL])
     page = client.get(reverse("mortgage:queue")).content.decode()
     assert to_person.contract_number in page and "土地性质为集体建设用地" in page
+    assert "600,000.00 元" in page
     response = client.post(
         reverse("mortgage:decide", args=[to_person.pk]), {"decision": "record"}, follow=True
     )
@@ -197,7 +198,7 @@ def test_the_register_browser_shows_holders_mortgages_and_entries(client, users,
     client.force_login(users[Role.REGISTRY_OFFICIAL])
     page = client.get(reverse("mortgage:register"), {"number": property_unit.number}).content.decode()
     assert OWNER[0] in page and SPOUSE[1] in page
-    assert "第1顺位" in page and bank.name in page
+    assert "第1顺位" in page and bank.name in page and "600,000.00 元" in page
     assert app.entries.get().hash in page
     missing = client.get(reverse("mortgage:register"), {"number": "430405001002GB99999F00019999"})
     assert "登记簿中没有这个不动产单元" in missing.content.decode()
