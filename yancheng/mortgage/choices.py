@@ -46,6 +46,16 @@ PENDING = frozenset({ApplicationStatus.RECEIVED, ApplicationStatus.TO_PERSON})
 LIVE = PENDING | {ApplicationStatus.RECORDED}
 
 
+class NoticeState(models.TextChoices):
+    """Where the notice of a recording to the bank stands (tasks.notify_bank), derived when read."""
+
+    WAITING = "waiting", _("等待发送")
+    DELIVERED = "delivered", _("已送达")
+    RETRYING = "retrying", _("未送达，将重试")
+    FAILED = "failed", _("未送达，已停止重试")
+    NO_WEBHOOK = "no_webhook", _("本行未设置通知地址")
+
+
 class IdentityMethod(models.TextChoices):
     FACE = "face", _("人脸识别比对")
     ID_CARD_READER = "id_card_reader", _("身份证读卡器核验")

@@ -18,6 +18,7 @@ from .choices import (
     IdentityMethod,
     LandKind,
     MortgageKind,
+    NoticeState,
     Operation,
 )
 
@@ -202,6 +203,19 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.bank} {self.contract_number}"
+
+    @property
+    def notice_state(self) -> NoticeState | None:
+        """Where the notice of this recording to the bank stands; None when there is none to send."""
+        if self.status != ApplicationStatus.RECORDED or self.operation != Operation.MORTGAGE:
+            return None
+        if self.bank_notified_at is not None:
+            return NoticeState.DELIVERED
+        if not self.bank.webhook_url:
+            return NoticeState.NO_WEBHOOK
+        if self.bank_notice_retry_at is not None:
+            return NoticeState.RETRYING
+        return NoticeState.FAILED if self.bank_notice_tries else NoticeState.WAITING
 
 
 class CheckResult(models.Model):

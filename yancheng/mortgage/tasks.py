@@ -1,8 +1,10 @@
 """Telling the bank: once a recording commits, the worker POSTs a signed JSON notice to the bank's
 webhook and retries with back-off (1, 2, 4 … minutes) until it answers 2xx, up to MAX_TRIES tries.
 
-The state lives on the application: `bank_notified_at` is set by the first 2xx answer; each try is in
-the audit log ("mortgage_bank_notice"). The try number travels with the task."""
+The state lives on the application: `bank_notified_at` is set by the first 2xx answer; the number of
+tries, the last one's time and failure and the next try's time are kept beside it for the bank's page
+(`Application.notice_state`); each try is in the audit log ("mortgage_bank_notice"). The try number
+travels with the task."""
 
 import hashlib
 import hmac
@@ -15,6 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -113,16 +116,18 @@ def notify_bank(application_id: int, attempt: int = 1) -> str:
     except (OSError, ValueError, http.client.HTTPException) as failure:
         error = f"{type(failure).__name__}: {failure}"[:500]
     outcome = "delivered" if not error else ("failed" if attempt >= MAX_TRIES else "retry")
+    now = timezone.now()
+    tried = {"bank_notice_tries": F("bank_notice_tries") + 1, "bank_notice_tried_at": now}
+    tried |= {"bank_notice_error": error} if error else {}
     with transaction.atomic():
         changes = {"attempt": [None, attempt], "outcome": [None, outcome]}
         if error:
             changes["error"] = [None, error]
         audit.record("mortgage_bank_notice", app, actor_label="worker", changes=changes)
         if outcome == "delivered":
-            Application.objects.filter(pk=app.pk, bank_notified_at__isnull=True).update(
-                bank_notified_at=timezone.now()
-            )
-        elif outcome == "retry":
-            run_after = timezone.now() + retry_delay(attempt)
+            Application.objects.filter(pk=app.pk, bank_notified_at__isnull=True).update(bank_notified_at=now)
+        run_after = now + retry_delay(attempt) if outcome == "retry" else None
+        Application.objects.filter(pk=app.pk).update(**tried, bank_notice_retry_at=run_after)
+        if run_after is not None:
             notify_bank.using(run_after=run_after).enqueue(application_id, attempt + 1)
     return outcome

@@ -8,6 +8,7 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("applications/", views.applications, name="applications"),
     path("applications/<int:application_id>/", views.application, name="application"),
+    path("applications/<int:application_id>/notice/", views.notice, name="notice"),
     *(
         path(
             f"applications/<int:application_id>/{step.replace('_', '-')}/",

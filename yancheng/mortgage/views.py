@@ -18,7 +18,7 @@ from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role, role_required
 
 from . import actions
-from .choices import PENDING, ApplicationStatus, Operation
+from .choices import PENDING, ApplicationStatus, NoticeState, Operation
 from .forms import ApplicationForm
 from .models import (
     Application,
@@ -86,8 +86,22 @@ def application(request, application_id: int):
         "certificate": certificate,
         "is_clerk": has_role(request.user, Role.BANK_CLERK),
         "pending": PENDING,
+        "poll": NOTICE_POLL_SECONDS.get(found.notice_state),
     }
     return render(request, "mortgage/application.html", context)
+
+
+# While a notice is on its way the page asks again by itself: soon for the first try, then as the
+# retries are spaced (1, 2, 4 … minutes).
+NOTICE_POLL_SECONDS = {NoticeState.WAITING: 3, NoticeState.RETRYING: 30}
+
+
+@role_required(Role.BANK_CLERK, *REGISTRY)
+def notice(request, application_id: int):
+    """The delivery of the notice to the bank, as the application's page shows and refreshes it."""
+    found = get_object_or_404(_applications(request.user), pk=application_id)
+    poll = NOTICE_POLL_SECONDS.get(found.notice_state)
+    return render(request, "mortgage/_notice.html", {"app": found, "poll": poll})
 
 
 # What the bank's clerk does on an application's page: the action and what they are told once it is done.

@@ -168,6 +168,103 @@ def test_the_same_contract_with_other_content_is_shown_on_the_contract_field(cli
     assert Application.objects.count() == 1
 
 
+@pytest.fixture
+def recorded(bank, clerk, property_unit):
+    bank.webhook_url, bank.webhook_secret = "http://127.0.0.1:9/notice", "s" * 40
+    bank.save()
+    return filed(bank, by=clerk, filing=filing_for(property_unit))
+
+
+def delivery(page: str) -> str:
+    found = re.search(r'<section[^>]*id="notice".*?</section>', page, re.S)
+    assert found, page
+    return re.sub(r"\s+", " ", found.group(0))
+
+
+def test_the_banks_page_shows_the_notice_waiting_then_each_failed_try_then_its_delivery(
+    client, clerk, recorded
+):
+    client.force_login(clerk)
+    url = reverse("mortgage:application", args=[recorded.pk])
+    page = client.get(url).content.decode()
+    waiting = delivery(page)
+    assert "等待发送" in waiting and 'hx-trigger="every 3s"' in waiting  # the page follows it by itself
+    assert re.search(r"<dt>通知银行</dt><dd>等待发送</dd>", page)  # not "—"
+
+    tried_at = timezone.now()
+    Application.objects.filter(pk=recorded.pk).update(
+        bank_notice_tries=2, bank_notice_tried_at=tried_at, bank_notice_error="HTTP 503",
+        bank_notice_retry_at=tried_at + timedelta(minutes=2),
+    )  # fmt: skip
+    retrying = delivery(client.get(reverse("mortgage:notice", args=[recorded.pk])).content.decode())
+    local = timezone.localtime(tried_at)
+    assert "已尝试 2 次" in retrying and "HTTP 503" in retrying and f"{local:%Y-%m-%d %H:%M:%S}" in retrying
+    assert (
+        f"{timezone.localtime(tried_at + timedelta(minutes=2)):%H:%M}" in retrying and "every 30s" in retrying
+    )
+
+    Application.objects.filter(pk=recorded.pk).update(
+        bank_notified_at=tried_at + timedelta(minutes=2), bank_notice_tries=3, bank_notice_retry_at=None
+    )
+    delivered = delivery(client.get(url).content.decode())
+    assert "已送达" in delivered and "第 3 次尝试" in delivered and "hx-trigger" not in delivered
+    assert f"{timezone.localtime(tried_at + timedelta(minutes=2)):%Y-%m-%d %H:%M:%S}" in delivered
+
+
+def test_the_banks_page_says_when_delivery_stopped_or_there_is_no_address(
+    client, bank, clerk, recorded, hengyang
+):
+    client.force_login(clerk)
+    Application.objects.filter(pk=recorded.pk).update(
+        bank_notice_tries=8, bank_notice_error="URLError: refused"
+    )
+    stopped = delivery(client.get(reverse("mortgage:application", args=[recorded.pk])).content.decode())
+    assert "已停止重试" in stopped and "URLError: refused" in stopped and "hx-trigger" not in stopped
+    bank.webhook_url, bank.webhook_secret = "", ""
+    bank.save()
+    unit = make_unit(hengyang["regions"]["zhuhui"], 3)
+    quiet = filed(bank, by=clerk, filing=filing_for(unit))
+    assert "本行未设置通知地址" in delivery(
+        client.get(reverse("mortgage:application", args=[quiet.pk])).content.decode()
+    )
+
+
+def test_the_clerk_acknowledges_the_notice_and_records_the_loan_on_the_page(client, clerk, recorded):
+    client.force_login(clerk)
+    url = reverse("mortgage:application", args=[recorded.pk])
+    page = client.get(url).content.decode()
+    assert "确认收到通知" in page and "已放款" in page
+    response = client.post(reverse("mortgage:acknowledge", args=[recorded.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == url and "已确认收到登簿通知" in response.content.decode()
+    response = client.post(reverse("mortgage:loan_released", args=[recorded.pk]), follow=True)
+    assert "已登记放款" in response.content.decode()
+    recorded.refresh_from_db()
+    assert recorded.recorded_at <= recorded.bank_acknowledged_at <= recorded.loan_released_at
+    page = response.content.decode()
+    assert "确认收到通知</button>" not in page and "已放款</button>" not in page
+    assert f"{timezone.localtime(recorded.loan_released_at):%Y-%m-%d %H:%M:%S}" in page
+    assert (
+        AuditEntry.objects.filter(action__in=["mortgage_bank_acknowledged", "mortgage_loan_released"]).count()
+        == 2
+    )
+
+
+def test_a_pending_application_offers_neither_acknowledgement_nor_loan(client, clerk, to_person):
+    client.force_login(clerk)
+    page = client.get(reverse("mortgage:application", args=[to_person.pk])).content.decode()
+    assert "确认收到通知</button>" not in page and "已放款</button>" not in page
+    response = client.post(reverse("mortgage:loan_released", args=[to_person.pk]), follow=True)
+    assert "抵押权登簿后才能登记放款" in response.content.decode()
+    to_person.refresh_from_db()
+    assert to_person.loan_released_at is None
+
+
+def test_the_registry_official_sees_the_delivery_but_not_the_banks_buttons(client, users, recorded):
+    client.force_login(users[Role.REGISTRY_OFFICIAL])
+    page = client.get(reverse("mortgage:application", args=[recorded.pk])).content.decode()
+    assert "等待发送" in delivery(page) and "确认收到通知</button>" not in page
+
+
 def test_the_registry_records_from_the_queue(client, users, to_person):
     client.force_login(users[Role.REGISTRY_OFFICIAL])
     page = client.get(reverse("mortgage:queue")).content.decode()
@@ -281,6 +378,7 @@ def test_authorization_matrix(
         not_registry, "POST", reverse("mortgage:decide", args=[to_person.pk]), {"decision": "record"}
     )
     # Only the bank's own clerks withdraw, acknowledge and record the loan.
+    assert_refused([users["other_bank"], None], "GET", reverse("mortgage:notice", args=[to_person.pk]))
     for step in ("withdraw", "acknowledge", "loan_released"):
         assert_refused(
             [*others, users["other_bank"], None], "POST", reverse(f"mortgage:{step}", args=[to_person.pk])

@@ -189,3 +189,35 @@ def test_a_webhook_address_without_a_long_enough_secret_is_refused_and_not_saved
 
 def test_no_webhook_and_no_secret_is_fine(bank):
     bank.full_clean()
+
+
+def test_each_try_is_kept_on_the_application_for_the_banks_page(recorded, server):
+    server.status = 503
+    before = timezone.now()
+    assert tasks.notify_bank.call(recorded.pk) == "retry"
+    recorded.refresh_from_db()
+    assert recorded.bank_notice_tries == 1 and recorded.bank_notice_error == "HTTP 503"
+    assert before <= recorded.bank_notice_tried_at <= timezone.now()
+    assert recorded.bank_notice_retry_at == retries_of(recorded)[0].run_after
+    assert recorded.notice_state == "retrying"
+
+    server.status = 200
+    assert tasks.notify_bank.call(recorded.pk, 2) == "delivered"
+    recorded.refresh_from_db()
+    assert recorded.bank_notice_tries == 2 and recorded.bank_notified_at is not None
+    assert (
+        recorded.bank_notice_retry_at is None and recorded.bank_notice_error == "HTTP 503"
+    )  # the last failure
+    assert recorded.notice_state == "delivered"
+
+
+def test_after_the_last_try_the_page_can_say_it_stopped(recorded, server):
+    server.status = 500
+    assert tasks.notify_bank.call(recorded.pk, tasks.MAX_TRIES) == "failed"
+    recorded.refresh_from_db()
+    assert recorded.bank_notice_retry_at is None and recorded.notice_state == "failed"
+
+
+def test_a_bank_without_a_webhook_is_shown_so(bank, clerk, property_unit):
+    app = filed(bank, by=clerk, filing=filing_for(property_unit))
+    assert app.notice_state == "no_webhook"
