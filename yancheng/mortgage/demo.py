@@ -36,7 +36,7 @@ ENCUMBERED = {
     7: (EncumbranceKind.SEIZURE, "（2025）湘0481执保873号"),
 }
 # Clean state-owned units the browser tests file against (the demo never touches them).
-BROWSER_UNITS = (40, 41, 42)
+BROWSER_UNITS = (40, 41, 42, 43, 44)
 # A clean collective-land unit the browser tests send to a person.
 BROWSER_PERSON_UNIT = 49
 
