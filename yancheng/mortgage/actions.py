@@ -70,12 +70,12 @@ def validate_amount(amount) -> None:
 def _refuse_malformed(filing: Filing) -> None:
     """Malformed input is refused, never sent to a person: a person can only refuse it. The schema and
     the form check each field with the same validators; this stops a caller that skipped them."""
-    fields = [
+    checked = [
         ("unit_number", validate_property_unit_number, filing.unit_number),
         ("amount", validate_amount, filing.amount),
         *(("mortgagors", validate_id_number, person["id_number"]) for person in filing.mortgagors),
     ]
-    for field, validate, value in fields:
+    for field, validate, value in checked:
         try:
             validate(value)
         except ValidationError as error:
