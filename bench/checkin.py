@@ -680,6 +680,58 @@ REQUEST_FIELDS = [
 ]
 
 
+def bulk_write(connection, model, names: list[str], rows, batch: int = 50_000) -> int:
+    """Write `rows` of `model`, each a tuple of the fields `names` (attribute names), in bulk: COPY on
+    PostgreSQL, executemany on SQLite. Every other column gets what the ORM gives a new instance that
+    leaves the field out (its default, prepared by the field), so a column added by a later migration
+    needs no change here; a field with no default and no NULL fails before anything is written.
+    Returns the number of rows written."""
+    fields = model._meta.concrete_fields
+    by_name = {field.attname: field for field in fields}
+    if unknown := [name for name in names if name not in by_name]:
+        raise ValueError(f"{model.__name__} has no fields {unknown}")
+    rest = [field for field in fields if field.attname not in names]
+    filler = []
+    for field in rest:
+        value = field.get_default()
+        if value is None and not field.null:
+            raise ValueError(f"{model.__name__}.{field.attname} has no default: the benchmark must give it")
+        filler.append(field.get_db_prep_save(value, connection))
+    filler = tuple(filler)
+    if filler:
+        rows = (tuple(row) + filler for row in rows)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(by_name[name].column) for name in names) + "".join(
+        f", {quote(field.column)}" for field in rest
+    )
+    table = quote(model._meta.db_table)
+    count = 0
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    marks = ", ".join("?" * (len(names) + len(rest)))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  (model metadata)
+    connection.ensure_connection()
+    raw = connection.connection  # sqlite3's own connection: no %s translation per row
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == batch:
+            raw.executemany(sql, chunk)
+            count += len(chunk)
+            chunk.clear()
+    if chunk:
+        raw.executemany(sql, chunk)
+        count += len(chunk)
+    return count
+
+
 @contextlib.contextmanager
 def bulk_loading(connection, tables: list[str]):
     """One transaction in which `tables` lose their secondary indexes and constraints while rows are
@@ -791,34 +843,6 @@ def load(spec_json: str) -> None:
     def year_of(seconds: int) -> int:  # the year in Asia/Shanghai (UTC+8 all year round)
         return time.gmtime(seconds + 8 * 3600).tm_year
 
-    def bulk(model, names: list[str], rows) -> None:
-        """COPY on PostgreSQL, executemany on SQLite; `names` must be every column of the model."""
-        fields = model._meta.concrete_fields
-        assert set(names) == {f.attname for f in fields}, (model, set(names) ^ {f.attname for f in fields})
-        column_of = {f.attname: f.column for f in fields}
-        columns = [column_of[name] for name in names]
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            if postgres:
-                quoted = ", ".join(f'"{column}"' for column in columns)
-                with cursor.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                sql = (
-                    f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608  (model metadata)
-                    f"VALUES ({', '.join('?' * len(columns))})"
-                )
-                raw = connection.connection  # sqlite3's own connection: no %s translation per row
-                batch = []
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) == 50_000:
-                        raw.executemany(sql, batch)
-                        batch.clear()
-                if batch:
-                    raw.executemany(sql, batch)
-
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
@@ -881,7 +905,8 @@ def load(spec_json: str) -> None:
                     rng.random() < 0.25,
                 )
 
-        bulk(
+        bulk_write(
+            connection,
             Enterprise,
             ENTERPRISE_FIELDS,
             enterprise_rows(),
@@ -943,8 +968,13 @@ def load(spec_json: str) -> None:
 
         unit_ids = {code: unit.pk for code, unit in units.items()}
         official_ids = {code: user.pk for code, user in officials.items()}
-        bulk(Visit, ["id", "enterprise_id", "starts_at", "ends_at", "year", "created_at"], visit_rows())
-        bulk(VisitRequest, REQUEST_FIELDS, request_rows())
+        bulk_write(
+            connection,
+            Visit,
+            ["id", "enterprise_id", "starts_at", "ends_at", "year", "created_at"],
+            visit_rows(),
+        )
+        bulk_write(connection, VisitRequest, REQUEST_FIELDS, request_rows())
         timings["past_rows"] = time.perf_counter() - step
         plan.clear()
     timings["past"] = time.perf_counter() - step
@@ -957,7 +987,8 @@ def load(spec_json: str) -> None:
         chosen = rng.sample(range(1, n_enterprises + 1), n_passes)
         starts, ends = now - timedelta(minutes=10), now + timedelta(hours=8)
         first = n_visits + 1
-        bulk(
+        bulk_write(
+            connection,
             Visit,
             ["id", "enterprise_id", "starts_at", "ends_at", "year", "created_at"],
             (
@@ -973,7 +1004,8 @@ def load(spec_json: str) -> None:
             ),
         )
         visitors_of = [DEPARTMENTS[k % len(DEPARTMENTS)] for k in range(n_passes)]
-        bulk(
+        bulk_write(
+            connection,
             VisitRequest,
             REQUEST_FIELDS,
             (
@@ -1000,7 +1032,8 @@ def load(spec_json: str) -> None:
                 for k, unit in enumerate(visitors_of)
             ),
         )
-        bulk(
+        bulk_write(
+            connection,
             Visitor,
             ["id", "request_id", "user_id", "certificate_no"],
             ((k + 1, first + k, officials[unit].pk, f"湘执{k:06d}") for k, unit in enumerate(visitors_of)),
@@ -1020,7 +1053,8 @@ def load(spec_json: str) -> None:
                 expires=ends,
             )
             pass_rows.append((k + 1, k + 1, token, code, when(now - timedelta(days=2)), None, ""))
-        bulk(
+        bulk_write(
+            connection,
             Pass,
             ["id", "visitor_id", "token", "short_code", "issued_at", "revoked_at", "revoked_reason"],
             pass_rows,
