@@ -594,8 +594,11 @@ def pg_settings_applied(database_url: str, assignments: dict[str, str]):
                     admin.execute(statement.format(sql.Identifier(setting), sql.Literal(value)))
             if restore:
                 admin.execute("SELECT pg_reload_conf()")
-                now = {s: admin.execute("SELECT current_setting(%s)", [s]).fetchone()[0] for s in restore}
-                print(f"   server configuration restored: {describe_setting(now)}", flush=True)
+                time.sleep(1)
+                print(
+                    f"   server configuration restored: {settings_in_effect(database_url, [*restore])}",
+                    flush=True,
+                )
 
 
 def _auto_conf_value(admin, setting: str) -> str | None:
