@@ -516,13 +516,13 @@ def measure(phases: Phases, settings: int) -> float:
         "A", "A  baseline  GET /api/v1/health, full speed", "health", "closed", health, args.connections
     )
     phases.warm_up_checkins("warmup_checkin")
-    share = (phases.left() - settings * phases.warm_up_size()) // (2 + settings)
+    share = (phases.left() - settings * phases.warm_up_size()) // (3 + settings)
     peak = phases.run(
         "B",
         "B  check-in  POST /api/v1/visits/check, full speed",
         "checkin",
         "closed",
-        2 * share,  # the paced phase (each of them) has at least half as many left
+        2 * share,  # at most two shares of the passes left: each paced phase keeps one
         args.connections,
     )
     if peak["accepted_rps"] <= 0:

@@ -20,7 +20,7 @@ N = r"\d+(?:\.\d+)?"
 # script: (arguments for a run of seconds, the last line it must print)
 SMOKE = {
     "checkin.py": (
-        ["--enterprises", "60", "--visits", "60", "--passes", "60", "--duration", "0.5"],
+        ["--enterprises", "100", "--visits", "100", "--passes", "100", "--duration", "0.5"],
         rf"checkin_rps={N} baseline_rps={N} ratio={N} p99_ms={N} lost=0",
     ),
     "ledger.py": (
