@@ -229,16 +229,14 @@ def run_backend(backend: str, args) -> str:
 
 
 def print_errors(log: Path) -> None:
-    """The error lines of a server or worker log, and the first traceback in full."""
+    """How many error lines a server or worker log holds, and the first with what follows it (its
+    traceback)."""
     lines = log.read_text(errors="replace").splitlines()
     errors = [n for n, line in enumerate(lines) if " error" in line.lower() or "traceback" in line.lower()]
-    if not errors:
-        return
-    print(f"{log.name}: {len(errors)} error lines; the first:", file=sys.stderr)
-    first = errors[0]
-    end = next((n for n in range(first + 1, len(lines)) if lines[n] and not lines[n][0].isspace()), first)
-    for line in lines[first : min(end + 2, first + 80)]:
-        print(f"   {line}", file=sys.stderr)
+    if errors:
+        print(f"{log.name}: {len(errors)} error lines; the first:", file=sys.stderr)
+        for line in lines[errors[0] : errors[0] + 40]:
+            print(f"   {line}", file=sys.stderr)
 
 
 def start_workers(env: dict, args, work: Path, processes: list) -> list[subprocess.Popen]:
