@@ -2,13 +2,14 @@
 
     .venv/bin/python bench/checkin.py [--database sqlite|postgres|both] [--enterprises 100000]
                                       [--visits 1000000] [--duration 20] [--passes 12000]
+                                      [--postgres URL] [--pg-setting NAME=VALUE[,NAME=VALUE…] …]
 
 Per backend: a fresh database (SQLite in a temp YANCHENG_VAR_DIR; PostgreSQL in a database of its own,
-``yancheng_bench``, created and dropped on the ``postgres`` database), migrated and loaded with
-enterprises, units, officials and past visits, plus ``--passes`` visits happening now, each at its own
-enterprise with a signed green pass and an enterprise user holding an API token. Then granian serves the
-platform exactly as in production (``--interface wsgi --workers 2 --blocking-threads 8``, debug off) and a
-separate load process, keep-alive connections to 127.0.0.1 only, measures:
+``yancheng_bench`` unless ``--postgres`` names another, created and dropped on the same server), migrated
+and loaded with enterprises, units, officials and past visits, plus ``--passes`` visits happening now,
+each at its own enterprise with a signed green pass and an enterprise user holding an API token. Then
+granian serves the platform exactly as in production (``--interface wsgi --workers 2 --blocking-threads
+8``, debug off) and a separate load process, keep-alive connections to 127.0.0.1 only, measures:
 
     A  GET /api/v1/health at full speed                   -> baseline_rps
     B  POST /api/v1/visits/check at full speed            -> checkin_rps (accepted = 200 and "recorded")
@@ -16,6 +17,13 @@ separate load process, keep-alive connections to 127.0.0.1 only, measures:
 
 and afterwards ``lost`` = accepted check-ins - CheckEvent rows in the database. The last line printed is
 ``checkin_rps=… baseline_rps=… ratio=… p99_ms=… lost=…`` (PostgreSQL's when both backends run).
+
+``--pg-setting`` (PostgreSQL; repeatable) runs C again for each setting, at the same rate, on a server
+restarted so that every connection has it, and prints one line per setting,
+``setting=… p99_ms=… p50_ms=… max_ms=… errors=…`` with the settings in effect, before the last line.
+Session settings (``commit_delay``, ``commit_siblings``, ``synchronous_commit``) are set on the bench's
+database only; server settings (``wal_sync_method``) with ALTER SYSTEM and a reload, and put back in a
+``finally`` block, so the server's other databases run with them while the phase lasts.
 
 The script runs as three kinds of process: this orchestrator (no Django), the loader (``_load``, Django
 set up on the bench database) and the load generator (``_drive``, plain http.client).
@@ -40,11 +48,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # the load goes here and nowhere else
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
-PG_BENCH_DB = "yancheng_bench"  # the only database this script creates, fills and drops
+PG_BENCH_DB = "yancheng_bench"  # the only database this script creates, fills and drops (--postgres)
 CHECK_PATH = "/api/v1/visits/check"
 HEALTH_PATH = "/api/v1/health"
 SERVER_WORKERS = 2
 SERVER_THREADS = 8
+# What each line of a --pg-setting sweep shows in effect, beside the settings it changes.
+SWEEP_SHOWN = ["synchronous_commit", "commit_delay", "commit_siblings", "wal_sync_method"]
 MAX_HEALTH_REQUESTS = 5_000_000  # the count bound of a time-bound health phase
 NOISE_CORES = 0.2  # other jobs busier than this during a phase make its figures doubtful
 
@@ -73,6 +83,16 @@ def main() -> int:
         help="keep-alive connections at full speed (default: the server's threads)",
     )
     parser.add_argument("--paced-connections", type=int, default=32, help="connections of the paced phase")
+    add_postgres_argument(parser, PG_BENCH_DB)
+    parser.add_argument(
+        "--pg-setting",
+        type=pg_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE[,NAME=VALUE…]",
+        help="PostgreSQL: after C, C again (at the same rate) with these settings, and its p99 on a line "
+        "of its own (repeatable: one line each)",
+    )
     args = parser.parse_args()
     if args.passes > args.enterprises:
         parser.error("--passes cannot exceed --enterprises (each current visit has its own enterprise)")
@@ -115,8 +135,8 @@ def run_backend(backend: str, args) -> str:
         var_dir = work / "var"
         (var_dir / "static").mkdir(parents=True)  # what collectstatic makes; the API serves none of it
         if backend == "postgres":
-            database_url = f"{PG_SERVER}/{PG_BENCH_DB}"  # set first: dropped in `finally` whatever happens
-            create_pg_database()
+            database_url = args.postgres  # set first: dropped in `finally` whatever happens
+            create_pg_database(database_url)
         env = server_env(var_dir, database_url)
 
         spec = {
@@ -140,17 +160,32 @@ def run_backend(backend: str, args) -> str:
         )
         print(f"database: {loaded['database']}", flush=True)
 
-        port = free_port()
-        log_path = work / "granian.log"
-        server = start_server(env, port, log_path, processes)
         jobs = [[secret, token, "in"] for secret, token, _pass_id in loaded["pairs"]]
         jobs += [[secret, token, "out"] for secret, token, _pass_id in loaded["pairs"]]
         pass_ids = [pass_id for _secret, _token, pass_id in loaded["pairs"]]
-        try:
-            results = measure(port, server.pid, jobs, args, work, env, processes)
-        finally:
-            stop(server)
-            processes.remove(server)
+        sweep = args.pg_setting if backend == "postgres" else []
+        if args.pg_setting and not sweep:
+            print("(--pg-setting: PostgreSQL settings, not tried on SQLite)", flush=True)
+        pg_db = pg_database_name(database_url) if database_url else None
+        phases = Phases(jobs, args, work, env, processes, pg_db)
+        log_path = work / "granian.log"
+        effect = {}
+        with serving(env, log_path, processes, phases):
+            if sweep:
+                effect["C"] = settings_in_effect(database_url, SWEEP_SHOWN)
+            rate = measure(phases, len(sweep))
+        for n, assignments in enumerate(sweep, 1):
+            name = f"C{n}"
+            with pg_settings_applied(database_url, assignments), serving(env, log_path, processes, phases):
+                effect[name] = settings_in_effect(
+                    database_url, [*dict.fromkeys([*SWEEP_SHOWN, *assignments])]
+                )
+                phases.warm_up_checkins(f"warmup_{name}")
+                label = (
+                    f"{name} check-in  paced open-loop at {rate:.1f}/s with {describe_setting(assignments)}"
+                )
+                phases.paced(name, label, rate)
+        results = phases.results
         server_log = log_path.read_text(errors="replace").strip().splitlines()
 
         accepted = set()
@@ -163,13 +198,36 @@ def run_backend(backend: str, args) -> str:
         missing = len(accepted - rows)
         unacknowledged = len(rows - accepted)
         summary = report(title, results, accepted, rows, lost, missing, unacknowledged, server_log)
+        if sweep:
+            print(f"PostgreSQL settings: check-ins paced at {rate:.1f}/s, p99 from the scheduled send time")
+            for name, assignments in [("C", {}), *((f"C{n}", a) for n, a in enumerate(sweep, 1))]:
+                latency, errors = results[name]["latency_ms"], sum(results[name]["errors"].values())
+                print(
+                    f"setting={describe_setting(assignments)} p99_ms={latency['p99']:.1f} "
+                    f"p50_ms={latency['p50']:.1f} max_ms={latency['max']:.1f} errors={errors} "
+                    f"({effect[name]})",
+                    flush=True,
+                )
         return summary
     finally:
         for process in reversed(processes):
             stop(process)
         if database_url is not None:
-            drop_pg_database()
+            drop_pg_database(database_url)
         shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def serving(env: dict, log_path: Path, processes: list, phases: "Phases"):
+    """granian on a free port for the phases inside the block; stopped at its end."""
+    port = free_port()
+    server = start_server(env, port, log_path, processes)
+    phases.serve(port, server)
+    try:
+        yield
+    finally:
+        stop(server)
+        processes.remove(server)
 
 
 def server_env(var_dir: Path, database_url: str | None) -> dict:
@@ -187,11 +245,13 @@ def server_env(var_dir: Path, database_url: str | None) -> dict:
     return env
 
 
-def run_child(arguments: list[str], env: dict, processes: list, timeout: float, tick=None) -> None:
-    """This script in another process (`_load` or `_drive`); fails loudly, stops with us. `tick` is
-    called every quarter of a second while it runs."""
+def run_child(
+    arguments: list[str], env: dict, processes: list, timeout: float, tick=None, script: str = __file__
+) -> None:
+    """A bench script (this one unless `script` says) in another process (`_load`, `_drive` …); fails
+    loudly, stops with us. `tick` is called every quarter of a second while it runs."""
     process = subprocess.Popen(  # noqa: S603  (our own interpreter and script)
-        [sys.executable, str(Path(__file__).resolve()), *arguments],
+        [sys.executable, str(Path(script).resolve()), *arguments],
         cwd=ROOT,
         env=env,
         start_new_session=True,  # Ctrl-C reaches only the orchestrator, which stops the child itself
@@ -231,7 +291,7 @@ def start_server(env: dict, port: int, log_path: Path, processes: list) -> subpr
         "yancheng.wsgi:application",
     ]
     print("server: .venv/bin/granian", " ".join(command[1:]), flush=True)
-    log = log_path.open("wb")
+    log = log_path.open("ab")
     server = subprocess.Popen(  # noqa: S603  (the venv's granian)
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -283,26 +343,66 @@ def get(port: int, path: str) -> tuple[int, bytes]:
 # --- PostgreSQL: a database of our own ---------------------------------------------------------------
 
 
-def _pg_admin():
-    import psycopg
-
-    return psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True)
-
-
-def create_pg_database() -> None:
-    with _pg_admin() as admin:
-        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_BENCH_DB]).fetchone():
-            print(f"dropping {PG_BENCH_DB} left over from an earlier run", flush=True)
-            admin.execute(f"DROP DATABASE {PG_BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {PG_BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
+def add_postgres_argument(parser, default_name: str) -> None:
+    parser.add_argument(
+        "--postgres",
+        default=f"{PG_SERVER}/{default_name}",
+        type=_bench_database_url,
+        metavar="URL",
+        help="the PostgreSQL database this script creates, fills and drops; its name must contain "
+        f"'bench' (default: {PG_SERVER}/{default_name})",
+    )
 
 
-def drop_pg_database() -> None:
+def pg_database_name(url: str) -> str:
+    """The name of the bench's database in `url`. It is dropped at the start and the end of a run, so a
+    name without 'bench' in it (a typo naming a real database) is refused."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    name = conninfo_to_dict(url).get("dbname") or ""
+    if "bench" not in name:
+        raise ValueError(f"the bench database's name must contain 'bench', not {name!r}: it is dropped")
+    return name
+
+
+def _bench_database_url(url: str) -> str:
     try:
-        with _pg_admin() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+        pg_database_name(url)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return url
+
+
+def _pg_admin(url: str):
+    """A connection to the `postgres` database of the server `url` points at."""
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    return psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True)
+
+
+def create_pg_database(url: str) -> None:
+    from psycopg import sql
+
+    name = pg_database_name(url)
+    with _pg_admin(url) as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"dropping {name} left over from an earlier run", flush=True)
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name))
+        )
+
+
+def drop_pg_database(url: str) -> None:
+    from psycopg import sql
+
+    name = pg_database_name(url)
+    try:
+        with _pg_admin(url) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     except Exception as error:  # noqa: BLE001  (cleanup must go on, and say what it could not do)
-        print(f"could not drop {PG_BENCH_DB}: {error}", file=sys.stderr)
+        print(f"could not drop {name}: {error}", file=sys.stderr)
 
 
 def check_rows(backend: str, var_dir: Path, database_url: str | None) -> set[tuple[int, str]]:
@@ -322,85 +422,206 @@ def check_rows(backend: str, var_dir: Path, database_url: str | None) -> set[tup
 # --- the three phases --------------------------------------------------------------------------------
 
 
-def measure(port: int, server_group: int, jobs: list, args, work: Path, env: dict, processes: list) -> dict:
-    cursor = 0
-    results = {}
+class Phases:
+    """The measured phases, each a `_drive` process against the server now serving; the check-in jobs
+    (one pass and direction each) are handed out in order, none twice."""
 
-    def phase(name, label, kind, mode, count, connections, rate=None, duration=args.duration):
-        nonlocal cursor
-        spec_path, out_path = work / f"{name}.spec.json", work / f"{name}.out.json"
+    def __init__(self, jobs: list, args, work: Path, env: dict, processes: list, pg_db: str | None):
+        self.jobs, self.args, self.work, self.env, self.processes = jobs, args, work, env, processes
+        self.pg_db = pg_db
+        self.cursor = 0
+        self.results: dict[str, dict] = {}
+        self.port = self.server_group = None
+        self.paced_share = 0  # passes for each paced phase, set once B has run
+
+    def serve(self, port: int, server: subprocess.Popen) -> None:
+        self.port, self.server_group = port, server.pid
+
+    def left(self) -> int:
+        return len(self.jobs) - self.cursor
+
+    def run(self, name, label, kind, mode, count, connections, rate=None, duration=None) -> dict:
+        duration = self.args.duration if duration is None else duration
+        spec_path, out_path = self.work / f"{name}.spec.json", self.work / f"{name}.out.json"
         spec = {
-            "port": port,
+            "port": self.port,
             "kind": kind,
             "mode": mode,
             "duration": duration,
             "connections": connections,
             "rate": rate,
             "out": str(out_path),
-            "first": cursor,
+            "first": self.cursor,
         }
         if kind == "checkin":
-            spec["jobs"] = jobs[cursor : cursor + count]
+            spec["jobs"] = self.jobs[self.cursor : self.cursor + count]
         else:
             spec["count"] = count
         spec_path.write_text(json.dumps(spec))
-        tracker = CpuTracker(server_group)
-        run_child(["_drive", str(spec_path)], env, processes, timeout=duration * 3 + 300, tick=tracker.sample)
+        tracker = CpuTracker({self.server_group: "server"}, self.pg_db)
+        run_child(
+            ["_drive", str(spec_path)],
+            self.env,
+            self.processes,
+            timeout=duration * 3 + 300,
+            tick=tracker.sample,
+        )
         result = json.loads(out_path.read_text())
         result["cpu"] = tracker.finish(result)
         if kind == "checkin":
-            cursor += result["sent"]
-        results[name] = result
+            self.cursor += result["sent"]
+        self.results[name] = result
         if label:
             print(describe(label, result, mode), flush=True)
         return result
 
-    phase("warmup_health", None, "health", "closed", MAX_HEALTH_REQUESTS, args.connections, duration=2)
-    phase(
-        "A",
-        "A  baseline  GET /api/v1/health, full speed",
-        "health",
-        "closed",
-        MAX_HEALTH_REQUESTS,
-        args.connections,
+    def warm_up_checkins(self, name: str) -> None:
+        count = self.warm_up_size()
+        self.run(
+            name, None, "checkin", "closed", count, self.args.connections, duration=min(5, self.args.duration)
+        )
+
+    def warm_up_size(self) -> int:
+        return min(300, len(self.jobs) // 20)
+
+    def paced(self, name: str, label: str, rate: float) -> dict:
+        """Check-ins paced open-loop at `rate` for --duration, within the passes each paced phase has."""
+        wanted = math.ceil(rate * self.args.duration)
+        available = min(self.paced_share, self.left())
+        duration = self.args.duration
+        if wanted > available:
+            duration = available / rate
+            print(f"   (only {available} passes left: {name} lasts {duration:.1f} s; raise --passes)")
+        return self.run(
+            name,
+            label,
+            "checkin",
+            "open",
+            min(wanted, available),
+            self.args.paced_connections,
+            rate=rate,
+            duration=duration,
+        )
+
+
+def measure(phases: Phases, settings: int) -> float:
+    """A, B and C against the server now serving; the rate C was paced at. `settings` more paced phases
+    will follow (--pg-setting), each after a warm-up: their passes are kept aside."""
+    args = phases.args
+    health = MAX_HEALTH_REQUESTS
+    phases.run(
+        "warmup_health", None, "health", "closed", health, args.connections, duration=min(2, args.duration)
     )
-    phase(
-        "warmup_checkin", None, "checkin", "closed", min(300, len(jobs) // 20), args.connections, duration=5
+    phases.run(
+        "A", "A  baseline  GET /api/v1/health, full speed", "health", "closed", health, args.connections
     )
-    peak = phase(
+    phases.warm_up_checkins("warmup_checkin")
+    share = (phases.left() - settings * phases.warm_up_size()) // (3 + settings)
+    peak = phases.run(
         "B",
         "B  check-in  POST /api/v1/visits/check, full speed",
         "checkin",
         "closed",
-        (len(jobs) - cursor) * 2 // 3,  # a third at least stays for the paced phase
+        2 * share,  # at most two shares of the passes left: each paced phase keeps one
         args.connections,
     )
     if peak["accepted_rps"] <= 0:
         raise RuntimeError("no check-in was accepted at full speed; see the result breakdown above")
     time.sleep(1)
     rate = peak["accepted_rps"] / 2
-    wanted = math.ceil(rate * args.duration)
-    available = len(jobs) - cursor
-    duration = args.duration
-    if wanted > available:
-        duration = available / rate
-        print(f"   (only {available} passes left: the paced phase lasts {duration:.1f} s; raise --passes)")
-    phase(
-        "C",
-        f"C  check-in  paced open-loop at {rate:.1f}/s (half the peak)",
-        "checkin",
-        "open",
-        min(wanted, available),
-        args.paced_connections,
-        rate=rate,
-        duration=duration,
-    )
-    return results
+    phases.paced_share = (phases.left() - settings * phases.warm_up_size()) // (1 + settings)
+    phases.paced("C", f"C  check-in  paced open-loop at {rate:.1f}/s (half the peak)", rate)
+    return rate
 
 
-def cpu_snapshot(server_group: int) -> dict:
-    """CPU seconds used so far by the whole machine, and by each process of ours: the server's process
-    group and PostgreSQL's backends serving the bench database."""
+# --- PostgreSQL settings tried one by one (--pg-setting) ---------------------------------------------
+
+
+def pg_setting(text: str) -> dict[str, str]:
+    """`name=value,name=value`: one setting of the sweep."""
+    assignments = {}
+    for part in text.split(","):
+        name, equals, value = part.partition("=")
+        if not equals or not name.strip() or not value.strip():
+            raise argparse.ArgumentTypeError(f"expected name=value[,name=value…], got {text!r}")
+        assignments[name.strip()] = value.strip()
+    return assignments
+
+
+def describe_setting(assignments: dict[str, str]) -> str:
+    return ",".join(f"{name}={value}" for name, value in assignments.items()) or "as-configured"
+
+
+@contextlib.contextmanager
+def pg_settings_applied(database_url: str, assignments: dict[str, str]):
+    """PostgreSQL runs with `assignments` inside the block. A setting a session may change is set on the
+    bench's database only (ALTER DATABASE … SET: new connections take it, the server's other databases
+    are untouched); one that needs the server's configuration (wal_sync_method: context "sighup") is set
+    with ALTER SYSTEM and pg_reload_conf(), and put back as it was in `finally`, whatever happened.
+    Settings that need a restart are refused."""
+    from psycopg import sql
+
+    name = pg_database_name(database_url)
+    restore: dict[str, str | None] = {}
+    with _pg_admin(database_url) as admin:
+        try:
+            for setting, value in assignments.items():
+                row = admin.execute("SELECT context FROM pg_settings WHERE name = %s", [setting]).fetchone()
+                if row is None:
+                    raise ValueError(f"PostgreSQL has no setting {setting!r}")
+                if row[0] in ("user", "superuser"):
+                    statement = sql.SQL("ALTER DATABASE {} SET {} = {}")
+                    admin.execute(
+                        statement.format(sql.Identifier(name), sql.Identifier(setting), sql.Literal(value))
+                    )
+                elif row[0] == "sighup":
+                    restore[setting] = _auto_conf_value(admin, setting)
+                    statement = sql.SQL("ALTER SYSTEM SET {} = {}")
+                    admin.execute(statement.format(sql.Identifier(setting), sql.Literal(value)))
+                else:
+                    raise ValueError(f"{setting} can only change with a restart of PostgreSQL ({row[0]})")
+            if restore:
+                admin.execute("SELECT pg_reload_conf()")
+                time.sleep(1)  # the postmaster rereads its configuration on the signal, soon after
+            yield
+        finally:
+            admin.execute(sql.SQL("ALTER DATABASE {} RESET ALL").format(sql.Identifier(name)))
+            for setting, value in restore.items():
+                if value is None:
+                    admin.execute(sql.SQL("ALTER SYSTEM RESET {}").format(sql.Identifier(setting)))
+                else:
+                    statement = sql.SQL("ALTER SYSTEM SET {} = {}")
+                    admin.execute(statement.format(sql.Identifier(setting), sql.Literal(value)))
+            if restore:
+                admin.execute("SELECT pg_reload_conf()")
+                time.sleep(1)
+                print(
+                    f"   server configuration restored: {settings_in_effect(database_url, [*restore])}",
+                    flush=True,
+                )
+
+
+def _auto_conf_value(admin, setting: str) -> str | None:
+    """What ALTER SYSTEM had set for `setting` before us (postgresql.auto.conf), None if nothing."""
+    row = admin.execute(
+        "SELECT setting FROM pg_file_settings WHERE name = %s AND sourcefile LIKE '%%postgresql.auto.conf' "
+        "ORDER BY seqno DESC LIMIT 1",
+        [setting],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def settings_in_effect(database_url: str, names: list[str]) -> str:
+    """The settings `names` as a new connection to the bench's database sees them."""
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return ", ".join(f"{n}={db.execute('SELECT current_setting(%s)', [n]).fetchone()[0]}" for n in names)
+
+
+def cpu_snapshot(groups: dict[int, str], pg_db: str | None) -> dict:
+    """CPU seconds used so far by the whole machine, and by each process of ours: those of the process
+    groups `groups` names (the server's, the workers') and PostgreSQL's backends serving `pg_db`."""
     tick = os.sysconf("SC_CLK_TCK")
     with open("/proc/stat") as stat:
         times = [int(v) for v in stat.readline().split()[1:]]
@@ -410,9 +631,9 @@ def cpu_snapshot(server_group: int) -> dict:
             text = path.read_text()
             name = text[text.index("(") + 1 : text.rindex(")")]
             fields = text.rpartition(")")[2].split()
-            if int(fields[2]) == server_group:
-                kind = "server"
-            elif name == "postgres" and f" {PG_BENCH_DB} " in (path.parent / "cmdline").read_text():
+            if int(fields[2]) in groups:
+                kind = groups[int(fields[2])]
+            elif pg_db and name == "postgres" and f" {pg_db} " in (path.parent / "cmdline").read_text():
                 kind = "postgres"
             else:
                 continue
@@ -426,28 +647,32 @@ class CpuTracker:
     """Cores busy during a phase, by whom. Sampled four times a second, so that a PostgreSQL backend
     that ends meanwhile (Django reconnects after CONN_MAX_AGE) is counted up to its last sample."""
 
-    def __init__(self, server_group: int):
-        self.server_group = server_group
-        self.first = cpu_snapshot(server_group)
+    def __init__(self, groups: dict[int, str], pg_db: str | None):
+        self.groups, self.pg_db = groups, pg_db
+        self.kinds = [*dict.fromkeys(groups.values()), "postgres"]
+        self.first = cpu_snapshot(groups, pg_db)
         self.started = time.monotonic()
         self.last = dict(self.first["ours"])
         self.machine = self.first["machine"]
 
     def sample(self) -> None:
-        snapshot = cpu_snapshot(self.server_group)
+        snapshot = cpu_snapshot(self.groups, self.pg_db)
         self.last.update(snapshot["ours"])
         self.machine = snapshot["machine"]
 
     def finish(self, result: dict) -> dict[str, float]:
+        """Cores per kind of process, and per response (`result`'s rps and elapsed: the load generator's)."""
         self.sample()
         window = time.monotonic() - self.started
-        use = {"machine": (self.machine - self.first["machine"]) / window, "server": 0.0, "postgres": 0.0}
+        use = {"machine": (self.machine - self.first["machine"]) / window} | dict.fromkeys(self.kinds, 0.0)
         for pid, (kind, seconds) in self.last.items():
             use[kind] += (seconds - self.first["ours"].get(pid, (kind, 0.0))[1]) / window
         use["load generator"] = result["client_cpu"] * result["elapsed"] / window
-        use["other"] = max(0.0, use["machine"] - use["server"] - use["postgres"] - use["load generator"])
+        use["other"] = max(
+            0.0, use["machine"] - sum(use[kind] for kind in self.kinds) - use["load generator"]
+        )
         responses = result["rps"] * result["elapsed"]
-        for kind in ("server", "postgres"):
+        for kind in self.kinds:
             use[f"{kind}_ms_per_response"] = use[kind] * window / responses * 1000 if responses else math.nan
         return use
 
@@ -680,6 +905,58 @@ REQUEST_FIELDS = [
 ]
 
 
+def bulk_write(connection, model, names: list[str], rows, batch: int = 50_000) -> int:
+    """Write `rows` of `model`, each a tuple of the fields `names` (attribute names), in bulk: COPY on
+    PostgreSQL, executemany on SQLite. Every other column gets what the ORM gives a new instance that
+    leaves the field out (its default, prepared by the field), so a column added by a later migration
+    needs no change here; a field with no default and no NULL fails before anything is written.
+    Returns the number of rows written."""
+    fields = model._meta.concrete_fields
+    by_name = {field.attname: field for field in fields}
+    if unknown := [name for name in names if name not in by_name]:
+        raise ValueError(f"{model.__name__} has no fields {unknown}")
+    rest = [field for field in fields if field.attname not in names]
+    filler = []
+    for field in rest:
+        value = field.get_default()
+        if value is None and not field.null:
+            raise ValueError(f"{model.__name__}.{field.attname} has no default: the benchmark must give it")
+        filler.append(field.get_db_prep_save(value, connection))
+    filler = tuple(filler)
+    if filler:
+        rows = (tuple(row) + filler for row in rows)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(by_name[name].column) for name in names) + "".join(
+        f", {quote(field.column)}" for field in rest
+    )
+    table = quote(model._meta.db_table)
+    count = 0
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    marks = ", ".join("?" * (len(names) + len(rest)))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  (model metadata)
+    connection.ensure_connection()
+    raw = connection.connection  # sqlite3's own connection: no %s translation per row
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == batch:
+            raw.executemany(sql, chunk)
+            count += len(chunk)
+            chunk.clear()
+    if chunk:
+        raw.executemany(sql, chunk)
+        count += len(chunk)
+    return count
+
+
 @contextlib.contextmanager
 def bulk_loading(connection, tables: list[str]):
     """One transaction in which `tables` lose their secondary indexes and constraints while rows are
@@ -791,34 +1068,6 @@ def load(spec_json: str) -> None:
     def year_of(seconds: int) -> int:  # the year in Asia/Shanghai (UTC+8 all year round)
         return time.gmtime(seconds + 8 * 3600).tm_year
 
-    def bulk(model, names: list[str], rows) -> None:
-        """COPY on PostgreSQL, executemany on SQLite; `names` must be every column of the model."""
-        fields = model._meta.concrete_fields
-        assert set(names) == {f.attname for f in fields}, (model, set(names) ^ {f.attname for f in fields})
-        column_of = {f.attname: f.column for f in fields}
-        columns = [column_of[name] for name in names]
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            if postgres:
-                quoted = ", ".join(f'"{column}"' for column in columns)
-                with cursor.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                sql = (
-                    f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608  (model metadata)
-                    f"VALUES ({', '.join('?' * len(columns))})"
-                )
-                raw = connection.connection  # sqlite3's own connection: no %s translation per row
-                batch = []
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) == 50_000:
-                        raw.executemany(sql, batch)
-                        batch.clear()
-                if batch:
-                    raw.executemany(sql, batch)
-
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
@@ -881,7 +1130,8 @@ def load(spec_json: str) -> None:
                     rng.random() < 0.25,
                 )
 
-        bulk(
+        bulk_write(
+            connection,
             Enterprise,
             ENTERPRISE_FIELDS,
             enterprise_rows(),
@@ -943,8 +1193,13 @@ def load(spec_json: str) -> None:
 
         unit_ids = {code: unit.pk for code, unit in units.items()}
         official_ids = {code: user.pk for code, user in officials.items()}
-        bulk(Visit, ["id", "enterprise_id", "starts_at", "ends_at", "year", "created_at"], visit_rows())
-        bulk(VisitRequest, REQUEST_FIELDS, request_rows())
+        bulk_write(
+            connection,
+            Visit,
+            ["id", "enterprise_id", "starts_at", "ends_at", "year", "created_at"],
+            visit_rows(),
+        )
+        bulk_write(connection, VisitRequest, REQUEST_FIELDS, request_rows())
         timings["past_rows"] = time.perf_counter() - step
         plan.clear()
     timings["past"] = time.perf_counter() - step
@@ -957,7 +1212,8 @@ def load(spec_json: str) -> None:
         chosen = rng.sample(range(1, n_enterprises + 1), n_passes)
         starts, ends = now - timedelta(minutes=10), now + timedelta(hours=8)
         first = n_visits + 1
-        bulk(
+        bulk_write(
+            connection,
             Visit,
             ["id", "enterprise_id", "starts_at", "ends_at", "year", "created_at"],
             (
@@ -973,7 +1229,8 @@ def load(spec_json: str) -> None:
             ),
         )
         visitors_of = [DEPARTMENTS[k % len(DEPARTMENTS)] for k in range(n_passes)]
-        bulk(
+        bulk_write(
+            connection,
             VisitRequest,
             REQUEST_FIELDS,
             (
@@ -1000,7 +1257,8 @@ def load(spec_json: str) -> None:
                 for k, unit in enumerate(visitors_of)
             ),
         )
-        bulk(
+        bulk_write(
+            connection,
             Visitor,
             ["id", "request_id", "user_id", "certificate_no"],
             ((k + 1, first + k, officials[unit].pk, f"湘执{k:06d}") for k, unit in enumerate(visitors_of)),
@@ -1020,7 +1278,8 @@ def load(spec_json: str) -> None:
                 expires=ends,
             )
             pass_rows.append((k + 1, k + 1, token, code, when(now - timedelta(days=2)), None, ""))
-        bulk(
+        bulk_write(
+            connection,
             Pass,
             ["id", "visitor_id", "token", "short_code", "issued_at", "revoked_at", "revoked_reason"],
             pass_rows,

@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/ledger.py [--database sqlite|postgres|both] [--units 1000]
                                      [--enterprises 20000] [--requests 1000000] [--visits 1000000]
-                                     [--runs 5] [--explain] [--try-index [BACKEND:]SQL ...]
+                                     [--runs 5] [--explain] [--try-index [BACKEND:]SQL ...] [--postgres URL]
 
 Per backend: a fresh database (SQLite in a temp YANCHENG_VAR_DIR; PostgreSQL in a database of its own,
-``yancheng_bench_ledger``, created and dropped on the ``postgres`` database), migrated and bulk-loaded
-(COPY on PostgreSQL, executemany in one transaction on SQLite, the tables' secondary indexes and
-constraints rebuilt and so checked at the end, as in ``checkin.py``) with:
+``yancheng_bench_ledger`` unless ``--postgres`` names another, created and dropped on the same server),
+migrated and bulk-loaded (``checkin.bulk_write``: COPY on PostgreSQL, executemany in one transaction on
+SQLite, columns the script does not name filled with the model's defaults; the tables' secondary indexes
+and constraints rebuilt and so checked at the end, as in ``checkin.py``) with:
 
 - ``--units`` units with three officials each, ``--enterprises`` enterprises with one user each;
 - ``--requests`` enterprise requests (诉求) filed over the last twelve full months and this month so far,
@@ -58,7 +59,7 @@ from pathlib import Path
 import checkin  # bench/checkin.py: the environment, bulk loading and process helpers shared with it
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_BENCH_DB = "yancheng_bench_ledger"  # the only database this script creates, fills and drops
+PG_BENCH_DB = "yancheng_bench_ledger"  # the only database this script creates, fills and drops (--postgres)
 DAY = 86400
 HOUR = 3600
 CHUNK = 50_000  # visits or enterprise requests generated and written at a time
@@ -85,6 +86,7 @@ def main() -> int:
         metavar="[BACKEND:]SQL",
         help="after measuring, create this index, ANALYZE and measure again (repeatable)",
     )
+    checkin.add_postgres_argument(parser, PG_BENCH_DB)
     args = parser.parse_args()
     if min(args.units, args.enterprises, args.runs) <= 0 or min(args.requests, args.visits) < 0:
         parser.error("sizes must be positive")
@@ -122,8 +124,8 @@ def run_backend(backend: str, args) -> str:
         var_dir = work / "var"
         var_dir.mkdir()
         if backend == "postgres":
-            database_url = f"{checkin.PG_SERVER}/{PG_BENCH_DB}"  # set first: dropped in `finally`
-            create_pg_database()
+            database_url = args.postgres  # set first: dropped in `finally`
+            checkin.create_pg_database(database_url)
         env = checkin.server_env(var_dir, database_url)
         indexes = []
         for statement in args.try_index:
@@ -141,7 +143,7 @@ def run_backend(backend: str, args) -> str:
             "runs": args.runs,
             "explain": args.explain,
             "indexes": indexes,
-            "pg_db": PG_BENCH_DB,
+            "pg_db": checkin.pg_database_name(database_url) if database_url else None,
             "out": str(work / "result.json"),
         }
         child = subprocess.Popen(  # noqa: S603  (our own interpreter and script)
@@ -159,24 +161,8 @@ def run_backend(backend: str, args) -> str:
         if child is not None:
             checkin.stop(child)
         if database_url is not None:
-            drop_pg_database()
+            checkin.drop_pg_database(database_url)
         shutil.rmtree(work, ignore_errors=True)
-
-
-def create_pg_database() -> None:
-    with checkin._pg_admin() as admin:
-        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_BENCH_DB]).fetchone():
-            print(f"dropping {PG_BENCH_DB} left over from an earlier run", flush=True)
-            admin.execute(f"DROP DATABASE {PG_BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {PG_BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
-
-
-def drop_pg_database() -> None:
-    try:
-        with checkin._pg_admin() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-    except Exception as error:  # noqa: BLE001  (cleanup must go on, and say what it could not do)
-        print(f"could not drop {PG_BENCH_DB}: {error}", file=sys.stderr)
 
 
 # =====================================================================================================
@@ -332,30 +318,11 @@ def load(spec: dict, postgres: bool) -> dict:
     write_s = {"value": 0.0}
 
     def write(model, names: list[str], rows: list) -> None:
-        """COPY on PostgreSQL, executemany on SQLite; `names` must be every column of the model."""
-        fields = model._meta.concrete_fields
-        assert set(names) == {f.attname for f in fields}, (model, set(names) ^ {f.attname for f in fields})
-        if not rows:
-            return
+        """checkin.bulk_write, counted and timed."""
         step = time.perf_counter()
-        column_of = {f.attname: f.column for f in fields}
-        columns = [column_of[name] for name in names]
+        written = checkin.bulk_write(connection, model, names, rows)
         table = model._meta.db_table
-        counts[table] = counts.get(table, 0) + len(rows)
-        if postgres:
-            quoted = ", ".join(f'"{column}"' for column in columns)
-            with (
-                connection.cursor() as cursor,
-                cursor.cursor.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            sql = (
-                f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608  (model metadata)
-                f"VALUES ({', '.join('?' * len(columns))})"
-            )
-            connection.connection.executemany(sql, rows)  # sqlite3's own: no %s translation per row
+        counts[table] = counts.get(table, 0) + written
         write_s["value"] += time.perf_counter() - step
 
     if not postgres:
