@@ -294,17 +294,40 @@ def _unused_short_code() -> str:
 
 
 class ScanOutcome:
-    """What a scan found: the pass (when there is one) and the result, good or bad."""
+    """What a scan found: the pass (when there is one) and the result, good or bad. For a good pass,
+    `checks` holds its check-in and check-out so far (this scan's included), so that a page can say what
+    already happened and offer only the step that is left."""
 
     def __init__(
-        self, result: str, green_pass: Pass | None = None, message: str = "", check: CheckEvent | None = None
+        self,
+        result: str,
+        green_pass: Pass | None = None,
+        message: str = "",
+        check: CheckEvent | None = None,
+        checks: dict | None = None,
     ):
         self.result, self.green_pass, self.check = result, green_pass, check
         self.message = str(message or ScanResult(result).label)
+        self.checks = checks or {}
 
     @property
     def ok(self) -> bool:
         return self.result == ScanResult.OK
+
+    @property
+    def checked_in(self) -> CheckEvent | None:
+        return self.checks.get(Direction.IN)
+
+    @property
+    def checked_out(self) -> CheckEvent | None:
+        return self.checks.get(Direction.OUT)
+
+    @property
+    def next_direction(self) -> str | None:
+        """The step still open to a good pass: check-in, then check-out, then none."""
+        if not self.ok or self.checked_out is not None:
+            return None
+        return Direction.OUT if self.checked_in is not None else Direction.IN
 
 
 def _judge(green_pass: Pass | None, enterprise, direction: str, now) -> ScanOutcome:
@@ -332,9 +355,10 @@ def _judge(green_pass: Pass | None, enterprise, direction: str, now) -> ScanOutc
             green_pass,
             _("不在批准的访企时段（%(window)s）。") % {"window": window},
         )
-    if direction == Direction.OUT and not gate.has_checked_in(green_pass):
+    recorded = gate.checks(green_pass)
+    if direction == Direction.OUT and Direction.IN not in recorded:
         return ScanOutcome(ScanResult.NOT_CHECKED_IN, green_pass)
-    return ScanOutcome(ScanResult.OK, green_pass)
+    return ScanOutcome(ScanResult.OK, green_pass, checks=recorded)
 
 
 def _record_attempt(outcome: ScanOutcome, *, by, enterprise, direction, method):
@@ -369,7 +393,7 @@ def scan(
                 audit.record(f"check_{direction}", green_pass, actor=by, changes={"method": [None, method]})
             else:
                 check = CheckEvent.objects.get(green_pass=green_pass, direction=direction)
-            outcome.check = check
+            outcome.check = outcome.checks[direction] = check
     return outcome
 
 

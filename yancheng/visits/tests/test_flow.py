@@ -480,3 +480,46 @@ def test_a_no_pass_report_dated_in_year_1_is_refused_on_the_page(client, users):
     )
     assert answer.status_code == 200 and "发生时间不能早于 2000 年。" in answer.content.decode()
     assert not NoPassReport.objects.exists()
+
+
+def _local_time(event) -> str:
+    return timezone.localtime(event.at, timezone.get_fixed_timezone(8 * 60)).strftime("%H:%M")
+
+
+def test_the_gate_says_what_already_happened_and_never_offers_a_second_check_in(client, visit_now, users):
+    code = actions.enterprise_code(visit_now.visit.enterprise, by=users[Role.ENTERPRISE_USER]).code
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    client.post(f"/visits/e/{code}/", {"direction": "in"})
+    checked_in = CheckEvent.objects.get(direction=Direction.IN)
+    again = client.get(f"/visits/e/{code}/").content.decode()  # the poster scanned a second time
+    assert f"已签到 {_local_time(checked_in)}" in again
+    assert "确认签到" not in again and "确认签退" in again
+    client.post(f"/visits/e/{code}/", {"direction": "out"})
+    checked_out = CheckEvent.objects.get(direction=Direction.OUT)
+    for direction in ("in", "out"):
+        after = client.get(f"/visits/e/{code}/?direction={direction}").content.decode()
+        assert f"已签到 {_local_time(checked_in)}，已签退 {_local_time(checked_out)}" in after
+        assert "确认签到" not in after and "确认签退" not in after
+    assert CheckEvent.objects.count() == 2
+
+
+def test_the_scanner_says_what_already_happened_and_offers_only_the_step_left(client, visit_now, users):
+    token = visit_now.visitors.get().green_pass.token
+    client.force_login(users[Role.ENTERPRISE_USER])
+
+    def scan(direction="in", confirm=""):
+        body = {"token": token, "direction": direction, "confirm": confirm}
+        return client.post(reverse("visits:scanner_check"), body).content.decode()
+
+    assert "确认签到" in scan()
+    scan(confirm="1")
+    checked_in = CheckEvent.objects.get(direction=Direction.IN)
+    repeated = scan()  # the camera still sees the pass a few seconds later
+    assert f"已签到 {_local_time(checked_in)}" in repeated
+    assert "确认签到" not in repeated and "确认签退" in repeated
+    scan("out", confirm="1")
+    checked_out = CheckEvent.objects.get(direction=Direction.OUT)
+    for direction in ("in", "out"):
+        after = scan(direction)
+        assert f"已签到 {_local_time(checked_in)}，已签退 {_local_time(checked_out)}" in after
+        assert "确认签到" not in after and "确认签退" not in after
