@@ -1,5 +1,7 @@
 """The visits app's navigation entries and home-page panels."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from yancheng.core.navigation import NAV_ITEMS, NavItem, home_panel
 from yancheng.core.roles import Role, has_role
 
+from . import actions
 from .choices import RequestStatus
-from .models import OVERSEERS, Pass, Visit, VisitRequest
+from .models import OVERSEERS, Pass, Visit, VisitRequest, VisitRules
 
 OFFICE = frozenset({Role.BUSINESS_ENVIRONMENT_OFFICE})
 NAV_ITEMS[2:2] = [
@@ -85,23 +88,21 @@ def visits_to_rate(request):
     if not has_role(request.user, Role.ENTERPRISE_USER):
         return None
     person = request.user.person
-    now = timezone.now()
-    waiting = (
-        Visit.objects.for_user(request.user)
-        .filter(
-            enterprise_id=person.enterprise_id,
-            ends_at__lt=now,
-            ends_at__gte=now - timezone.timedelta(days=30),
-            rating__isnull=True,
-            requests__status=RequestStatus.APPROVED,
+    now, rules = timezone.now(), VisitRules.current()
+    mine = Visit.objects.for_user(request.user).filter(enterprise_id=person.enterprise_id)
+    # Only visits whose rating period may be open (rating_refusal decides): begun, ended at most
+    # `rating_days` ago.
+    recent = actions.with_rating_facts(
+        mine.filter(starts_at__lte=now, ends_at__gte=now - timedelta(days=rules.rating_days)).order_by(
+            "-ends_at"
         )
-        .distinct()
-        .order_by("-ends_at")
     )
+    waiting = [v for v in recent if actions.rating_refusal(v, now, rules) is None]
     coming = (
-        Visit.objects.for_user(request.user)
-        .filter(enterprise_id=person.enterprise_id, ends_at__gte=now, requests__status=RequestStatus.APPROVED)
+        mine.filter(ends_at__gte=now, requests__status=RequestStatus.APPROVED)
+        .exclude(pk__in=[v.pk for v in waiting])
         .distinct()
+        .order_by("starts_at")
     )
     rows = [
         {

@@ -253,34 +253,51 @@ def scanner_check(request):
 @role_required(Role.ENTERPRISE_USER)
 def enterprise_visits(request):
     enterprise = _own_enterprise(request)
-    visits = (
+    visits = actions.with_rating_facts(
         Visit.objects.for_user(request.user)
         .filter(enterprise=enterprise)
-        .select_related("rating")
         .prefetch_related("requests__unit")
         .order_by("-starts_at")
     )
     page = Paginator(visits, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "visits/enterprise_visits.html",
-        {"page": page, "enterprise": enterprise, "now": timezone.now()},
+    now, rules = timezone.now(), VisitRules.current()
+    for visit in page:
+        visit.rating_refusal = actions.rating_refusal(visit, now, rules)
+        visit.rating_closes_at = actions.rating_closes_at(visit, rules)
+    return render(request, "visits/enterprise_visits.html", {"page": page, "enterprise": enterprise})
+
+
+def _approved_parts(visit):
+    """Who came and why: the visit's approved requests with their units and visitors."""
+    return (
+        visit.requests.filter(status=RequestStatus.APPROVED)
+        .select_related("unit")
+        .prefetch_related("visitors__user__person")
+        .order_by("filed_at", "pk")
     )
 
 
 @role_required(Role.ENTERPRISE_USER)
 def rate(request, visit_id: int):
-    visit = get_object_or_404(Visit.objects.for_user(request.user).select_related("enterprise"), pk=visit_id)
-    form = RatingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    visit = get_object_or_404(
+        actions.with_rating_facts(Visit.objects.for_user(request.user).select_related("enterprise")),
+        pk=visit_id,
+    )
+    refusal = actions.rating_refusal(visit)
+    form = RatingForm(request.POST or None) if refusal is None else None
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             actions.rate_visit(visit, by=request.user, scores=form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
+        except ActionRefused as refusal_now:
+            form.add_error(None, refusal_now.message)
         else:
             messages.success(request, _("感谢评价。评价匿名，访企单位看不到单条评价。"))
             return redirect("visits:enterprise_visits")
-    return render(request, "visits/rate.html", {"visit": visit, "form": form})
+    return render(
+        request,
+        "visits/rate.html",
+        {"visit": visit, "form": form, "refusal": refusal, "parts": _approved_parts(visit)},
+    )
 
 
 @role_required(Role.ENTERPRISE_USER)

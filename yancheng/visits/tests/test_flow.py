@@ -523,3 +523,48 @@ def test_the_scanner_says_what_already_happened_and_offers_only_the_step_left(cl
         after = scan(direction)
         assert f"已签到 {_local_time(checked_in)}，已签退 {_local_time(checked_out)}" in after
         assert "确认签到" not in after and "确认签退" not in after
+
+
+def test_the_visit_list_offers_a_rating_only_while_rating_is_open(client, visit_now, users, visit_rules):
+    """Under way and not checked out: not yet; checked out: 待评价; past the rating period: closed."""
+    enterprise_user = users[Role.ENTERPRISE_USER]
+    client.force_login(enterprise_user)
+    rate_url = reverse("visits:rate", args=[visit_now.visit_id])
+
+    def cell():
+        page = client.get(reverse("visits:enterprise_visits")).content.decode()
+        row = page.split(f'data-visit="{visit_now.visit_id}"')[1].split("</tr>")[0]
+        return row
+
+    assert "待评价" not in cell() and rate_url not in cell() and "签退或时段结束后可评价" in cell()
+    page = client.get(rate_url).content.decode()  # typed in anyway: no form that would be refused
+    assert "提交评价" not in page and "访企人员签退或访企时段结束后才能评价。" in page
+    home = client.get("/").content.decode()
+    assert rate_url not in home
+
+    token = visit_now.visitors.get().green_pass.token
+    check(client, token)
+    check(client, token, direction="out")
+    assert "待评价" in cell() and rate_url in cell()
+    assert rate_url in client.get("/").content.decode()
+    assert "提交评价" in client.get(rate_url).content.decode()
+
+    Visit.objects.filter(pk=visit_now.visit_id).update(
+        starts_at=timezone.now() - timedelta(days=visit_rules.rating_days + 2),
+        ends_at=timezone.now() - timedelta(days=visit_rules.rating_days + 1),
+    )
+    assert "评价已截止" in cell() and rate_url not in cell() and "待评价" not in cell()
+    assert rate_url not in client.get("/").content.decode()
+    page = client.get(rate_url).content.decode()
+    assert "提交评价" not in page and "截止" in page
+
+
+def test_the_rating_page_names_the_units_the_visitors_and_the_purpose(client, visit_now, users):
+    client.force_login(users[Role.ENTERPRISE_USER])
+    token = visit_now.visitors.get().green_pass.token
+    check(client, token)
+    check(client, token, direction="out")
+    page = client.get(reverse("visits:rate", args=[visit_now.visit_id])).content.decode()
+    visitor = visit_now.visitors.get()
+    assert visit_now.unit.name in page and "督查检查" in page and f"访企人员：{visitor}" in page
+    assert "提交评价" in page
