@@ -568,3 +568,15 @@ def test_the_rating_page_names_the_units_the_visitors_and_the_purpose(client, vi
     visitor = visit_now.visitors.get()
     assert visit_now.unit.name in page and "督查检查" in page and f"访企人员：{visitor}" in page
     assert "提交评价" in page
+
+
+def test_the_approver_reads_the_triggered_visit_s_explanation(client, file, users):
+    request = file(
+        starts_at=timezone.now() + timedelta(days=2),
+        kind="triggered",
+        trigger="complaint",
+        trigger_note="群众举报夜间违规排放，附现场照片三张",
+    )
+    client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    page = client.get(reverse("visits:request", args=[request.pk])).content.decode()
+    assert "触发情况说明" in page and "群众举报夜间违规排放，附现场照片三张" in page and "批准" in page

@@ -114,6 +114,7 @@ def test_an_enterprise_has_at_most_four_planned_inspections_a_year_across_units(
     fifth = make_user("o9", Role.UNIT_OFFICIAL, unit=hengyang["units"]["registry"])
     codes = refused_codes(lambda: file(by=fifth, starts_at=week_of_2030(30), visitors=[(fifth, "")]))
     assert "已达全市上限 4 次" in codes["cap_enterprise"]
+    assert "联合检查" not in codes["cap_enterprise"]  # there is none to join (a window of 0 days)
 
 
 def test_a_joint_visit_is_offered_merges_and_counts_once(file, users, hengyang, visit_rules):
@@ -127,7 +128,14 @@ def test_a_joint_visit_is_offered_merges_and_counts_once(file, users, hengyang, 
     assert list(candidates) == [first.visit]
     # Alone, the ecology bureau's inspection would break the cap; merged, it counts once.
     codes = refused_codes(lambda: file(by=eco, starts_at=in_working_days(9), visitors=[(eco, "")]))
-    assert "cap_enterprise" in codes
+    assert "可申请加入其他单位已安排的联合检查" in codes["cap_enterprise"]
+    # With no joint window there is nothing to join, and the message offers nothing.
+    visit_rules.joint_window_days = 0
+    visit_rules.save()
+    codes = refused_codes(lambda: file(by=eco, starts_at=in_working_days(9), visitors=[(eco, "")]))
+    assert "联合检查" not in codes["cap_enterprise"] and "触发性检查" in codes["cap_enterprise"]
+    visit_rules.joint_window_days = 7
+    visit_rules.save()
     joined = file(by=eco, starts_at=in_working_days(9), visitors=[(eco, "")], join_visit=first.visit)
     assert joined.visit == first.visit
     assert joined.visit.starts_at == first.visit.starts_at  # one window
