@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 from yancheng.core.navigation import NAV_ITEMS, NavItem, home_panel
 from yancheng.core.roles import Role, has_role
 
-from . import actions
+from . import actions, queries
 from .choices import RequestStatus
-from .models import OVERSEERS, Pass, Visit, VisitRequest, VisitRules
+from .models import OVERSEERS, Visit, VisitRequest, VisitRules
 
 OFFICE = frozenset({Role.BUSINESS_ENVIRONMENT_OFFICE})
 NAV_ITEMS[2:2] = [
@@ -54,23 +54,21 @@ def pending_approvals(request):
     return {"key": "visit-approvals", "title": _("待审批访企申请"), "count": pending.count(), "rows": rows}
 
 
+def _pass_note(green_pass) -> str:
+    starts_at = timezone.localtime(green_pass.visitor.request.visit.starts_at)
+    return _("今天 %s") % f"{starts_at:%H:%M}" if green_pass.today else f"{starts_at:%m-%d %H:%M}"
+
+
 @home_panel
 def my_passes_today(request):
     if not has_role(request.user, Role.UNIT_OFFICIAL):
         return None
-    now = timezone.now()
-    passes = (
-        Pass.objects.filter(
-            visitor__user=request.user, revoked_at__isnull=True, visitor__request__visit__ends_at__gte=now
-        )
-        .select_related("visitor__request__visit__enterprise")
-        .order_by("visitor__request__visit__starts_at")
-    )
+    passes = queries.passes_in_order(request.user, timezone.now()).filter(finished=False)
     rows = [
         {
             "text": p.visitor.request.visit.enterprise.name,
             "url": reverse("visits:pass", args=[p.pk]),
-            "note": f"{timezone.localtime(p.visitor.request.visit.starts_at):%m-%d %H:%M}",
+            "note": _pass_note(p),
         }
         for p in passes[:6]
     ]

@@ -170,12 +170,8 @@ def pass_page(request, pass_id: int):
 
 @login_required
 def my_passes(request):
-    mine = (
-        Pass.objects.filter(visitor__user=request.user)
-        .select_related("visitor__request__visit__enterprise", "visitor__request__unit")
-        .order_by("-visitor__request__visit__starts_at")
-    )
-    return render(request, "visits/my_passes.html", {"passes": mine[:50], "now": timezone.now()})
+    mine = queries.passes_in_order(request.user, timezone.now())
+    return render(request, "visits/my_passes.html", {"passes": mine[:50]})
 
 
 @login_required

@@ -580,3 +580,47 @@ def test_the_approver_reads_the_triggered_visit_s_explanation(client, file, user
     client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
     page = client.get(reverse("visits:request", args=[request.pk])).content.decode()
     assert "触发情况说明" in page and "群众举报夜间违规排放，附现场照片三张" in page and "批准" in page
+
+
+def test_my_passes_list_today_s_first_then_later_ones_and_the_expired_marked_last(
+    client, visit_now, users, django_capture_on_commit_callbacks
+):
+    from yancheng.visits.models import Visitor, VisitRequest
+
+    official = users[Role.UNIT_OFFICIAL]
+    now = timezone.now()
+
+    def approved_visit(starts_at):
+        visit = Visit.objects.create(
+            enterprise=visit_now.visit.enterprise,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            year=starts_at.year,
+        )
+        request = VisitRequest.objects.create(
+            visit=visit,
+            unit=visit_now.unit,
+            purpose="research",
+            kind="planned",
+            filed_by=official,
+            submission_key=f"k{starts_at:%Y%m%d%H%M%S}",
+        )
+        Visitor.objects.create(request=request, user=official)
+        actions.approve_request(request, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+        return Pass.objects.get(visitor__request=request)
+
+    expired = approved_visit(now - timedelta(days=3))
+    later = approved_visit(now + timedelta(days=20))
+    soon = approved_visit(now + timedelta(days=5))
+    today = approved_visit(now)  # under way now
+    client.force_login(official)
+    page = client.get(reverse("visits:my_passes")).content.decode()
+    order = [page.index(f'data-pass="{p.pk}"') for p in (today, soon, later, expired)]
+    assert order == sorted(order)
+    expired_row = page.split(f'data-pass="{expired.pk}"')[1].split("</li>")[0]
+    assert "已过期" in expired_row
+    assert "今天" in page.split(f'data-pass="{today.pk}"')[1].split("</li>")[0]
+    # The home card: the same order, without the expired one.
+    home = client.get("/").content.decode()
+    card = [home.index(reverse("visits:pass", args=[p.pk])) for p in (today, soon, later)]
+    assert card == sorted(card) and reverse("visits:pass", args=[expired.pk]) not in home
