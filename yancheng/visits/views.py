@@ -15,7 +15,14 @@ from yancheng.core.roles import Role, has_role, role_required
 
 from . import actions, queries, rules
 from .choices import Direction, RequestStatus, ScanMethod
-from .forms import NoPassReportForm, RatingForm, RulesForm, VisitRequestForm
+from .forms import (
+    MATCHES_SHOWN,
+    NoPassReportForm,
+    RatingForm,
+    RulesForm,
+    VisitRequestForm,
+    enterprise_matches,
+)
 from .gate import approved_unit_names
 from .models import EnterpriseCode, Pass, Visit, VisitRequest, VisitRules
 from .poster import poster_pdf
@@ -60,7 +67,12 @@ def _draft(form, visitors_certificates, join) -> rules.Draft:
 def request_new(request):
     person = request.user.person
     form = VisitRequestForm(request.POST or None, unit=person.unit, user=request.user)
-    context = {"form": form, "violations": [], "candidates": []}
+    context = {
+        "form": form,
+        "violations": [],
+        "candidates": [],
+        **_matches(request, form["enterprise"].value()),
+    }
     if request.method == "POST" and "check" in request.POST and not form.is_valid():
         # htmx check of a form still being filled in: nothing to judge yet (not the whole page in the box).
         return render(request, "visits/partials/verdict.html", context)
@@ -99,6 +111,20 @@ def request_new(request):
             )
             return redirect("visits:request", filed.pk)
     return render(request, "visits/request_new.html", context)
+
+
+def _matches(request, text) -> dict:
+    text = (text or "").strip()
+    matches = enterprise_matches(request.user, text)[:MATCHES_SHOWN]
+    return {"matches": matches, "typed": text, "picked": str(request.POST.get("enterprise_pick", ""))}
+
+
+@role_required(Role.UNIT_OFFICIAL)
+def enterprise_search(request):
+    """htmx: the enterprises matching what the official has typed so far in the filing form."""
+    return render(
+        request, "visits/partials/enterprise_matches.html", _matches(request, request.GET.get("enterprise"))
+    )
 
 
 @login_required
