@@ -489,3 +489,12 @@ def test_the_history_lists_every_step(client, routed, users):
     kinds = [e.kind for e in detail.context["events"]]
     assert kinds == [EventKind.FILED, EventKind.ROUTED, EventKind.ACCEPTED]
     assert "分派至衡阳市市场监督管理局" in detail.text
+
+
+def test_after_routing_the_office_is_not_shown_the_unit_s_transfer_form(client, routed, users):
+    client.force_login(users[OFFICE])
+    office_view = client.get(url("detail", routed.pk))
+    assert not office_view.context["can"]["transfer"] and url("transfer", routed.pk) not in office_view.text
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    unit_view = client.get(url("detail", routed.pk))
+    assert unit_view.context["can"]["transfer"] and url("transfer", routed.pk) in unit_view.text
