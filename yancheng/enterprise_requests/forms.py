@@ -45,10 +45,26 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentsMixin:
-    """The files come from request.FILES.getlist("attachments"); here they are only counted and sized."""
+    """The files come from request.FILES.getlist("attachments"); here they are only counted and sized.
+
+    A browser never puts a chosen file back into a file input, so a form that comes back with an error,
+    whether from its fields or from the action, has lost the files chosen: the attachments field says
+    so, by name, once, so that the person chooses them again."""
 
     def attachments(self) -> list:
         return self.files.getlist("attachments") if self.files else []
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field == "attachments" or not self.attachments() or getattr(self, "_choose_again_said", False):
+            return
+        self._choose_again_said = True
+        names = "、".join(upload.name for upload in self.attachments())
+        super().add_error(
+            "attachments",
+            _("表单未能提交，刚才选择的附件（%(names)s）没有保存，请改正后重新选择附件再提交。")
+            % {"names": names},
+        )
 
     def clean(self):
         data = super().clean()

@@ -498,3 +498,21 @@ def test_after_routing_the_office_is_not_shown_the_unit_s_transfer_form(client, 
     client.force_login(users[Role.UNIT_OFFICIAL])
     unit_view = client.get(url("detail", routed.pk))
     assert unit_view.context["can"]["transfer"] and url("transfer", routed.pk) in unit_view.text
+
+
+def test_a_form_sent_back_with_an_error_says_its_attachments_must_be_chosen_again(client, routed, users):
+    client.force_login(users[Role.ENTERPRISE_USER])
+    body = {"kind": "demand", "subject": "", "text": "x", "submission_key": uuid.uuid4().hex}
+    page = client.post(url("new"), {**body, "attachments": [upload("增容方案.pdf")]})
+    assert page.status_code == 200 and "增容方案.pdf" in page.text and "请改正后重新选择附件" in page.text
+    plain = client.post(url("new"), body)  # nothing chosen, nothing to choose again
+    assert "重新选择附件" not in plain.text
+    # The unit's reply loses its file the same way, and says so: refused by the action (the request
+    # is not accepted yet) or by the form (no text).
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    early = client.post(url("reply", routed.pk), {"text": "已办理", "attachments": [upload("答复函.pdf")]})
+    assert "答复函.pdf" in early.text and "请改正后重新选择附件" in early.text
+    actions.accept(routed, by=users[Role.UNIT_OFFICIAL])
+    empty = client.post(url("reply", routed.pk), {"text": "", "attachments": [upload("答复函.pdf")]})
+    assert "答复函.pdf" in empty.text and "请改正后重新选择附件" in empty.text
+    assert not Attachment.objects.filter(name="答复函.pdf").exists()
