@@ -462,24 +462,27 @@ def test_routing_rules_are_added_changed_and_deleted_with_an_audit_trail(
     assert AuditEntry.objects.filter(action="routing_rule_deleted", object_id=str(rule.pk)).exists()
 
 
-def test_the_thresholds_are_edited_with_old_and_new_values(client, users):
+def test_the_thresholds_are_edited_as_percentages_with_old_and_new_values(client, users):
     client.force_login(users[OFFICE])
-    assert client.get(url("office_thresholds")).status_code == 200
-    assert not LedgerThresholds.objects.exists()
+    shown = client.get(url("office_thresholds"))
+    assert shown.status_code == 200 and not LedgerThresholds.objects.exists()
+    assert 'name="min_checkin_compliance" value="90"' in shown.text  # the default 0.9, as people say it
     body = {
-        "min_checkin_compliance": "0.95",
+        "min_checkin_compliance": "95",
         "min_average_rating": "4.2",
         "max_no_pass_reports": 1,
-        "min_accept_on_time": "0.9",
-        "min_reply_on_time": "0.9",
-        "min_satisfaction": "0.8",
+        "min_accept_on_time": "90",
+        "min_reply_on_time": "90",
+        "min_satisfaction": "80",
     }
-    assert client.post(url("office_thresholds"), {**body, "min_satisfaction": "80"}).status_code == 200
+    assert client.post(url("office_thresholds"), {**body, "min_satisfaction": "120"}).status_code == 200
+    assert not LedgerThresholds.objects.exists()
     assert client.post(url("office_thresholds"), body).status_code == 302
     assert str(LedgerThresholds.current().min_checkin_compliance) == "0.950"
-    client.post(url("office_thresholds"), {**body, "min_satisfaction": "0.85"})
+    client.post(url("office_thresholds"), {**body, "min_satisfaction": "85.5"})
     entry = AuditEntry.objects.filter(action="ledger_thresholds_changed").order_by("-pk").first()
-    assert entry.changes == {"min_satisfaction": ["0.800", "0.850"]}
+    assert entry.changes == {"min_satisfaction": ["0.800", "0.855"]}
+    assert 'value="85.5"' in client.get(url("office_thresholds")).text
 
 
 def test_the_history_lists_every_step(client, routed, users):
