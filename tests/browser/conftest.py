@@ -134,7 +134,9 @@ def set_server_clock(server_env, offset_seconds: float) -> None:
     (Path(server_env["YANCHENG_VAR_DIR"]) / "test-clock-offset-seconds").write_text(str(offset_seconds))
 
 
+SCREENSHOTS = ROOT / "var" / "artefacts" / "screenshots"  # kept after the run, for a person to look at
+
+
 def screenshot(page, name):
-    folder = ROOT / "var" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -5,8 +5,9 @@ for the unit. And the red cases: a tampered pass and an expired pass."""
 import sqlite3
 import subprocess
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import segno
@@ -25,6 +26,28 @@ def database(server_env) -> sqlite3.Connection:
 def count(server_env, table: str) -> int:
     with database(server_env) as connection:
         return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 (test's own names)
+
+
+def check_time(server_env, token: str, direction: str) -> str:
+    """The pass's check-in or check-out as the pages show it: hour and minute in Asia/Shanghai."""
+    with database(server_env) as connection:
+        (at,) = connection.execute(
+            "SELECT c.at FROM visits_checkevent c JOIN visits_pass p ON p.id = c.green_pass_id "
+            "WHERE p.token = ? AND c.direction = ?",
+            [token, direction],
+        ).fetchone()
+    stored = datetime.fromisoformat(at).replace(tzinfo=UTC)  # SQLite holds UTC, without the offset
+    return stored.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
+
+
+def both_widths(page, viewport, name):
+    """Screenshots at the page's own width and at the other one (1366 px and 375 px), each without a
+    sideways scroll; the page is left at its own width."""
+    for size in (viewport, DESKTOP if viewport == PHONE else PHONE):
+        page.set_viewport_size(size)
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (page.url, size)
+        screenshot(page, f"{name}-{size['width']}")
+    page.set_viewport_size(viewport)
 
 
 def camera_file(tmp_path, text: str) -> Path:
@@ -160,19 +183,53 @@ def test_the_whole_visit_loop(new_page, live_url, server_env, scanner_page):
     scanner.get_by_text("已签退").wait_for()
     assert count(server_env, "visits_checkevent") == checks_before + 2
 
-    # The enterprise rates the visit.
-    scanner.goto(f"{live_url}/visits/mine/")
+    # The pass is scanned again: the scanner says what already happened and offers nothing more.
+    done = f"已签到 {check_time(server_env, token, 'in')}，已签退 {check_time(server_env, token, 'out')}"
+    scanner.get_by_role("radio", name="签到").check()  # asks again about the pass in front of the camera
+    scanner.locator("#scan-result [data-checks=out]").wait_for()
+    assert done in scanner.locator("#scan-result").inner_text()
+    assert scanner.get_by_role("button", name="确认签到").count() == 0
+    assert scanner.get_by_role("button", name="确认签退").count() == 0
+    both_widths(scanner, PHONE, "scanner-after-check-out")
+    # So does the gate, when the visitor scans the enterprise's poster once more on the way out.
     visit_id = request_url.rstrip("/").split("/")[-1]
     with database(server_env) as connection:
-        visit_id = connection.execute(
-            "SELECT visit_id FROM visits_visitrequest WHERE id = ?", [visit_id]
-        ).fetchone()[0]
-    scanner.goto(f"{live_url}/visits/{visit_id}/rate/")
+        visit_id, enterprise_id = connection.execute(
+            "SELECT r.visit_id, v.enterprise_id FROM visits_visitrequest r "
+            "JOIN visits_visit v ON v.id = r.visit_id WHERE r.id = ?",
+            [visit_id],
+        ).fetchone()
+    assert scanner.request.get(f"{live_url}/visits/poster/{enterprise_id}.pdf").ok  # issues the gate code
+    with database(server_env) as connection:
+        (code,) = connection.execute(
+            "SELECT code FROM visits_enterprisecode WHERE enterprise_id = ?", [enterprise_id]
+        ).fetchone()
+    phone.goto(f"{live_url}/visits/e/{code}/")
+    assert done in phone.locator(".verdict").inner_text()
+    assert phone.get_by_role("button", name="确认签到").count() == 0
+    assert phone.get_by_role("button", name="确认签退").count() == 0
+    both_widths(phone, PHONE, "gate-after-check-out")
+
+    # The enterprise's list offers the rating now, in view on the phone; the rating page says who came.
+    scanner.goto(f"{live_url}/visits/mine/")
+    row = scanner.locator(f"tr[data-visit='{visit_id}']")
+    to_rate = row.get_by_role("link", name="待评价")
+    assert to_rate.is_visible()
+    box = to_rate.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    both_widths(scanner, PHONE, "visits-to-rate")
+    to_rate.click()
+    scanner.wait_for_url(f"{live_url}/visits/{visit_id}/rate/")
+    who = scanner.locator(".rating-visit").inner_text()
+    assert "衡阳市市场监督管理局" in who and "陈志强" in who and "督查检查" in who
+    both_widths(scanner, PHONE, "visit-rating")
     for legend in ("总体评价", "工作作风", "必要性", "效率", "廉洁"):
         scanner.locator("fieldset", has_text=legend).get_by_label("4").check()
     scanner.get_by_label("意见建议").fill("检查人员态度好，只是通道问题需要时间整改")
     scanner.get_by_role("button", name="提交评价").click()
     scanner.get_by_text("感谢评价").wait_for()
+    assert "已评价" in scanner.locator(f"tr[data-visit='{visit_id}']").inner_text()
+    assert scanner.locator(f"tr[data-visit='{visit_id}']").get_by_role("link", name="待评价").count() == 0
 
     # The unit's pages show no single rating.
     for url in ("/visits/unit-ratings/", request_url, "/visits/"):

@@ -96,8 +96,8 @@ def table_cells(row: LedgerRow) -> list[str]:
         percent(row.accept_on_time_rate),
         percent(row.reply_on_time_rate),
         percent(row.satisfaction_rate),
-        f"{row.score:.2f}",
-        str(row.rank),
+        rating_text(row.score),
+        "—" if row.rank is None else str(row.rank),
     ]
 
 
@@ -277,22 +277,36 @@ def _section_heading(document, text: str):
     _run(_paragraph(document, indent=CHAR * 2), text, font=HEITI)
 
 
+def _rate_clause(label: str, value, unmeasured: str) -> str:
+    """ "，签到率95.0%" — or, with no denominator, what is missing ("，暂无评价"): never "签到率—"."""
+    return f"，{label}{percent(value)}" if value is not None else f"，{unmeasured}"
+
+
 def summary_sentences(rows: list[LedgerRow], period: str) -> list[str]:
-    """The first part of the body: the range's totals in sentences."""
+    """The first part of the body: the range's totals in sentences. A rate without a denominator is not
+    printed as "—" (a sentence is no table): the sentence says that there was nothing to measure."""
     total = totals(rows)
+    if total.average_rating is not None:
+        rating = f"，平均评分{rating_text(total.average_rating)}分"
+    elif total.ratings:
+        rating = f"，不足{total.ratings_minimum}次，不计平均评分"
+    else:
+        rating = ""
     visits = (
-        f"{period}，全市{len(rows)}个单位共提交访企申请{total.visits_filed}件，使用通行码（绿码）"
+        f"{period}，全市{len(rows)}个单位共有访企申请{total.visit_requests}件，使用通行码（绿码）"
         f"{total.passes_used}个；已结束的获批访企{total.visits_ended}次，其中扫码签到"
-        f"{total.visits_checked_in}次，签到率{percent(total.checkin_compliance)}。企业对访企活动评价"
-        f"{total.ratings}次，平均评分{rating_text(total.average_rating)}分。企业报告无码入企"
-        f"{total.no_pass_reports}起。"
+        f"{total.visits_checked_in}次"
+        f"{_rate_clause('签到率', total.checkin_compliance, '暂无可统计签到率的访企')}。"
+        f"企业对访企活动评价{total.ratings}次{rating}。企业报告无码入企{total.no_pass_reports}起。"
     )
     requests = (
         f"企业诉求方面，各单位共收到企业诉求{total.requests_received}件。应受理{total.accept_due}件，"
-        f"按时受理{total.accepted_on_time}件，按时受理率{percent(total.accept_on_time_rate)}；逾期未反馈"
+        f"按时受理{total.accepted_on_time}件"
+        f"{_rate_clause('按时受理率', total.accept_on_time_rate, '暂无应受理的诉求')}；逾期未反馈"
         f"视作默认受理{total.deemed_accepted}件。应答复{total.reply_due}件，按时答复"
-        f"{total.replied_on_time}件，按时答复率{percent(total.reply_on_time_rate)}。企业评价"
-        f"{total.rated}件，满意和基本满意{total.satisfied}件，满意率{percent(total.satisfaction_rate)}。"
+        f"{total.replied_on_time}件{_rate_clause('按时答复率', total.reply_on_time_rate, '暂无应答复的诉求')}。"
+        f"企业评价{total.rated}件，满意和基本满意{total.satisfied}件"
+        f"{_rate_clause('满意率', total.satisfaction_rate, '暂无企业评价，不计满意率')}。"
     )
     return [visits, requests]
 
@@ -409,7 +423,7 @@ def build(
             document,
             "注：综合得分＝100×（签到率×0.25＋平均评分÷5×0.20＋按时受理率×0.15＋按时答复率×0.20＋"
             "满意率×0.20）－无码入企报告数×5，最低为0分；某项指标本期无统计基数的，按满分计，表中以"
-            "“—”表示。",
+            "“—”表示；各项指标本期均无统计基数的单位不计得分、不参与排名，列于表末。",
         )
     else:
         _text(document, "本期各单位无访企活动和企业诉求记录。")

@@ -45,10 +45,26 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentsMixin:
-    """The files come from request.FILES.getlist("attachments"); here they are only counted and sized."""
+    """The files come from request.FILES.getlist("attachments"); here they are only counted and sized.
+
+    A browser never puts a chosen file back into a file input, so a form that comes back with an error,
+    whether from its fields or from the action, has lost the files chosen: the attachments field says
+    so, by name, once, so that the person chooses them again."""
 
     def attachments(self) -> list:
         return self.files.getlist("attachments") if self.files else []
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field == "attachments" or not self.attachments() or getattr(self, "_choose_again_said", False):
+            return
+        self._choose_again_said = True
+        names = "、".join(upload.name for upload in self.attachments())
+        super().add_error(
+            "attachments",
+            _("表单未能提交，刚才选择的附件（%(names)s）没有保存，请改正后重新选择附件再提交。")
+            % {"names": names},
+        )
 
     def clean(self):
         data = super().clean()
@@ -239,10 +255,19 @@ class RoutingRuleForm(forms.ModelForm):
         self.fields["unit"].queryset = handling_units()
 
 
-PERCENT_HELP = _("填写 0 至 1 之间的小数，如 0.9 表示 90%")
+PERCENT_HELP = _("填写百分数，如 90 表示 90%（可有一位小数）")
+
+
+def _as_percent(fraction) -> Decimal:
+    """A stored fraction (0.900) as a person writes it: 90, or 90.5."""
+    percent = Decimal(str(fraction)) * 100
+    return percent.quantize(Decimal(1) if percent == percent.to_integral() else Decimal("0.1"))
 
 
 class ThresholdsForm(forms.ModelForm):
+    """The accountability thresholds. Rates are entered as percentages, as people say them (90, not
+    0.9), and stored as the fractions the ledger compares with."""
+
     class Meta:
         model = LedgerThresholds
         fields = [
@@ -259,9 +284,23 @@ class ThresholdsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.RATES:
-            field = self.fields[name]
-            field.help_text = PERCENT_HELP
-            field.validators += [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
+            label = LedgerThresholds._meta.get_field(name).verbose_name
+            self.fields[name] = forms.DecimalField(
+                label=_("%(label)s（%%）") % {"label": label},
+                min_value=0,
+                max_value=100,
+                decimal_places=1,
+                help_text=PERCENT_HELP,
+                widget=forms.NumberInput(attrs={"step": "0.1", "min": "0", "max": "100"}),
+            )
+            self.initial[name] = _as_percent(getattr(self.instance, name))
         rating = self.fields["min_average_rating"]
         rating.help_text = _("1 至 5 分")
         rating.validators += [MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(5))]
+
+    def clean(self):
+        data = super().clean()
+        for name in self.RATES:
+            if data.get(name) is not None:
+                data[name] = data[name] / 100
+        return data

@@ -9,14 +9,15 @@ recorded time is taken as it stands.
 
 Figures of a unit (each from ONE grouped query over all units, ``values("unit").annotate(...)``, so the
 number of queries does not depend on the number of units or rows — nine in all, with the names and the
-two settings rows):
+two settings rows). Every visit figure counts the visits that START in the range, so that they tell one
+story: a unit with no visit in the range has none to check in, and is never flagged for it.
 
-- ``visits_filed``: visit requests (访企预约) the unit filed in the range, any status.
+- ``visit_requests``: the unit's visit requests (访企预约, any status) for visits starting in the range.
 - ``passes_used``: green passes of the unit's requests with a check-in, for visits starting in the range
   (a pass has at most one check-in).
-- ``visits_ended`` / ``visits_checked_in``: the unit's approved requests whose visit window ended in the
-  range (and before `now`), and those of them with at least one check-in by any of the unit's visitors.
-  Check-in compliance (签到率) = visits_checked_in ÷ visits_ended.
+- ``visits_ended`` / ``visits_checked_in``: the unit's approved requests for visits starting in the range
+  whose window has ended (before `now`), and those of them with at least one check-in by any of the
+  unit's visitors. Check-in compliance (签到率) = visits_checked_in ÷ visits_ended.
 - ``ratings`` / ``rating_total``: enterprise ratings (overall score, 1–5) of the visits starting in the
   range in which the unit had an approved request; average rating = rating_total ÷ ratings.
 - ``no_pass_reports``: no-pass reports (无码入企) naming the unit, by when the visit occurred.
@@ -40,20 +41,22 @@ Score (综合得分, 0–100), the ranking key::
 
 floored at 0 and rounded to two decimals. A rate with no denominator (nothing to measure) counts as full
 marks, so a unit is never penalised for work it had no occasion to do; each no-pass report costs five
-points. An average rating of fewer ratings than the office's ``VisitRules.min_ratings_shown`` is not
+points. A unit none of whose five rates can be measured has no score (None) and no rank: it is listed
+after the ranked units, as having nothing to measure, instead of heading the ranking with full marks for
+nothing. An average rating of fewer ratings than the office's ``VisitRules.min_ratings_shown`` is not
 shown and counts the same way: the bulletin goes to the units, and a unit with one rating could read that
 enterprise's score from its average, or from its score and the other published rates (赋码保护: a unit
-never sees a single rating). Units are ordered by score (high first), then fewer no-pass reports, then name; units with the
-same score share a rank (1, 2, 2, 4).
+never sees a single rating). Ranked units are ordered by score (high first), then fewer no-pass reports,
+then name; units with the same score share a rank (1, 2, 2, 4).
 
 Accountability (问责): a unit is flagged, with its reasons in Chinese, when a measured rate is below the
 office's threshold (``LedgerThresholds.current()``), or when its no-pass reports exceed the allowed
 number. Comparisons are exact (integers against Decimal thresholds), so a rate exactly at the threshold
 passes. A rate with no denominator never breaches.
 
-Indexes that keep this fast at 1,000 units / 1,000,000 requests / 1,000,000 visits (added by
-migrations visits 0002 and 0003): VisitRequest(filed_at, unit), Visit(ends_at), NoPassReport(occurred_at); the others use
-existing indexes (Visit.starts_at, EnterpriseRequest.filed_at, the foreign keys and unique constraints).
+Indexes that keep this fast at 1,000 units / 1,000,000 requests / 1,000,000 visits: Visit.starts_at for
+every visit figure, NoPassReport(occurred_at) (migration visits 0002), EnterpriseRequest.filed_at, the
+foreign keys and unique constraints.
 """
 
 from dataclasses import dataclass, field
@@ -85,7 +88,7 @@ MAX_RATING = 5
 
 # The counts of a row, in the order of LedgerRow's fields.
 COUNTS = (
-    "visits_filed",
+    "visit_requests",
     "passes_used",
     "visits_ended",
     "visits_checked_in",
@@ -111,7 +114,7 @@ def _rate(part: int, whole: int) -> float | None:
 class LedgerRow:
     unit_id: int | None
     unit_name: str
-    visits_filed: int = 0
+    visit_requests: int = 0
     passes_used: int = 0
     visits_ended: int = 0
     visits_checked_in: int = 0
@@ -127,8 +130,8 @@ class LedgerRow:
     rated: int = 0
     satisfied: int = 0
     ratings_minimum: int = 1  # fewer ratings than this: no average (see the module docstring)
-    score: float = 0.0
-    rank: int = 0
+    score: float | None = None  # None: nothing to measure (see the module docstring)
+    rank: int | None = None
     flags: list[str] = field(default_factory=list)
 
     @property
@@ -155,6 +158,11 @@ class LedgerRow:
     def flagged(self) -> bool:
         return bool(self.flags)
 
+    @property
+    def measured(self) -> bool:
+        """Whether at least one of the score's rates has a denominator."""
+        return any(getattr(self, name) is not None for name in WEIGHTS)
+
 
 def percent(value: float | None) -> str:
     """A rate as shown on the page, in Excel and in the bulletin: "95.0%", or "—" with no denominator."""
@@ -162,6 +170,7 @@ def percent(value: float | None) -> str:
 
 
 def rating_text(value: float | None) -> str:
+    """An average rating or a score as printed, "4.25", or "—" when there is none."""
     return "—" if value is None else f"{value:.2f}"
 
 
@@ -190,11 +199,7 @@ def _figures(since: datetime, until: datetime, now: datetime) -> list[dict[int, 
     on_time = Q(accepted_at__lte=F("accept_deadline"))
     not_on_time = Q(accepted_at__isnull=True) | Q(accepted_at__gt=F("accept_deadline"))
     return [
-        _grouped(
-            VisitRequest.objects.filter(filed_at__gte=since, filed_at__lt=until),
-            "unit",
-            visits_filed=Count("pk"),
-        ),
+        _grouped(VisitRequest.objects.filter(**starting), "unit", visit_requests=Count("pk")),
         _grouped(
             CheckEvent.objects.filter(
                 direction=Direction.IN,
@@ -205,7 +210,7 @@ def _figures(since: datetime, until: datetime, now: datetime) -> list[dict[int, 
             passes_used=Count("pk"),  # one check-in per pass (unique constraint)
         ),
         _grouped(
-            approved.filter(visit__ends_at__gte=since, visit__ends_at__lt=until, visit__ends_at__lte=now),
+            approved.filter(**starting, visit__ends_at__lte=now),
             "unit",
             # Joined to the visitors' check-ins (several rows a request), hence distinct; a correlated
             # EXISTS was 3-4 times slower on PostgreSQL and no faster on SQLite.
@@ -247,8 +252,11 @@ def _figures(since: datetime, until: datetime, now: datetime) -> list[dict[int, 
     ]
 
 
-def score(row: LedgerRow) -> float:
-    """The documented score: weighted rates (no denominator = full marks) minus the no-pass penalty."""
+def score(row: LedgerRow) -> float | None:
+    """The documented score: weighted rates (no denominator = full marks) minus the no-pass penalty;
+    None when no rate can be measured."""
+    if not row.measured:
+        return None
     total = Decimal(0)
     for name, weight in WEIGHTS.items():
         value = getattr(row, name)
@@ -294,8 +302,12 @@ def rank(rows: list[LedgerRow], thresholds: LedgerThresholds) -> list[LedgerRow]
     for row in rows:
         row.score = score(row)
         row.flags = breaches(row, thresholds)
-    rows.sort(key=lambda r: (-r.score, r.no_pass_reports, r.unit_name, r.unit_id or 0))
+    rows.sort(
+        key=lambda r: (r.score is None, -(r.score or 0), r.no_pass_reports, r.unit_name, r.unit_id or 0)
+    )
     for index, row in enumerate(rows):
+        if row.score is None:
+            continue  # nothing to measure: listed after the ranked units, without a rank
         row.rank = rows[index - 1].rank if index and rows[index - 1].score == row.score else index + 1
     return rows
 

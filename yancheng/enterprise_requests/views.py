@@ -268,7 +268,8 @@ def _render_detail(request, found, bound: dict | None = None, status: int = 200)
     extended = any(e.kind == EventKind.EXTENSION_APPROVED for e in events)
     can = {
         "route": office and found.unit_id is None,
-        "transfer": (unit or (office and found.unit_id is not None))
+        # The unit's own step (not its job, before accepting): once routed, the office only watches.
+        "transfer": unit
         and found.transferred_from_id is None
         and found.accepted_at is None
         and now <= found.accept_deadline,

@@ -109,14 +109,15 @@ def parse_range(params) -> tuple[date, date, LedgerForm]:
 
 
 def table(rows: list[ledger.LedgerRow]) -> list[dict]:
-    """The page's rows; `cells` go to Excel as they are, `notes` (numerator/denominator) are tooltips."""
+    """The page's rows; `cells` go to Excel as they are, `fields` (column, cell, note) to the page, where
+    a note (numerator/denominator) is a tooltip."""
     percent, rating = ledger.percent, ledger.rating_text
     lines = []
     for row in rows:
         cells = [
-            row.rank,
+            "—" if row.rank is None else row.rank,
             row.unit_name,
-            row.visits_filed,
+            row.visit_requests,
             row.passes_used,
             percent(row.checkin_compliance),
             rating(row.average_rating),
@@ -126,7 +127,7 @@ def table(rows: list[ledger.LedgerRow]) -> list[dict]:
             row.deemed_accepted,
             percent(row.reply_on_time_rate),
             percent(row.satisfaction_rate),
-            row.score,
+            "—" if row.score is None else row.score,
             "；".join(row.flags),
         ]
         notes = [""] * len(cells)
@@ -138,11 +139,14 @@ def table(rows: list[ledger.LedgerRow]) -> list[dict]:
         notes[8] = _("按时受理 %(a)s ÷ 应受理 %(b)s") % {"a": row.accepted_on_time, "b": row.accept_due}
         notes[10] = _("按时答复 %(a)s ÷ 应答复 %(b)s") % {"a": row.replied_on_time, "b": row.reply_due}
         notes[11] = _("满意和基本满意 %(a)s ÷ 已评价 %(b)s") % {"a": row.satisfied, "b": row.rated}
+        if not row.measured:
+            notes[12] = _("本期各项指标均无统计基数：不计得分，不参与排名")
         lines.append(
             {
                 "cells": cells,
-                "pairs": list(zip(cells, notes, strict=True)),
+                "fields": list(zip(COLUMNS, cells, notes, strict=True)),
                 "flagged": row.flagged,
+                "measured": row.measured,
                 "unit_id": row.unit_id,
             }
         )

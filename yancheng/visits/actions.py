@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,6 +25,7 @@ from .models import (
     CheckEvent,
     EnterpriseCode,
     Pass,
+    Rating,
     ScanAttempt,
     Visit,
     Visitor,
@@ -294,17 +296,40 @@ def _unused_short_code() -> str:
 
 
 class ScanOutcome:
-    """What a scan found: the pass (when there is one) and the result, good or bad."""
+    """What a scan found: the pass (when there is one) and the result, good or bad. For a good pass,
+    `checks` holds its check-in and check-out so far (this scan's included), so that a page can say what
+    already happened and offer only the step that is left."""
 
     def __init__(
-        self, result: str, green_pass: Pass | None = None, message: str = "", check: CheckEvent | None = None
+        self,
+        result: str,
+        green_pass: Pass | None = None,
+        message: str = "",
+        check: CheckEvent | None = None,
+        checks: dict | None = None,
     ):
         self.result, self.green_pass, self.check = result, green_pass, check
         self.message = str(message or ScanResult(result).label)
+        self.checks = checks or {}
 
     @property
     def ok(self) -> bool:
         return self.result == ScanResult.OK
+
+    @property
+    def checked_in(self) -> CheckEvent | None:
+        return self.checks.get(Direction.IN)
+
+    @property
+    def checked_out(self) -> CheckEvent | None:
+        return self.checks.get(Direction.OUT)
+
+    @property
+    def next_direction(self) -> str | None:
+        """The step still open to a good pass: check-in, then check-out, then none."""
+        if not self.ok or self.checked_out is not None:
+            return None
+        return Direction.OUT if self.checked_in is not None else Direction.IN
 
 
 def _judge(green_pass: Pass | None, enterprise, direction: str, now) -> ScanOutcome:
@@ -332,9 +357,10 @@ def _judge(green_pass: Pass | None, enterprise, direction: str, now) -> ScanOutc
             green_pass,
             _("不在批准的访企时段（%(window)s）。") % {"window": window},
         )
-    if direction == Direction.OUT and not gate.has_checked_in(green_pass):
+    recorded = gate.checks(green_pass)
+    if direction == Direction.OUT and Direction.IN not in recorded:
         return ScanOutcome(ScanResult.NOT_CHECKED_IN, green_pass)
-    return ScanOutcome(ScanResult.OK, green_pass)
+    return ScanOutcome(ScanResult.OK, green_pass, checks=recorded)
 
 
 def _record_attempt(outcome: ScanOutcome, *, by, enterprise, direction, method):
@@ -369,7 +395,7 @@ def scan(
                 audit.record(f"check_{direction}", green_pass, actor=by, changes={"method": [None, method]})
             else:
                 check = CheckEvent.objects.get(green_pass=green_pass, direction=direction)
-            outcome.check = check
+            outcome.check = outcome.checks[direction] = check
     return outcome
 
 
@@ -464,33 +490,58 @@ def _own_enterprise(by, enterprise):
         raise ActionRefused(_("只有被访企业本身可以评价或报告。"), "forbidden")
 
 
-def rating_opens_at(visit: Visit):
-    """A visit can be rated once a visitor has checked out, or else once its window has passed."""
-    first_out = (
-        CheckEvent.objects.filter(green_pass__visitor__request__visit=visit, direction=Direction.OUT)
+def with_rating_facts(visits):
+    """The visits with what decides whether they can be rated now (see rating_refusal), in the same
+    query: whether a unit's part is approved, the first check-out, whether it is rated."""
+    first_check_out = (
+        CheckEvent.objects.filter(green_pass__visitor__request__visit=OuterRef("pk"), direction=Direction.OUT)
         .order_by("at")
-        .values_list("at", flat=True)
-        .first()
+        .values("at")[:1]
     )
+    approved = VisitRequest.objects.filter(visit=OuterRef("pk"), status=RequestStatus.APPROVED)
+    return visits.annotate(
+        has_approved_request=Exists(approved),
+        first_check_out=Subquery(first_check_out),
+        is_rated=Exists(Rating.objects.filter(visit=OuterRef("pk"))),
+    )
+
+
+def rating_opens_at(visit: Visit):
+    """A visit (with_rating_facts) can be rated once a visitor has checked out, or else once its window has
+    passed."""
+    first_out = visit.first_check_out
     return min(first_out, visit.ends_at) if first_out else visit.ends_at
 
 
-def rate_visit(visit: Visit, *, by, scores: dict):
-    from .models import Rating
+def rating_closes_at(visit: Visit, rules: VisitRules | None = None):
+    return visit.ends_at + timedelta(days=(rules or VisitRules.current()).rating_days)
 
-    _own_enterprise(by, visit.enterprise)
-    now = timezone.now()
-    if not visit.requests.filter(status=RequestStatus.APPROVED).exists():
-        raise ActionRefused(
+
+def rating_refusal(visit: Visit, now=None, rules: VisitRules | None = None) -> ActionRefused | None:
+    """Why the enterprise cannot rate the visit (with_rating_facts) now, or None: the pages offer the
+    rating only where rate_visit would take it."""
+    now = now or timezone.now()
+    if not visit.has_approved_request:
+        return ActionRefused(
             _("该访企活动未经批准，无需评价；如有未持码入企情况，请提交无码入企报告。"), "not_approved"
         )
+    if visit.is_rated:
+        return ActionRefused(_("该访企活动已评价，不能重复评价。"), "already_rated")
     if now < rating_opens_at(visit):
-        raise ActionRefused(_("访企人员签退或访企时段结束后才能评价。"), "too_early")
-    closes = visit.ends_at + timedelta(days=VisitRules.current().rating_days)
+        return ActionRefused(_("访企人员签退或访企时段结束后才能评价。"), "too_early")
+    closes = rating_closes_at(visit, rules)
     if now > closes:
         # Translators: a Django date format (Y year, m month, d day: zero-padded numbers).
         closing_day = date_format(timezone.localtime(closes), _("Y年m月d日"))
-        raise ActionRefused(_("评价已于 %(date)s 截止。") % {"date": closing_day}, "closed")
+        return ActionRefused(_("评价已于 %(date)s 截止。") % {"date": closing_day}, "closed")
+    return None
+
+
+def rate_visit(visit: Visit, *, by, scores: dict):
+    _own_enterprise(by, visit.enterprise)
+    refusal = rating_refusal(with_rating_facts(Visit.objects.filter(pk=visit.pk)).get())
+    if refusal is not None:
+        raise refusal
     values = {name: scores[name] for name in RATING_FIELDS if name in scores}
     for name in ("overall", "conduct", "necessity", "efficiency", "integrity"):
         if not isinstance(values.get(name), int) or not 1 <= values[name] <= 5:

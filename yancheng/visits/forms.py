@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,21 @@ from yancheng.core.models import Enterprise
 from .actions import RATING_FIELDS
 from .choices import Kind, Purpose, Trigger
 from .models import Rating, VisitRules
+
+MATCHES_SHOWN = 8
+
+
+def enterprise_matches(user, text: str):
+    """The enterprises `user` may see whose name contains `text` or whose USCC contains it (upper case):
+    what the filing form offers as the official types (two characters at least)."""
+    text = text.strip()
+    if len(text) < 2:
+        return Enterprise.objects.none()
+    return (
+        Enterprise.objects.for_user(user)
+        .filter(Q(name__icontains=text) | Q(uscc__contains=text.upper()))
+        .order_by("name", "pk")
+    )
 
 
 class VisitRequestForm(forms.Form):
@@ -53,14 +69,28 @@ class VisitRequestForm(forms.Form):
         self.fields["submission_key"].initial = uuid.uuid4().hex
 
     def clean_enterprise(self):
+        """The match picked under the field (the radio `enterprise_pick` of partials/enterprise_matches.html),
+        else the enterprise the text names exactly (USCC or full name), else the only one it matches in part."""
         text = self.cleaned_data["enterprise"].strip()
+        scope = Enterprise.objects.for_user(self.user)
+        picked = str(self.data.get("enterprise_pick") or "")
         found = (
-            Enterprise.objects.for_user(self.user).filter(uscc=text.upper()).first()
-            or Enterprise.objects.for_user(self.user).filter(name=text).first()
+            (scope.filter(pk=picked).first() if picked.isdigit() else None)
+            or scope.filter(uscc=text.upper()).first()
+            or scope.filter(name=text).first()
         )
-        if found is None:
-            raise forms.ValidationError(_("没有找到该企业，请输入完整的企业名称或 18 位统一社会信用代码。"))
-        return found
+        if found is not None:
+            return found
+        matches = list(enterprise_matches(self.user, text)[:2])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise forms.ValidationError(
+                _("有多家企业与“%(text)s”相符，请在下方列表中选择一家。") % {"text": text}
+            )
+        raise forms.ValidationError(
+            _("没有找到与“%(text)s”相符的企业，请输入企业名称的一部分或统一社会信用代码。") % {"text": text}
+        )
 
     def window(self):
         day, start, end = (self.cleaned_data.get(k) for k in ("day", "start", "end"))

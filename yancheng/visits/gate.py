@@ -11,7 +11,7 @@ from yancheng.core import sql
 from yancheng.core.auth import attach_person
 from yancheng.core.models import Person, Unit
 
-from .choices import Direction, RequestStatus
+from .choices import RequestStatus
 from .models import CheckEvent, Pass, Visit, Visitor, VisitRequest
 
 
@@ -46,14 +46,16 @@ def _pass_sql(column: str, vendor: str) -> str:
     )
 
 
-def has_checked_in(green_pass: Pass) -> bool:
-    return (
-        sql.fetch_one(
-            f"SELECT 1 FROM {sql.table(CheckEvent)} WHERE green_pass_id = %s AND direction = %s",
-            [green_pass.pk, Direction.IN],
-        )
-        is not None
-    )
+def checks(green_pass: Pass) -> dict[str, CheckEvent]:
+    """The pass's check-in and check-out recorded so far, by direction (at most one of each)."""
+    rows = sql.fetch_all(_checks_sql(connection.vendor), [green_pass.pk])
+    events = (sql.instance(CheckEvent, row)[0] for row in rows)
+    return {event.direction: event for event in events}
+
+
+@functools.cache
+def _checks_sql(vendor: str) -> str:
+    return f"SELECT {sql.columns(CheckEvent, 'c')} FROM {sql.table(CheckEvent)} c WHERE c.green_pass_id = %s"
 
 
 def approved_unit_names(visit: Visit) -> list[str]:

@@ -1,5 +1,7 @@
 """The visits app's navigation entries and home-page panels."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from yancheng.core.navigation import NAV_ITEMS, NavItem, home_panel
 from yancheng.core.roles import Role, has_role
 
+from . import actions, queries
 from .choices import RequestStatus
-from .models import OVERSEERS, Pass, Visit, VisitRequest
+from .models import OVERSEERS, Visit, VisitRequest, VisitRules
 
 OFFICE = frozenset({Role.BUSINESS_ENVIRONMENT_OFFICE})
 NAV_ITEMS[2:2] = [
@@ -51,23 +54,21 @@ def pending_approvals(request):
     return {"key": "visit-approvals", "title": _("待审批访企申请"), "count": pending.count(), "rows": rows}
 
 
+def _pass_note(green_pass) -> str:
+    starts_at = timezone.localtime(green_pass.visitor.request.visit.starts_at)
+    return _("今天 %s") % f"{starts_at:%H:%M}" if green_pass.today else f"{starts_at:%m-%d %H:%M}"
+
+
 @home_panel
 def my_passes_today(request):
     if not has_role(request.user, Role.UNIT_OFFICIAL):
         return None
-    now = timezone.now()
-    passes = (
-        Pass.objects.filter(
-            visitor__user=request.user, revoked_at__isnull=True, visitor__request__visit__ends_at__gte=now
-        )
-        .select_related("visitor__request__visit__enterprise")
-        .order_by("visitor__request__visit__starts_at")
-    )
+    passes = queries.passes_in_order(request.user, timezone.now()).filter(finished=False)
     rows = [
         {
             "text": p.visitor.request.visit.enterprise.name,
             "url": reverse("visits:pass", args=[p.pk]),
-            "note": f"{timezone.localtime(p.visitor.request.visit.starts_at):%m-%d %H:%M}",
+            "note": _pass_note(p),
         }
         for p in passes[:6]
     ]
@@ -85,23 +86,21 @@ def visits_to_rate(request):
     if not has_role(request.user, Role.ENTERPRISE_USER):
         return None
     person = request.user.person
-    now = timezone.now()
-    waiting = (
-        Visit.objects.for_user(request.user)
-        .filter(
-            enterprise_id=person.enterprise_id,
-            ends_at__lt=now,
-            ends_at__gte=now - timezone.timedelta(days=30),
-            rating__isnull=True,
-            requests__status=RequestStatus.APPROVED,
+    now, rules = timezone.now(), VisitRules.current()
+    mine = Visit.objects.for_user(request.user).filter(enterprise_id=person.enterprise_id)
+    # Only visits whose rating period may be open (rating_refusal decides): begun, ended at most
+    # `rating_days` ago.
+    recent = actions.with_rating_facts(
+        mine.filter(starts_at__lte=now, ends_at__gte=now - timedelta(days=rules.rating_days)).order_by(
+            "-ends_at"
         )
-        .distinct()
-        .order_by("-ends_at")
     )
+    waiting = [v for v in recent if actions.rating_refusal(v, now, rules) is None]
     coming = (
-        Visit.objects.for_user(request.user)
-        .filter(enterprise_id=person.enterprise_id, ends_at__gte=now, requests__status=RequestStatus.APPROVED)
+        mine.filter(ends_at__gte=now, requests__status=RequestStatus.APPROVED)
+        .exclude(pk__in=[v.pk for v in waiting])
         .distinct()
+        .order_by("starts_at")
     )
     rows = [
         {

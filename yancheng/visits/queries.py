@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, BooleanField, Case, Count, ExpressionWrapper, F, Q, When
 from django.utils import timezone
 
 from yancheng.core import clock
 
+from .actions import LEEWAY
 from .choices import RequestStatus
-from .models import Rating, VisitRules
+from .models import Pass, Rating, VisitRules
 
 QUARTERS_SHOWN = 4
 SCORES = ("overall", "conduct", "necessity", "efficiency", "integrity")
@@ -66,3 +67,21 @@ def _quarter_figures(unit, quarter: Quarter, minimum: int) -> dict:
     shown = figures["count"] >= minimum
     averages = {name: round(figures[name], 1) if shown else None for name in SCORES}
     return {"label": quarter.label, "count": figures["count"], "shown": shown, **averages}
+
+
+def passes_in_order(user, now: datetime):
+    """A visitor's passes as 我的通行码 and the home card list them: the ones still to be used first, by
+    start (so today's come before later days'), then the ended or revoked ones, the latest first. Each
+    has `finished` (ended, with the scanner's leeway, or revoked) and `today` (starts today, local time)."""
+    start = "visitor__request__visit__starts_at"
+    finished = Q(revoked_at__isnull=False) | Q(visitor__request__visit__ends_at__lt=now - LEEWAY)
+    today = Q(**{f"{start}__date": timezone.localdate(now)})
+    return (
+        Pass.objects.filter(visitor__user=user)
+        .select_related("visitor__request__visit__enterprise", "visitor__request__unit")
+        .annotate(
+            finished=ExpressionWrapper(finished, output_field=BooleanField()),
+            today=ExpressionWrapper(today, output_field=BooleanField()),
+        )
+        .order_by("finished", Case(When(finished=False, then=F(start))), F(start).desc())
+    )

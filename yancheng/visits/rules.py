@@ -193,13 +193,18 @@ def _caps(draft, rules):
     # Joining a visit that already counts adds nothing: a joint visit counts once for the enterprise.
     joins_counted_visit = draft.join_visit is not None and draft.join_visit.pk in visits
     if not joins_counted_visit and len(visits) >= rules.cap_per_enterprise:
+        # Only joining a visit that already counts stays within the cap: offer it when there is one.
+        joinable = joint_candidates(draft.enterprise, draft.unit, draft.starts_at, rules).filter(
+            pk__in=visits
+        )
+        if joinable.exists():
+            advice = _("可申请加入其他单位已安排的联合检查（只计一次）。")
+        else:
+            advice = _("今年不能再安排计划性检查；如有投诉举报等情形，请按触发性检查申请。")
         yield Violation(
             "cap_enterprise",
-            _(
-                "该企业今年已接受 %(count)s 次计划性检查，已达全市上限 %(cap)s 次；"
-                "可申请加入其他单位已安排的联合检查。"
-            )
-            % {"count": len(visits), "cap": rules.cap_per_enterprise},
+            _("该企业今年已接受 %(count)s 次计划性检查，已达全市上限 %(cap)s 次；%(advice)s")
+            % {"count": len(visits), "cap": rules.cap_per_enterprise, "advice": advice},
         )
 
 

@@ -7,6 +7,7 @@ app_name = "visits"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.request_new, name="request_new"),
+    path("new/enterprises/", views.enterprise_search, name="enterprise_search"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
     path("requests/<int:request_id>/decide/", views.request_decide, name="request_decide"),
     path("passes/", views.my_passes, name="my_passes"),

@@ -15,7 +15,14 @@ from yancheng.core.roles import Role, has_role, role_required
 
 from . import actions, queries, rules
 from .choices import Direction, RequestStatus, ScanMethod
-from .forms import NoPassReportForm, RatingForm, RulesForm, VisitRequestForm
+from .forms import (
+    MATCHES_SHOWN,
+    NoPassReportForm,
+    RatingForm,
+    RulesForm,
+    VisitRequestForm,
+    enterprise_matches,
+)
 from .gate import approved_unit_names
 from .models import EnterpriseCode, Pass, Visit, VisitRequest, VisitRules
 from .poster import poster_pdf
@@ -60,7 +67,12 @@ def _draft(form, visitors_certificates, join) -> rules.Draft:
 def request_new(request):
     person = request.user.person
     form = VisitRequestForm(request.POST or None, unit=person.unit, user=request.user)
-    context = {"form": form, "violations": [], "candidates": []}
+    context = {
+        "form": form,
+        "violations": [],
+        "candidates": [],
+        **_matches(request, form["enterprise"].value()),
+    }
     if request.method == "POST" and "check" in request.POST and not form.is_valid():
         # htmx check of a form still being filled in: nothing to judge yet (not the whole page in the box).
         return render(request, "visits/partials/verdict.html", context)
@@ -99,6 +111,20 @@ def request_new(request):
             )
             return redirect("visits:request", filed.pk)
     return render(request, "visits/request_new.html", context)
+
+
+def _matches(request, text) -> dict:
+    text = (text or "").strip()
+    matches = enterprise_matches(request.user, text)[:MATCHES_SHOWN]
+    return {"matches": matches, "typed": text, "picked": str(request.POST.get("enterprise_pick", ""))}
+
+
+@role_required(Role.UNIT_OFFICIAL)
+def enterprise_search(request):
+    """htmx: the enterprises matching what the official has typed so far in the filing form."""
+    return render(
+        request, "visits/partials/enterprise_matches.html", _matches(request, request.GET.get("enterprise"))
+    )
 
 
 @login_required
@@ -170,12 +196,8 @@ def pass_page(request, pass_id: int):
 
 @login_required
 def my_passes(request):
-    mine = (
-        Pass.objects.filter(visitor__user=request.user)
-        .select_related("visitor__request__visit__enterprise", "visitor__request__unit")
-        .order_by("-visitor__request__visit__starts_at")
-    )
-    return render(request, "visits/my_passes.html", {"passes": mine[:50], "now": timezone.now()})
+    mine = queries.passes_in_order(request.user, timezone.now())
+    return render(request, "visits/my_passes.html", {"passes": mine[:50]})
 
 
 @login_required
@@ -253,34 +275,51 @@ def scanner_check(request):
 @role_required(Role.ENTERPRISE_USER)
 def enterprise_visits(request):
     enterprise = _own_enterprise(request)
-    visits = (
+    visits = actions.with_rating_facts(
         Visit.objects.for_user(request.user)
         .filter(enterprise=enterprise)
-        .select_related("rating")
         .prefetch_related("requests__unit")
         .order_by("-starts_at")
     )
     page = Paginator(visits, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "visits/enterprise_visits.html",
-        {"page": page, "enterprise": enterprise, "now": timezone.now()},
+    now, rules = timezone.now(), VisitRules.current()
+    for visit in page:
+        visit.rating_refusal = actions.rating_refusal(visit, now, rules)
+        visit.rating_closes_at = actions.rating_closes_at(visit, rules)
+    return render(request, "visits/enterprise_visits.html", {"page": page, "enterprise": enterprise})
+
+
+def _approved_parts(visit):
+    """Who came and why: the visit's approved requests with their units and visitors."""
+    return (
+        visit.requests.filter(status=RequestStatus.APPROVED)
+        .select_related("unit")
+        .prefetch_related("visitors__user__person")
+        .order_by("filed_at", "pk")
     )
 
 
 @role_required(Role.ENTERPRISE_USER)
 def rate(request, visit_id: int):
-    visit = get_object_or_404(Visit.objects.for_user(request.user).select_related("enterprise"), pk=visit_id)
-    form = RatingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    visit = get_object_or_404(
+        actions.with_rating_facts(Visit.objects.for_user(request.user).select_related("enterprise")),
+        pk=visit_id,
+    )
+    refusal = actions.rating_refusal(visit)
+    form = RatingForm(request.POST or None) if refusal is None else None
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             actions.rate_visit(visit, by=request.user, scores=form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
+        except ActionRefused as refusal_now:
+            form.add_error(None, refusal_now.message)
         else:
             messages.success(request, _("感谢评价。评价匿名，访企单位看不到单条评价。"))
             return redirect("visits:enterprise_visits")
-    return render(request, "visits/rate.html", {"visit": visit, "form": form})
+    return render(
+        request,
+        "visits/rate.html",
+        {"visit": visit, "form": form, "refusal": refusal, "parts": _approved_parts(visit)},
+    )
 
 
 @role_required(Role.ENTERPRISE_USER)

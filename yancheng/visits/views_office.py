@@ -579,6 +579,8 @@ def _table_page(request, *, title, tab, form, filters, queryset, columns, build,
         return xlsx_response(_filename(title, filters), title, columns, [row["cells"] for row in rows])
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     rows = build(list(page.object_list))
+    for row in rows:  # each cell with its column's name: a phone shows a row as a card of labelled lines
+        row["fields"] = list(zip(columns, row["cells"], strict=True))
     return render(
         request,
         "visits/office/table.html",

@@ -138,8 +138,8 @@ def make_enterprise_request(enterprise, by, unit, filed_at, **fields):
 def scene(hengyang, users):
     """October 2025 over three units, with records just outside the month on both sides.
 
-    Hand-computed (now = 2025-11-27 10:00): the county ranks first (87.50), the environment bureau second
-    (68.00), the market regulator third (52.67); all three are over a threshold."""
+    Hand-computed (now = 2025-11-27 10:00): the county ranks first (100.00), the environment bureau
+    second (80.50), the market regulator third (52.67); the bureau and the regulator are over a threshold."""
     # Two ratings a unit are enough for an average here (the office's default is five).
     VisitRules.objects.update_or_create(pk=1, defaults={"min_ratings_shown": 2})
     u, e = hengyang["units"], hengyang["enterprises"]
@@ -255,11 +255,7 @@ def counts_from_database(unit, since=SINCE, until=UNTIL, now=NOW) -> dict:
     in_range = {"gte": since, "lt": until}
     starting = {f"visit__starts_at__{k}": v for k, v in in_range.items()}
     ended = VisitRequest.objects.filter(
-        unit=unit,
-        status=RequestStatus.APPROVED,
-        visit__ends_at__gte=since,
-        visit__ends_at__lt=until,
-        visit__ends_at__lte=now,
+        unit=unit, status=RequestStatus.APPROVED, visit__ends_at__lte=now, **starting
     )
     scores = list(
         Rating.objects.filter(
@@ -274,9 +270,7 @@ def counts_from_database(unit, since=SINCE, until=UNTIL, now=NOW) -> dict:
     received = list(EnterpriseRequest.objects.filter(unit=unit, filed_at__gte=since, filed_at__lt=until))
     derived = [state.derive(r, now) for r in received]
     return {
-        "visits_filed": VisitRequest.objects.filter(
-            unit=unit, filed_at__gte=since, filed_at__lt=until
-        ).count(),
+        "visit_requests": VisitRequest.objects.filter(unit=unit, **starting).count(),
         "passes_used": Pass.objects.filter(
             visitor__request__unit=unit,
             **{f"visitor__request__{k}": v for k, v in starting.items()},
@@ -328,8 +322,8 @@ def test_every_figure_equals_a_count_from_the_database(scene):
 def test_the_figures_of_the_scene_by_hand(scene):
     rows = by_name(ledger.compute(START, END, now=NOW))
     samr, eco, county = (rows[scene["units"][key].name] for key in ("samr", "eco", "county"))
-    # The regulator: V1's request was filed in September; V2 and V6 in October.
-    assert (samr.visits_filed, samr.passes_used, samr.visits_ended, samr.visits_checked_in) == (2, 2, 2, 2)
+    # The regulator: V1, V2 and V6 (pending) start in October, whenever they were filed.
+    assert (samr.visit_requests, samr.passes_used, samr.visits_ended, samr.visits_checked_in) == (3, 2, 2, 2)
     assert (samr.ratings, samr.average_rating, samr.no_pass_reports) == (2, 4.0, 2)
     assert (samr.requests_received, samr.accept_due, samr.accepted_on_time, samr.deemed_accepted) == (
         3,
@@ -338,16 +332,17 @@ def test_the_figures_of_the_scene_by_hand(scene):
         2,
     )
     assert (samr.reply_due, samr.replied_on_time, samr.rated, samr.satisfied) == (3, 1, 2, 1)
-    # The bureau: V1 (boundary filing), V3 and V7 filed in October; only V1 ended in October, unchecked.
-    assert (eco.visits_filed, eco.passes_used, eco.visits_ended, eco.visits_checked_in) == (3, 1, 1, 0)
+    # The bureau: V1 (unchecked) and V3 (checked in, ends in November) start in October; V7 is November's.
+    assert (eco.visit_requests, eco.passes_used, eco.visits_ended, eco.visits_checked_in) == (2, 1, 2, 1)
     assert (eco.ratings, eco.average_rating, eco.no_pass_reports) == (2, 4.5, 1)
     assert (eco.requests_received, eco.accepted_on_time, eco.reply_due, eco.replied_on_time) == (2, 2, 2, 2)
     assert (eco.rated, eco.satisfied, eco.satisfaction_rate) == (1, 1, 1.0)
-    # The county: V4 ended in October unchecked, V8 checked in by two; no rating of an October visit.
-    assert (county.visits_filed, county.passes_used, county.visits_ended, county.visits_checked_in) == (
+    # The county: V5 (refused) and V8 (checked in by two) start in October; V4, which began on the last
+    # evening of September, is September's; no rating of an October visit.
+    assert (county.visit_requests, county.passes_used, county.visits_ended, county.visits_checked_in) == (
         2,
         2,
-        2,
+        1,
         1,
     )
     assert (county.ratings, county.average_rating, county.no_pass_reports) == (0, None, 0)
@@ -361,8 +356,9 @@ def test_the_figures_of_the_scene_by_hand(scene):
 
 
 def test_now_decides_what_has_ended_and_fallen_due(scene):
-    """At noon on 9 October, V4 has ended and V1 not; the regulator's requests of that morning are not
-    yet deemed accepted (deadline the 10th). Recorded acceptances count as they stand."""
+    """At noon on 9 October no October visit has ended (V1 starts on the 10th); the regulator's requests
+    of that morning are not yet deemed accepted (deadline the 10th). Recorded acceptances count as they
+    stand."""
     early = local(2025, 10, 9, 12)
     rows = by_name(ledger.compute(START, END, now=early))
     for unit in scene["units"].values():
@@ -371,7 +367,7 @@ def test_now_decides_what_has_ended_and_fallen_due(scene):
     samr = rows[scene["units"]["samr"].name]
     county = rows[scene["units"]["county"].name]
     assert (samr.visits_ended, samr.deemed_accepted, samr.accept_due, samr.reply_due) == (0, 0, 2, 2)
-    assert (county.visits_ended, county.visits_checked_in) == (1, 0)
+    assert (county.visits_ended, county.visits_checked_in) == (0, 0)
 
 
 def test_the_ranking_and_the_accountability_flags(scene):
@@ -379,10 +375,10 @@ def test_the_ranking_and_the_accountability_flags(scene):
     names = [scene["units"][key].name for key in ("county", "eco", "samr")]
     assert [row.unit_name for row in rows] == names
     assert [row.rank for row in rows] == [1, 2, 3]
-    assert [row.score for row in rows] == [87.5, 68.0, 52.67]
+    assert [row.score for row in rows] == [100.0, 80.5, 52.67]
     county, eco, samr = rows
-    assert county.flags == ["签到率50.0%，低于90.0%"]
-    assert eco.flags == ["签到率0.0%，低于90.0%", "无码入企报告1起，超过0起"]
+    assert county.flags == []
+    assert eco.flags == ["签到率50.0%，低于90.0%", "无码入企报告1起，超过0起"]
     # 4.00 is not below the 4.00 threshold: no flag for the regulator's rating.
     assert samr.flags == [
         "无码入企报告2起，超过0起",
@@ -390,7 +386,7 @@ def test_the_ranking_and_the_accountability_flags(scene):
         "按时答复率33.3%，低于90.0%",
         "满意率50.0%，低于80.0%",
     ]
-    assert all(row.flagged for row in rows)
+    assert [row.flagged for row in rows] == [False, True, True]
 
 
 def test_the_thresholds_are_the_offices(scene):
@@ -401,8 +397,8 @@ def test_the_thresholds_are_the_offices(scene):
     thresholds.save()
     rows = by_name(ledger.compute(START, END, now=NOW))
     county, eco, samr = (rows[scene["units"][key].name] for key in ("county", "eco", "samr"))
-    assert county.flags == []  # 50% is the threshold itself; no rating to judge
-    assert eco.flags == ["签到率0.0%，低于50.0%", "平均评分4.50分，低于4.60分"]
+    assert county.flags == []  # no rating to judge
+    assert eco.flags == ["平均评分4.50分，低于4.60分"]  # its 50% check-in is the threshold itself
     assert samr.flags[0] == "平均评分4.00分，低于4.60分"
     assert not any("无码入企" in flag for flag in samr.flags)
 
@@ -427,15 +423,30 @@ def test_an_average_of_fewer_ratings_than_the_office_shows_is_neither_shown_nor_
 
 
 def test_the_score_gives_full_marks_without_a_denominator_and_ties_share_a_rank():
-    empty = ledger.LedgerRow(unit_id=1, unit_name="甲", visits_filed=1)
-    assert ledger.score(empty) == 100.0
-    penalised = replace(empty, unit_id=2, unit_name="乙", no_pass_reports=3)
+    full = ledger.LedgerRow(unit_id=1, unit_name="甲", visit_requests=1, visits_ended=2, visits_checked_in=2)
+    assert ledger.score(full) == 100.0
+    penalised = replace(full, unit_id=2, unit_name="乙", no_pass_reports=3)
     assert ledger.score(penalised) == 85.0
-    assert ledger.score(replace(empty, no_pass_reports=30)) == 0.0
-    also_full = replace(empty, unit_id=3, unit_name="丙", visits_ended=4, visits_checked_in=4)
-    ranked = ledger.rank([penalised, also_full, empty], LedgerThresholds(max_no_pass_reports=5))
+    assert ledger.score(replace(full, no_pass_reports=30)) == 0.0
+    also_full = replace(full, unit_id=3, unit_name="丙", visits_ended=4, visits_checked_in=4)
+    ranked = ledger.rank([penalised, also_full, full], LedgerThresholds(max_no_pass_reports=5))
     assert [(row.unit_name, row.rank) for row in ranked] == [("丙", 1), ("甲", 1), ("乙", 3)]
     assert all(not row.flags for row in ranked)
+
+
+def test_a_unit_with_nothing_to_measure_has_no_score_and_comes_after_the_ranked_units():
+    idle = ledger.LedgerRow(unit_id=1, unit_name="甲", visit_requests=2)  # its visits are still ahead
+    reported = replace(idle, unit_id=2, unit_name="乙", no_pass_reports=3)
+    half = replace(idle, unit_id=3, unit_name="丙", visits_ended=2, visits_checked_in=1)
+    assert ledger.score(idle) is None and not idle.measured
+    ranked = ledger.rank([idle, reported, half], LedgerThresholds(max_no_pass_reports=2))
+    assert [(row.unit_name, row.rank, row.score) for row in ranked] == [
+        ("丙", 1, 87.5),
+        ("甲", None, None),
+        ("乙", None, None),
+    ]
+    assert reported.flags == ["无码入企报告3起，超过2起"]  # no score, but still held to account
+    assert idle.flags == [] and half.flags == ["签到率50.0%，低于90.0%"]
 
 
 def test_units_without_records_are_left_out(scene, hengyang):
@@ -522,7 +533,7 @@ def test_the_page_defaults_to_last_month_and_shows_the_ranked_table(client, user
     assert [row["cells"][0] for row in rows] == [1, 2, 3]
     html = response.content.decode()
     assert "赋码保护台账" in html and "2025年10月" in html
-    assert html.count('class="ledger-flagged"') == 3
+    assert html.count('class="ledger-flagged"') == 2
     assert "按时受理率33.3%，低于90.0%" in html
     assert 'type="month"' in html and 'value="2025-10"' in html
     assert reverse("requests:ledger_bulletin") + "?start=2025-10-01&amp;end=2025-10-31" in html
@@ -534,7 +545,7 @@ def test_the_page_cells_are_the_ledgers_figures(client, users, scene, at):
     computed = ledger.compute(START, END, now=NOW)
     for line, row in zip(rows, computed, strict=True):
         counts = counts_from_database(Unit.objects.get(pk=row.unit_id))
-        assert line["cells"][2:4] == [counts["visits_filed"], counts["passes_used"]]
+        assert line["cells"][2:4] == [counts["visit_requests"], counts["passes_used"]]
         assert line["cells"][6:8] == [counts["no_pass_reports"], counts["requests_received"]]
         assert line["cells"][9] == counts["deemed_accepted"]
         assert line["cells"][12] == row.score
@@ -586,7 +597,7 @@ def test_the_excel_export_holds_the_pages_rows(client, users, scene, at):
     filename = unquote(response["Content-Disposition"].split("''", 1)[1])
     assert filename == "赋码保护台账_20251001-20251031.xlsx"
     sheet = load_workbook(BytesIO(response.content)).active
-    lines = [list(line) for line in sheet.iter_rows(values_only=True)]
+    lines = [["" if cell is None else cell for cell in line] for line in sheet.iter_rows(values_only=True)]
     assert lines[0] == [str(column) for column in shown.context["columns"]]
     assert lines[1:] == [row["cells"] for row in shown.context["rows"]]
     assert len(lines) == 4
@@ -646,16 +657,15 @@ def test_the_bulletin_holds_the_ranking_table_with_the_databases_figures(client,
             _percent(c["satisfied"], c["rated"]),
         ]
         assert line[7:] == [f"{row.score:.2f}", str(row.rank)]
-    assert lines[1][1:] == ["50.0%", "—", "0", "100.0%", "100.0%", "100.0%", "87.50", "1"]
+    assert lines[1][1:] == ["100.0%", "—", "0", "100.0%", "100.0%", "100.0%", "100.00", "1"]
 
     text = "\n".join(p.text for p in document.paragraphs)
-    filed = VisitRequest.objects.filter(filed_at__gte=SINCE, filed_at__lt=UNTIL).count()
+    filed = VisitRequest.objects.filter(visit__starts_at__gte=SINCE, visit__starts_at__lt=UNTIL).count()
     received = EnterpriseRequest.objects.filter(unit__isnull=False, filed_at__gte=SINCE, filed_at__lt=UNTIL)
-    assert f"全市3个单位共提交访企申请{filed}件" in text
+    assert f"全市3个单位共有访企申请{filed}件" in text
     assert f"各单位共收到企业诉求{received.count()}件" in text
-    assert "经统计，以下3个单位触及问责阈值：" in text
-    assert "1．衡南县人民政府：签到率50.0%，低于90.0%。" in text
-    assert "2．衡阳市生态环境局：签到率0.0%，低于90.0%；无码入企报告1起，超过0起。" in text
+    assert "经统计，以下2个单位触及问责阈值：" in text
+    assert "1．衡阳市生态环境局：签到率50.0%，低于90.0%；无码入企报告1起，超过0起。" in text
     assert "提请问责" in text
 
 
@@ -738,3 +748,51 @@ def test_only_overseers_read_the_ledger(client, users, scene, assert_refused):
         client.force_login(users[role])
         for address in addresses:
             assert client.get(address).status_code == 200, (role, address)
+
+
+def test_a_unit_with_nothing_to_measure_is_listed_as_such_not_ranked_first(
+    client, users, hengyang, scene, at
+):
+    at(2025, 11, 27, 10)
+    idle = Unit.objects.create(
+        code="fgw",
+        name="衡阳市发展和改革委员会",
+        kind=Unit.Kind.DEPARTMENT,
+        region=hengyang["regions"]["city"],
+    )
+    official = make_user("fgw1", Role.UNIT_OFFICIAL, unit=idle)
+    # Its only visit of October is still waiting for approval: nothing it did can be measured yet.
+    make_request(
+        make_visit(hengyang["enterprises"]["a"], local(2025, 10, 28, 9)),
+        idle,
+        [official],
+        filed_at=local(2025, 10, 20, 9),
+        status=RequestStatus.PENDING,
+    )
+    rows = ledger.compute(START, END, now=NOW)
+    assert rows[-1].unit_name == idle.name and (rows[-1].rank, rows[-1].score) == (None, None)
+    assert [row.rank for row in rows[:-1]] == [1, 2, 3]
+    html = page(client, users[Role.BUSINESS_ENVIRONMENT_OFFICE], month="2025-10").content.decode()
+    row_html = html.split(f'data-unit="{idle.pk}"')[1].split("</tr>")[0]
+    assert "无可计量指标" in row_html and "100.00" not in row_html
+    _response, document = read_bulletin(client, users[Role.LEADER], start="2025-10-01", end="2025-10-31")
+    last = [cell.text for cell in document.tables[0].rows[-1].cells]
+    assert last[0] == idle.name and last[7:] == ["—", "—"]
+
+
+def test_a_unit_without_a_visit_in_the_range_is_not_flagged_for_check_in(scene):
+    """The county's only unchecked visit began on the last evening of September: October holds no
+    visit of the county to check in, whatever day that visit ended on."""
+    county = by_name(ledger.compute(START, END, now=NOW))[scene["units"]["county"].name]
+    assert not any(flag.startswith("签到率") for flag in county.flags)
+    september = by_name(ledger.compute(date(2025, 9, 1), date(2025, 9, 30), now=NOW))
+    assert september[county.unit_name].flags[0] == "签到率0.0%，低于90.0%"  # it belongs to September
+
+
+def test_the_bulletin_says_there_were_no_ratings_instead_of_printing_a_dash(client, users, scene, at):
+    at(2025, 11, 27, 10)
+    # September: one request, accepted, never replied nor rated; one visit, never rated in time.
+    _response, document = read_bulletin(client, users[Role.LEADER], start="2025-09-01", end="2025-09-30")
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "暂无企业评价，不计满意率" in text
+    assert "—。" not in text and "率—" not in text and "分—" not in text

@@ -462,24 +462,27 @@ def test_routing_rules_are_added_changed_and_deleted_with_an_audit_trail(
     assert AuditEntry.objects.filter(action="routing_rule_deleted", object_id=str(rule.pk)).exists()
 
 
-def test_the_thresholds_are_edited_with_old_and_new_values(client, users):
+def test_the_thresholds_are_edited_as_percentages_with_old_and_new_values(client, users):
     client.force_login(users[OFFICE])
-    assert client.get(url("office_thresholds")).status_code == 200
-    assert not LedgerThresholds.objects.exists()
+    shown = client.get(url("office_thresholds"))
+    assert shown.status_code == 200 and not LedgerThresholds.objects.exists()
+    assert 'name="min_checkin_compliance" value="90"' in shown.text  # the default 0.9, as people say it
     body = {
-        "min_checkin_compliance": "0.95",
+        "min_checkin_compliance": "95",
         "min_average_rating": "4.2",
         "max_no_pass_reports": 1,
-        "min_accept_on_time": "0.9",
-        "min_reply_on_time": "0.9",
-        "min_satisfaction": "0.8",
+        "min_accept_on_time": "90",
+        "min_reply_on_time": "90",
+        "min_satisfaction": "80",
     }
-    assert client.post(url("office_thresholds"), {**body, "min_satisfaction": "80"}).status_code == 200
+    assert client.post(url("office_thresholds"), {**body, "min_satisfaction": "120"}).status_code == 200
+    assert not LedgerThresholds.objects.exists()
     assert client.post(url("office_thresholds"), body).status_code == 302
     assert str(LedgerThresholds.current().min_checkin_compliance) == "0.950"
-    client.post(url("office_thresholds"), {**body, "min_satisfaction": "0.85"})
+    client.post(url("office_thresholds"), {**body, "min_satisfaction": "85.5"})
     entry = AuditEntry.objects.filter(action="ledger_thresholds_changed").order_by("-pk").first()
-    assert entry.changes == {"min_satisfaction": ["0.800", "0.850"]}
+    assert entry.changes == {"min_satisfaction": ["0.800", "0.855"]}
+    assert 'value="85.5"' in client.get(url("office_thresholds")).text
 
 
 def test_the_history_lists_every_step(client, routed, users):
@@ -489,3 +492,30 @@ def test_the_history_lists_every_step(client, routed, users):
     kinds = [e.kind for e in detail.context["events"]]
     assert kinds == [EventKind.FILED, EventKind.ROUTED, EventKind.ACCEPTED]
     assert "分派至衡阳市市场监督管理局" in detail.text
+
+
+def test_after_routing_the_office_is_not_shown_the_unit_s_transfer_form(client, routed, users):
+    client.force_login(users[OFFICE])
+    office_view = client.get(url("detail", routed.pk))
+    assert not office_view.context["can"]["transfer"] and url("transfer", routed.pk) not in office_view.text
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    unit_view = client.get(url("detail", routed.pk))
+    assert unit_view.context["can"]["transfer"] and url("transfer", routed.pk) in unit_view.text
+
+
+def test_a_form_sent_back_with_an_error_says_its_attachments_must_be_chosen_again(client, routed, users):
+    client.force_login(users[Role.ENTERPRISE_USER])
+    body = {"kind": "demand", "subject": "", "text": "x", "submission_key": uuid.uuid4().hex}
+    page = client.post(url("new"), {**body, "attachments": [upload("增容方案.pdf")]})
+    assert page.status_code == 200 and "增容方案.pdf" in page.text and "请改正后重新选择附件" in page.text
+    plain = client.post(url("new"), body)  # nothing chosen, nothing to choose again
+    assert "重新选择附件" not in plain.text
+    # The unit's reply loses its file the same way, and says so: refused by the action (the request
+    # is not accepted yet) or by the form (no text).
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    early = client.post(url("reply", routed.pk), {"text": "已办理", "attachments": [upload("答复函.pdf")]})
+    assert "答复函.pdf" in early.text and "请改正后重新选择附件" in early.text
+    actions.accept(routed, by=users[Role.UNIT_OFFICIAL])
+    empty = client.post(url("reply", routed.pk), {"text": "", "attachments": [upload("答复函.pdf")]})
+    assert "答复函.pdf" in empty.text and "请改正后重新选择附件" in empty.text
+    assert not Attachment.objects.filter(name="答复函.pdf").exists()

@@ -15,7 +15,7 @@ from yancheng.core import workdays
 from yancheng.core.models import Enterprise
 from yancheng.core.roles import Role
 from yancheng.visits import passes, rules
-from yancheng.visits.actions import LEEWAY, rating_opens_at
+from yancheng.visits.actions import LEEWAY, rating_opens_at, with_rating_facts
 from yancheng.visits.choices import INSPECTING, CaseStatus, Direction, Kind, Purpose, RequestStatus, Trigger
 from yancheng.visits.models import (
     CheckEvent,
@@ -167,11 +167,16 @@ def test_passes_checks_and_ratings_are_consistent(demo):
     # within the rating period; mostly 4 and 5.
     days = VisitRules.current().rating_days
     ratings = Rating.objects.select_related("visit__enterprise", "rated_by__person")
+    facts = with_rating_facts(Visit.objects.all()).in_bulk()
     for rating in ratings:
         visit = rating.visit
         assert rating.rated_by.person.enterprise_id == visit.enterprise_id
         assert rating.rated_by.person.roles.filter(role=Role.ENTERPRISE_USER).exists()
-        assert rating_opens_at(visit) <= rating.rated_at <= min(visit.ends_at + timedelta(days=days), now)
+        assert (
+            rating_opens_at(facts[visit.pk])
+            <= rating.rated_at
+            <= min(visit.ends_at + timedelta(days=days), now)
+        )
         assert visit.requests.filter(status=RequestStatus.APPROVED).exists()
     scores = Counter(ratings.values_list("overall", flat=True))
     assert (scores[4] + scores[5]) / ratings.count() > 0.75

@@ -480,3 +480,147 @@ def test_a_no_pass_report_dated_in_year_1_is_refused_on_the_page(client, users):
     )
     assert answer.status_code == 200 and "发生时间不能早于 2000 年。" in answer.content.decode()
     assert not NoPassReport.objects.exists()
+
+
+def _local_time(event) -> str:
+    return timezone.localtime(event.at, timezone.get_fixed_timezone(8 * 60)).strftime("%H:%M")
+
+
+def test_the_gate_says_what_already_happened_and_never_offers_a_second_check_in(client, visit_now, users):
+    code = actions.enterprise_code(visit_now.visit.enterprise, by=users[Role.ENTERPRISE_USER]).code
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    client.post(f"/visits/e/{code}/", {"direction": "in"})
+    checked_in = CheckEvent.objects.get(direction=Direction.IN)
+    again = client.get(f"/visits/e/{code}/").content.decode()  # the poster scanned a second time
+    assert f"已签到 {_local_time(checked_in)}" in again
+    assert "确认签到" not in again and "确认签退" in again
+    client.post(f"/visits/e/{code}/", {"direction": "out"})
+    checked_out = CheckEvent.objects.get(direction=Direction.OUT)
+    for direction in ("in", "out"):
+        after = client.get(f"/visits/e/{code}/?direction={direction}").content.decode()
+        assert f"已签到 {_local_time(checked_in)}，已签退 {_local_time(checked_out)}" in after
+        assert "确认签到" not in after and "确认签退" not in after
+    assert CheckEvent.objects.count() == 2
+
+
+def test_the_scanner_says_what_already_happened_and_offers_only_the_step_left(client, visit_now, users):
+    token = visit_now.visitors.get().green_pass.token
+    client.force_login(users[Role.ENTERPRISE_USER])
+
+    def scan(direction="in", confirm=""):
+        body = {"token": token, "direction": direction, "confirm": confirm}
+        return client.post(reverse("visits:scanner_check"), body).content.decode()
+
+    assert "确认签到" in scan()
+    scan(confirm="1")
+    checked_in = CheckEvent.objects.get(direction=Direction.IN)
+    repeated = scan()  # the camera still sees the pass a few seconds later
+    assert f"已签到 {_local_time(checked_in)}" in repeated
+    assert "确认签到" not in repeated and "确认签退" in repeated
+    scan("out", confirm="1")
+    checked_out = CheckEvent.objects.get(direction=Direction.OUT)
+    for direction in ("in", "out"):
+        after = scan(direction)
+        assert f"已签到 {_local_time(checked_in)}，已签退 {_local_time(checked_out)}" in after
+        assert "确认签到" not in after and "确认签退" not in after
+
+
+def test_the_visit_list_offers_a_rating_only_while_rating_is_open(client, visit_now, users, visit_rules):
+    """Under way and not checked out: not yet; checked out: 待评价; past the rating period: closed."""
+    enterprise_user = users[Role.ENTERPRISE_USER]
+    client.force_login(enterprise_user)
+    rate_url = reverse("visits:rate", args=[visit_now.visit_id])
+
+    def cell():
+        page = client.get(reverse("visits:enterprise_visits")).content.decode()
+        row = page.split(f'data-visit="{visit_now.visit_id}"')[1].split("</tr>")[0]
+        return row
+
+    assert "待评价" not in cell() and rate_url not in cell() and "签退或时段结束后可评价" in cell()
+    page = client.get(rate_url).content.decode()  # typed in anyway: no form that would be refused
+    assert "提交评价" not in page and "访企人员签退或访企时段结束后才能评价。" in page
+    home = client.get("/").content.decode()
+    assert rate_url not in home
+
+    token = visit_now.visitors.get().green_pass.token
+    check(client, token)
+    check(client, token, direction="out")
+    assert "待评价" in cell() and rate_url in cell()
+    assert rate_url in client.get("/").content.decode()
+    assert "提交评价" in client.get(rate_url).content.decode()
+
+    Visit.objects.filter(pk=visit_now.visit_id).update(
+        starts_at=timezone.now() - timedelta(days=visit_rules.rating_days + 2),
+        ends_at=timezone.now() - timedelta(days=visit_rules.rating_days + 1),
+    )
+    assert "评价已截止" in cell() and rate_url not in cell() and "待评价" not in cell()
+    assert rate_url not in client.get("/").content.decode()
+    page = client.get(rate_url).content.decode()
+    assert "提交评价" not in page and "截止" in page
+
+
+def test_the_rating_page_names_the_units_the_visitors_and_the_purpose(client, visit_now, users):
+    client.force_login(users[Role.ENTERPRISE_USER])
+    token = visit_now.visitors.get().green_pass.token
+    check(client, token)
+    check(client, token, direction="out")
+    page = client.get(reverse("visits:rate", args=[visit_now.visit_id])).content.decode()
+    visitor = visit_now.visitors.get()
+    assert visit_now.unit.name in page and "督查检查" in page and f"访企人员：{visitor}" in page
+    assert "提交评价" in page
+
+
+def test_the_approver_reads_the_triggered_visit_s_explanation(client, file, users):
+    request = file(
+        starts_at=timezone.now() + timedelta(days=2),
+        kind="triggered",
+        trigger="complaint",
+        trigger_note="群众举报夜间违规排放，附现场照片三张",
+    )
+    client.force_login(users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+    page = client.get(reverse("visits:request", args=[request.pk])).content.decode()
+    assert "触发情况说明" in page and "群众举报夜间违规排放，附现场照片三张" in page and "批准" in page
+
+
+def test_my_passes_list_today_s_first_then_later_ones_and_the_expired_marked_last(
+    client, visit_now, users, django_capture_on_commit_callbacks
+):
+    from yancheng.visits.models import Visitor, VisitRequest
+
+    official = users[Role.UNIT_OFFICIAL]
+    now = timezone.now()
+
+    def approved_visit(starts_at):
+        visit = Visit.objects.create(
+            enterprise=visit_now.visit.enterprise,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            year=starts_at.year,
+        )
+        request = VisitRequest.objects.create(
+            visit=visit,
+            unit=visit_now.unit,
+            purpose="research",
+            kind="planned",
+            filed_by=official,
+            submission_key=f"k{starts_at:%Y%m%d%H%M%S}",
+        )
+        Visitor.objects.create(request=request, user=official)
+        actions.approve_request(request, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+        return Pass.objects.get(visitor__request=request)
+
+    expired = approved_visit(now - timedelta(days=3))
+    later = approved_visit(now + timedelta(days=20))
+    soon = approved_visit(now + timedelta(days=5))
+    today = approved_visit(now)  # under way now
+    client.force_login(official)
+    page = client.get(reverse("visits:my_passes")).content.decode()
+    order = [page.index(f'data-pass="{p.pk}"') for p in (today, soon, later, expired)]
+    assert order == sorted(order)
+    expired_row = page.split(f'data-pass="{expired.pk}"')[1].split("</li>")[0]
+    assert "已过期" in expired_row
+    assert "今天" in page.split(f'data-pass="{today.pk}"')[1].split("</li>")[0]
+    # The home card: the same order, without the expired one.
+    home = client.get("/").content.decode()
+    card = [home.index(reverse("visits:pass", args=[p.pk])) for p in (today, soon, later)]
+    assert card == sorted(card) and reverse("visits:pass", args=[expired.pk]) not in home

@@ -7,7 +7,7 @@ import pytest
 from yancheng.core.roles import Role
 from yancheng.visits import actions, gate
 from yancheng.visits.choices import Direction, Kind, Purpose, ScanMethod
-from yancheng.visits.models import Pass, Visitor, VisitRequest
+from yancheng.visits.models import CheckEvent, Pass, Visitor, VisitRequest
 
 
 def _fields(obj) -> dict:
@@ -44,15 +44,19 @@ def test_a_pass_found_by_id_or_short_code_is_the_orms_with_everything_a_scan_rea
 
 
 @pytest.mark.django_db
-def test_checked_in_is_true_only_after_a_check_in(visit_now, users):
+def test_the_checks_so_far_are_those_confirmed_and_equal_the_orm_s(visit_now, users):
     green_pass = gate.find_pass(pk=Pass.objects.get(visitor__request=visit_now).pk)
     enterprise = users[Role.ENTERPRISE_USER].person.enterprise
     scan = {"enterprise": enterprise, "method": ScanMethod.SHORT_CODE, "by": users[Role.ENTERPRISE_USER]}
-    assert gate.has_checked_in(green_pass) is False
+    assert gate.checks(green_pass) == {}
     actions.scan(green_pass, direction=Direction.IN, confirm=False, **scan)  # looked at, not confirmed
-    assert gate.has_checked_in(green_pass) is False
+    assert gate.checks(green_pass) == {}
     actions.scan(green_pass, direction=Direction.IN, confirm=True, **scan)
-    assert gate.has_checked_in(green_pass) is True
+    actions.scan(green_pass, direction=Direction.OUT, confirm=True, **scan)
+    found = gate.checks(green_pass)
+    assert set(found) == {Direction.IN, Direction.OUT}
+    for direction, event in found.items():
+        assert _fields(event) == _fields(CheckEvent.objects.get(green_pass=green_pass, direction=direction))
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
@@ -114,6 +115,7 @@ def test_an_enterprise_has_at_most_four_planned_inspections_a_year_across_units(
     fifth = make_user("o9", Role.UNIT_OFFICIAL, unit=hengyang["units"]["registry"])
     codes = refused_codes(lambda: file(by=fifth, starts_at=week_of_2030(30), visitors=[(fifth, "")]))
     assert "已达全市上限 4 次" in codes["cap_enterprise"]
+    assert "联合检查" not in codes["cap_enterprise"]  # there is none to join (a window of 0 days)
 
 
 def test_a_joint_visit_is_offered_merges_and_counts_once(file, users, hengyang, visit_rules):
@@ -127,7 +129,14 @@ def test_a_joint_visit_is_offered_merges_and_counts_once(file, users, hengyang, 
     assert list(candidates) == [first.visit]
     # Alone, the ecology bureau's inspection would break the cap; merged, it counts once.
     codes = refused_codes(lambda: file(by=eco, starts_at=in_working_days(9), visitors=[(eco, "")]))
-    assert "cap_enterprise" in codes
+    assert "可申请加入其他单位已安排的联合检查" in codes["cap_enterprise"]
+    # With no joint window there is nothing to join, and the message offers nothing.
+    visit_rules.joint_window_days = 0
+    visit_rules.save()
+    codes = refused_codes(lambda: file(by=eco, starts_at=in_working_days(9), visitors=[(eco, "")]))
+    assert "联合检查" not in codes["cap_enterprise"] and "触发性检查" in codes["cap_enterprise"]
+    visit_rules.joint_window_days = 7
+    visit_rules.save()
     joined = file(by=eco, starts_at=in_working_days(9), visitors=[(eco, "")], join_visit=first.visit)
     assert joined.visit == first.visit
     assert joined.visit.starts_at == first.visit.starts_at  # one window
@@ -286,3 +295,31 @@ def test_a_far_off_date_is_refused_at_once_by_every_way_of_filing(client, file, 
     half_filled = client.post("/visits/new/", {"purpose": "inspection", "check": "1"})
     assert half_filled.status_code == 200 and half_filled.content.decode().strip() == ""
     assert not VisitRequest.objects.exists() and not Visit.objects.exists()
+
+
+def test_the_enterprise_is_found_by_part_of_its_name_or_uscc_as_the_official_types(client, users, hengyang):
+    a, b = hengyang["enterprises"]["a"], hengyang["enterprises"]["b"]
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    search = reverse("visits:enterprise_search")
+    by_name = client.get(search, {"enterprise": "甲电子"}).content.decode()
+    assert a.name in by_name and a.uscc in by_name and b.name not in by_name
+    by_uscc = client.get(search, {"enterprise": b.uscc[2:12].lower()}).content.decode()
+    assert b.name in by_uscc and a.name not in by_uscc
+    assert f'value="{a.pk}"' in client.get(search, {"enterprise": "有限公司"}).content.decode()
+    assert "没有找到" in client.get(search, {"enterprise": "不存在的公司"}).content.decode()
+    # Filing with part of the name works when it names one enterprise; several ask for a pick.
+    day = in_working_days(5).date().isoformat()
+    form = {**page_form(users, hengyang, day), "enterprise": "甲电子", "check": "1"}
+    assert "符合访企规则" in client.post("/visits/new/", form).content.decode()
+    several = client.post("/visits/new/", {**form, "enterprise": "有限公司"}).content.decode()
+    assert "符合访企规则" not in several
+    filing = {key: value for key, value in form.items() if key != "check"}
+    page = client.post("/visits/new/", {**filing, "enterprise": "有限公司"}).content.decode()
+    assert "请在下方列表中选择一家" in page and f'value="{b.pk}"' in page
+    picked = client.post("/visits/new/", {**form, "enterprise": "有限公司", "enterprise_pick": a.pk})
+    assert "符合访企规则" in picked.content.decode()
+
+
+def test_only_officials_search_enterprises(users, assert_refused):
+    others = [users[r] for r in Role if r != Role.UNIT_OFFICIAL] + [None]
+    assert_refused(others, "GET", reverse("visits:enterprise_search"), {"enterprise": "有限公司"})
