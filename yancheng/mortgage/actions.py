@@ -1,21 +1,25 @@
 """Filing, automatic review and recording (登簿). Review and recording happen in one transaction that
 holds the property unit's row lock, so concurrent filings on one unit record at most one mortgage."""
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role
 
-from . import checks, tasks
+from . import certificate, checks, tasks
 from .choices import ApplicationStatus, Operation
 from .models import (
     Application,
@@ -32,6 +36,8 @@ from .models import (
 REGISTRY_CODE = "衡阳市"
 PROVINCE = "湘"
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -304,20 +310,33 @@ def _bank_sets_once(app, by, field_name, action, refusal, *, mortgage_only=False
     return locked
 
 
+NOT_SIGNED_YET = gettext_lazy("证明已登簿，电子签章暂未完成，请稍后再下载。")
+
+
 def sign_certificate(app: Application) -> Certificate:
-    """Render and sign the certificate PDF (≈0.1 s). Done right after the recording commits, outside
-    its locks; a certificate left unsigned by a crash is signed when it is first asked for."""
-    from urllib.parse import urlencode
-
-    from django.conf import settings
-
-    from .certificate import CertificateData, issue
-
+    """Render and sign the certificate PDF (≈0.1 s), and keep it. Done right after the recording
+    commits, outside its locks, so the recording stands whatever happens here: a failure is logged and
+    the certificate stays unsigned (no `pdf`) until it is next asked for, when this runs again. It never
+    raises, so a recorded filing is never answered as an error."""
     cert = app.certificate
     if cert.pdf:
         return cert
+    try:
+        pdf = certificate.issue(_certificate_data(app, cert))
+        now = timezone.now()
+        Certificate.objects.filter(pk=cert.pk, pdf__isnull=True).update(pdf=pdf, signed_at=now)
+        unsigned = Application.objects.filter(pk=app.pk, certificate_signed_at__isnull=True)
+        if unsigned.update(certificate_signed_at=now):
+            app.certificate_signed_at = now
+        cert.refresh_from_db()
+    except Exception:  # noqa: BLE001 (whatever it was, the recording has committed: see the docstring)
+        logger.exception("certificate %s (application %s) not signed; signed when next asked for", cert, app.pk)
+    return cert
+
+
+def _certificate_data(app: Application, cert: Certificate) -> certificate.CertificateData:
     query = urlencode({"number": cert.number, "code": cert.verification_code})
-    data = CertificateData(
+    return certificate.CertificateData(
         number=cert.number,
         kind_label="抵押权",
         registry_name="衡阳市不动产登记中心",
@@ -334,11 +353,3 @@ def sign_certificate(app: Application) -> Certificate:
         verification_code=cert.verification_code,
         verification_url=f"{settings.SITE_URL}/mortgage/verify/?{query}",
     )
-    pdf = issue(data)
-    now = timezone.now()
-    Certificate.objects.filter(pk=cert.pk, pdf__isnull=True).update(pdf=pdf, signed_at=now)
-    unsigned = Application.objects.filter(pk=app.pk, certificate_signed_at__isnull=True)
-    if unsigned.update(certificate_signed_at=now):
-        app.certificate_signed_at = now
-    cert.refresh_from_db()
-    return cert

@@ -217,6 +217,8 @@ def certificate_pdf(request):
         raise Http404(_("证明号或核验码不正确。"))
     if not found.pdf:
         found = actions.sign_certificate(found.application)
+    if not found.pdf:
+        return render(request, "mortgage/not_signed.html", {"message": actions.NOT_SIGNED_YET}, status=503)
     response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="certificate-{found.year}-{found.serial:07d}.pdf"'
