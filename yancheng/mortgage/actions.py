@@ -8,9 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role
+from yancheng.core.urls import public_url
 
 from . import certificate, checks, tasks
 from .choices import ApplicationStatus, Operation
@@ -330,7 +331,9 @@ def sign_certificate(app: Application) -> Certificate:
             app.certificate_signed_at = now
         cert.refresh_from_db()
     except Exception:  # noqa: BLE001 (whatever it was, the recording has committed: see the docstring)
-        logger.exception("certificate %s (application %s) not signed; signed when next asked for", cert, app.pk)
+        logger.exception(
+            "certificate %s (application %s) not signed; signed when next asked for", cert, app.pk
+        )
     return cert
 
 
@@ -351,5 +354,5 @@ def _certificate_data(app: Application, cert: Certificate) -> certificate.Certif
         term_end=app.term_end,
         recorded_at=app.recorded_at,
         verification_code=cert.verification_code,
-        verification_url=f"{settings.SITE_URL}/mortgage/verify/?{query}",
+        verification_url=f"{public_url(reverse('mortgage:verify'))}?{query}",
     )
