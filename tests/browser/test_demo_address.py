@@ -6,13 +6,12 @@ import contextlib
 import os
 import signal
 import subprocess
-import time
-import urllib.request
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, ROOT, free_port
+from tests.browser.conftest import DESKTOP
 from tests.browser.test_mortgage import file_through_form
+from tests.server import ROOT, free_port, wait_until_up
 from yancheng.mortgage.demo import BROWSER_UNITS
 
 pytestmark = pytest.mark.browser
@@ -22,7 +21,9 @@ pytestmark = pytest.mark.browser
 def demo_url(tmp_path):
     """`make demo HOST=127.0.0.1 PORT=<free>` with its own SQLite database, server and worker."""
     port = free_port()
-    env = {name: value for name, value in os.environ.items() if not name.startswith("YANCHENG_")}
+    # Nothing of this run's settings, nor of a make that runs this test: the demo as a person starts it.
+    inherited = ("YANCHENG_", "MAKE", "MFLAGS")
+    env = {name: value for name, value in os.environ.items() if not name.startswith(inherited)}
     env["YANCHENG_VAR_DIR"] = str(tmp_path / "var")
     log = (tmp_path / "demo.log").open("w")
     demo = subprocess.Popen(
@@ -35,15 +36,7 @@ def demo_url(tmp_path):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300  # migrations and the demo data first
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            if time.monotonic() > deadline or demo.poll() is not None:
-                raise RuntimeError(f"make demo did not start: {(tmp_path / 'demo.log').read_text()[-2000:]}")
-            time.sleep(0.5)
+        wait_until_up(url, demo, 300)  # migrations and the demo data first
         yield url
     finally:
         with contextlib.suppress(ProcessLookupError):
