@@ -3,13 +3,11 @@ exactly as `make demo` serves it, on a database of its own loaded with the Hengy
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.server import ROOT, granian
+from tests.server import ROOT, granian, manage
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,12 +22,6 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1366, "height": 768}
-
-
-def manage(env, *args):
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
-    )
 
 
 @pytest.fixture(scope="session")
