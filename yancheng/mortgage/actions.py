@@ -4,7 +4,7 @@ holds the property unit's row lock, so concurrent filings on one unit record at 
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -27,6 +27,7 @@ from .models import (
     Certificate,
     CertificateSerial,
     CheckResult,
+    LookupMisses,
     MortgageRight,
     PropertyUnit,
     RegisterEntry,
@@ -201,9 +202,12 @@ def _refuse_unless_cancellable(app, right) -> None:
 def _locked_row(model, **key):
     """The row with `key`, locked for this transaction; created first if missing. Two transactions
     creating it at once: one insert waits for the other and fails inside its savepoint, then locks."""
+    row = model.objects.select_for_update().filter(**key).first()
+    if row is not None:
+        return row
     try:
         with transaction.atomic():
-            model.objects.get_or_create(**key)
+            model.objects.create(**key)
     except IntegrityError:
         pass
     return model.objects.select_for_update().get(**key)
@@ -356,3 +360,36 @@ def _certificate_data(app: Application, cert: Certificate) -> certificate.Certif
         verification_code=cert.verification_code,
         verification_url=f"{public_url(reverse('mortgage:verify'))}?{query}",
     )
+
+
+# Certificate numbers run in sequence, so the 8-character code is what keeps a certificate private. An
+# address that gives this many wrong pairs is refused until this long after its last miss.
+LOOKUP_MISSES_ALLOWED = 20
+LOOKUP_MISS_WINDOW = timedelta(minutes=10)
+
+
+class TooManyLookups(Exception):
+    """The address has used up its misses: refused until LOOKUP_MISS_WINDOW after the last one."""
+
+
+def counted_lookup(address: str, find, *, request=None):
+    """`find()`, a certificate look-up by number and code, as one of `address`'s tries: a miss (None)
+    is counted, a find is not. The address's row stays locked from the check to the count, so the
+    limit holds however many guesses arrive at once (a check before the look-up and a count after it
+    let 60 simultaneous guesses get 39 answers)."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = _locked_row(LookupMisses, address=address)
+        if row.last_miss_at < now - LOOKUP_MISS_WINDOW:
+            row.misses = 0
+        if row.misses >= LOOKUP_MISSES_ALLOWED:
+            raise TooManyLookups
+        found = find()
+        if found is None:
+            row.misses, row.last_miss_at = row.misses + 1, now
+            row.save(update_fields=["misses", "last_miss_at"])
+            if row.misses == LOOKUP_MISSES_ALLOWED:
+                audit.record(
+                    "mortgage_lookup_limited", changes={"misses": [None, row.misses]}, request=request
+                )
+    return found

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
@@ -307,3 +308,20 @@ class RegisterEntry(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.get_kind_display()}"
+
+
+class LookupMisses(models.Model):
+    """Wrong certificate look-ups (number and code that do not match) from one network address, counted
+    until LOOKUP_MISS_WINDOW after the last one. A row, not the cache: the count is taken under its lock,
+    so concurrent guesses cannot all pass a check made before any of them was counted."""
+
+    address = models.CharField(max_length=64, unique=True)
+    misses = models.PositiveIntegerField(default=0)
+    last_miss_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证明查询失败计数")
+        verbose_name_plural = _("证明查询失败计数")
+
+    def __str__(self):
+        return f"{self.address}: {self.misses}"

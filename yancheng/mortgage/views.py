@@ -2,9 +2,9 @@
 browser, the mortgagor's certificate page and the public verification page."""
 
 import functools
+import unicodedata
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -144,39 +144,25 @@ def unit_mortgages(user):
     )
 
 
-# Certificate numbers run in sequence, so the 8-character code is what keeps a certificate private. An
-# address that gives this many wrong pairs is refused until this long after its last miss.
-LOOKUP_MISSES_ALLOWED = 20
-LOOKUP_MISS_WINDOW_SECONDS = 600
-
-
-class TooManyLookups(Exception):
-    pass
+def _as_issued(typed: str) -> str:
+    """What a person typed, in the characters the platform issues: a Chinese keyboard's full-width
+    brackets and digits （２０２６） made ASCII (NFKC), spaces anywhere dropped."""
+    return "".join(unicodedata.normalize("NFKC", typed).split())
 
 
 def _certificate(request) -> Certificate | None:
     """The certificate with this number and code, or None: which of the two is wrong is not told."""
-    number = request.GET.get("number", "").strip()
-    code = request.GET.get("code", "").strip().upper()
+    number = _as_issued(request.GET.get("number", ""))
+    code = _as_issued(request.GET.get("code", "")).upper()
     if not number or not code or len(number) > 60 or len(code) > 12:
         return None
-    misses_key = f"mortgage-lookup-misses:{audit.client_ip(request)}"
-    misses = cache.get(misses_key, 0)
-    if misses >= LOOKUP_MISSES_ALLOWED:
-        raise TooManyLookups
     found = (
         # With its right: a certificate of a cancelled mortgage is genuine but no longer to be relied on.
         Certificate.objects.select_related(
             "application__bank", "application__property_unit", "application__mortgage_right"
-        )
-        .filter(number=number, verification_code=code)
-        .first()
+        ).filter(number=number, verification_code=code)
     )
-    if found is None:
-        cache.set(misses_key, misses + 1, LOOKUP_MISS_WINDOW_SECONDS)
-        if misses + 1 == LOOKUP_MISSES_ALLOWED:
-            audit.record("mortgage_lookup_limited", changes={"misses": [None, misses + 1]}, request=request)
-    return found
+    return actions.counted_lookup(audit.client_ip(request) or "", found.first, request=request)
 
 
 def _lookup_limited(view):
@@ -186,8 +172,8 @@ def _lookup_limited(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except TooManyLookups:
-            minutes = LOOKUP_MISS_WINDOW_SECONDS // 60
+        except actions.TooManyLookups:
+            minutes = int(actions.LOOKUP_MISS_WINDOW.total_seconds()) // 60
             return render(request, "mortgage/too_many_lookups.html", {"minutes": minutes}, status=429)
 
     return wrapper

@@ -6,14 +6,16 @@ import json
 import os
 import threading
 from collections import Counter
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.db import connection
 
-from tests.server import granian
+from tests.server import granian, manage
+from yancheng.core.models import AuditEntry
+from yancheng.mortgage.actions import LOOKUP_MISSES_ALLOWED, file_application
 from yancheng.mortgage.models import Application, Certificate
-from yancheng.mortgage.tests.conftest import make_unit
+from yancheng.mortgage.tests.conftest import filing_for, make_unit
 
 from .test_api import URL, bearer, body
 
@@ -74,3 +76,20 @@ def test_200_distinct_filings_at_once_on_a_fresh_server_each_answer_201_and_are_
     assert Counter(statuses) == {201: 200}
     assert Application.objects.filter(status="recorded", certificate_signed_at__isnull=False).count() == 200
     assert Certificate.objects.filter(pdf__isnull=False).count() == 200
+
+
+def test_guesses_sent_at_once_get_no_more_answers_than_the_misses_allowed(
+    bank, clerk, property_unit, server_env
+):
+    certificate = file_application(bank, by=clerk, filing=filing_for(property_unit)).certificate
+    manage(server_env, "collectstatic", "--no-input", "-v", "0")  # the pages' styles
+
+    def verify(code):
+        return ("GET", f"/mortgage/verify/?{urlencode({'number': certificate.number, 'code': code})}", None)
+
+    with granian(server_env, workers=2, threads=8) as url:
+        statuses = at_once(url, [verify(f"ZZZZ{n:04d}") for n in range(60)], {})
+        [right_pair] = at_once(url, [verify(certificate.verification_code)], {})
+    assert Counter(statuses) == {200: LOOKUP_MISSES_ALLOWED, 429: 60 - LOOKUP_MISSES_ALLOWED}
+    assert right_pair == 429  # and the address stays refused, even for a genuine pair
+    assert AuditEntry.objects.filter(action="mortgage_lookup_limited").count() == 1
