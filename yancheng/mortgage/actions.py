@@ -23,6 +23,7 @@ from yancheng.core.urls import public_url
 from . import certificate, checks, tasks
 from .choices import ApplicationStatus, Operation
 from .models import (
+    REGISTER_SCHEME,
     Application,
     Certificate,
     CertificateSerial,
@@ -33,6 +34,7 @@ from .models import (
     RegisterEntry,
     RegisterHead,
     entry_hash,
+    right_payload,
 )
 
 REGISTRY_CODE = "衡阳市"
@@ -159,11 +161,8 @@ def _record(app: Application, by=None) -> None:
             application=app,
             recorded_at=now,
         )
-        payload = {
+        payload = right_payload(right) | {
             "operation": "mortgage",
-            "right": right.pk,
-            "rank": rank,
-            "amount": str(app.amount),
             "bank": app.bank.name,
             "mortgagors": app.mortgagors,
         }
@@ -216,7 +215,7 @@ def _locked_row(model, **key):
 def _append_entry(app, unit, payload, now) -> RegisterEntry:
     head = _locked_row(RegisterHead, pk=1)
     head.seq += 1
-    entry = RegisterEntry.objects.create(
+    entry = RegisterEntry(
         seq=head.seq,
         at=now,
         kind=app.operation,
@@ -224,8 +223,10 @@ def _append_entry(app, unit, payload, now) -> RegisterEntry:
         application=app,
         payload=payload,
         prev_hash=head.hash,
-        hash=entry_hash(head.hash, payload),
+        scheme=REGISTER_SCHEME,
     )
+    entry.hash = entry_hash(entry)
+    entry.save(force_insert=True)
     head.hash = entry.hash
     head.save(update_fields=["seq", "hash"])
     return entry
