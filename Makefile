@@ -43,6 +43,9 @@ system-packages:
 demo: setup
 	YANCHENG_REQUIRE_OTP=$${YANCHENG_REQUIRE_OTP:-0} $(MAKE) --no-print-directory serve-demo
 
+# The address the demo is reached at, for its QR codes (yancheng/core/urls.py): certificates are signed
+# outside any request (by load_demo, after a filing's commit), so the platform must be told it.
+serve-demo: export YANCHENG_SITE_URL ?= http://$(HOST):$(PORT)
 serve-demo:
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) createcachetable

@@ -219,8 +219,9 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env.text("EMAIL_FROM", "雁城平台 <noreply@yancheng.local>")
-# The platform's public address, for links that leave it (QR codes on certificates, e-mails).
-SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The platform's public address, for links that leave it (QR codes, the bank's notices): empty when not
+# set, and then core.urls.public_url says which address is used.
+SITE_URL = env.text("SITE_URL").strip().rstrip("/")
 # A CJK TrueType font embedded in generated PDFs (Debian: fonts-wqy-zenhei).
 CJK_FONT = env.text("CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 # How many times the worker tries a notification delivery before it gives up.

@@ -3,16 +3,12 @@ exactly as `make demo` serves it, on a database of its own loaded with the Hengy
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.server import ROOT, granian, manage
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,18 +22,6 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1366, "height": 768}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def manage(env, *args):
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
-    )
 
 
 @pytest.fixture(scope="session")
@@ -60,42 +44,8 @@ def server_env(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_url(server_env):
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--blocking-threads",
-            "4",
-            "--log-level",
-            "warning",
-            "yancheng.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=server_env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("the platform did not start") from None
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(10)
+    with granian(server_env, workers=1, threads=4) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

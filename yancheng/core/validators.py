@@ -33,6 +33,12 @@ def normalise_code(value: str | None) -> str:
     return unicodedata.normalize("NFKC", value or "").strip().upper()
 
 
+def normalise_lookup(value: str | None) -> str:
+    """A code typed to look something up (a certificate number, a pass's short code): as
+    ``normalise_code``, and spaces anywhere dropped, since a look-up refuses nothing and a miss counts."""
+    return "".join(normalise_code(value).split())
+
+
 # --- 统一社会信用代码, GB 32100-2015 ---------------------------------------------------------
 
 # I, O, Z, S, V are left out so they cannot be misread as 1, 0, 2, 5, U; a character's value is its index.

@@ -1,39 +1,49 @@
 """Filing, automatic review and recording (登簿). Review and recording happen in one transaction that
 holds the property unit's row lock, so concurrent filings on one unit record at most one mortgage."""
 
+import logging
 import secrets
 from dataclasses import asdict, dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role
+from yancheng.core.urls import public_url
 from yancheng.core.validators import validate_id_number, validate_property_unit_number
 
-from . import checks, tasks
+from . import certificate, checks, tasks
 from .choices import LIVE, PENDING, ApplicationStatus, IdentityMethod, MortgageKind, Operation
 from .models import (
+    REGISTER_SCHEME,
     Application,
     Certificate,
     CertificateSerial,
     CheckResult,
+    LookupMisses,
     MortgageRight,
     PropertyUnit,
     RegisterEntry,
     RegisterHead,
     entry_hash,
+    right_payload,
 )
 
 REGISTRY_CODE = "衡阳市"
 PROVINCE = "湘"
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -221,11 +231,8 @@ def _record(app: Application, by=None) -> None:
             application=app,
             recorded_at=now,
         )
-        payload = {
+        payload = right_payload(right) | {
             "operation": "mortgage",
-            "right": right.pk,
-            "rank": rank,
-            "amount": str(app.amount),
             "bank": app.bank.name,
             "mortgagors": app.mortgagors,
         }
@@ -264,9 +271,12 @@ def _refuse_unless_cancellable(app, right) -> None:
 def _locked_row(model, **key):
     """The row with `key`, locked for this transaction; created first if missing. Two transactions
     creating it at once: one insert waits for the other and fails inside its savepoint, then locks."""
+    row = model.objects.select_for_update().filter(**key).first()
+    if row is not None:
+        return row
     try:
         with transaction.atomic():
-            model.objects.get_or_create(**key)
+            model.objects.create(**key)
     except IntegrityError:
         pass
     return model.objects.select_for_update().get(**key)
@@ -275,7 +285,7 @@ def _locked_row(model, **key):
 def _append_entry(app, unit, payload, now) -> RegisterEntry:
     head = _locked_row(RegisterHead, pk=1)
     head.seq += 1
-    entry = RegisterEntry.objects.create(
+    entry = RegisterEntry(
         seq=head.seq,
         at=now,
         kind=app.operation,
@@ -283,8 +293,10 @@ def _append_entry(app, unit, payload, now) -> RegisterEntry:
         application=app,
         payload=payload,
         prev_hash=head.hash,
-        hash=entry_hash(head.hash, payload),
+        scheme=REGISTER_SCHEME,
     )
+    entry.hash = entry_hash(entry)
+    entry.save(force_insert=True)
     head.hash = entry.hash
     head.save(update_fields=["seq", "hash"])
     return entry
@@ -396,20 +408,35 @@ def _bank_sets_once(app, by, field_name, action, refusal, *, mortgage_only=False
     return locked
 
 
+NOT_SIGNED_YET = gettext_lazy("证明已登簿，电子签章暂未完成，请稍后再下载。")
+
+
 def sign_certificate(app: Application) -> Certificate:
-    """Render and sign the certificate PDF (≈0.1 s). Done right after the recording commits, outside
-    its locks; a certificate left unsigned by a crash is signed when it is first asked for."""
-    from urllib.parse import urlencode
-
-    from django.conf import settings
-
-    from .certificate import CertificateData, issue
-
+    """Render and sign the certificate PDF (≈0.1 s), and keep it. Done right after the recording
+    commits, outside its locks, so the recording stands whatever happens here: a failure is logged and
+    the certificate stays unsigned (no `pdf`) until it is next asked for, when this runs again. It never
+    raises, so a recorded filing is never answered as an error."""
     cert = app.certificate
     if cert.pdf:
         return cert
+    try:
+        pdf = certificate.issue(_certificate_data(app, cert))
+        now = timezone.now()
+        Certificate.objects.filter(pk=cert.pk, pdf__isnull=True).update(pdf=pdf, signed_at=now)
+        unsigned = Application.objects.filter(pk=app.pk, certificate_signed_at__isnull=True)
+        if unsigned.update(certificate_signed_at=now):
+            app.certificate_signed_at = now
+        cert.refresh_from_db()
+    except Exception:  # noqa: BLE001 (whatever it was, the recording has committed: see the docstring)
+        logger.exception(
+            "certificate %s (application %s) not signed; signed when next asked for", cert, app.pk
+        )
+    return cert
+
+
+def _certificate_data(app: Application, cert: Certificate) -> certificate.CertificateData:
     query = urlencode({"number": cert.number, "code": cert.verification_code})
-    data = CertificateData(
+    return certificate.CertificateData(
         number=cert.number,
         kind_label="抵押权",
         registry_name="衡阳市不动产登记中心",
@@ -424,13 +451,38 @@ def sign_certificate(app: Application) -> Certificate:
         term_end=app.term_end,
         recorded_at=app.recorded_at,
         verification_code=cert.verification_code,
-        verification_url=f"{settings.SITE_URL}/mortgage/verify/?{query}",
+        verification_url=f"{public_url(reverse('mortgage:verify'))}?{query}",
     )
-    pdf = issue(data)
+
+
+# Certificate numbers run in sequence, so the 8-character code is what keeps a certificate private. An
+# address that gives this many wrong pairs is refused until this long after its last miss.
+LOOKUP_MISSES_ALLOWED = 20
+LOOKUP_MISS_WINDOW = timedelta(minutes=10)
+
+
+class TooManyLookups(Exception):
+    """The address has used up its misses: refused until LOOKUP_MISS_WINDOW after the last one."""
+
+
+def counted_lookup(address: str, find, *, request=None):
+    """`find()`, a certificate look-up by number and code, as one of `address`'s tries: a miss (None)
+    is counted, a find is not. The address's row stays locked from the check to the count, so the
+    limit holds however many guesses arrive at once (a check before the look-up and a count after it
+    let 60 simultaneous guesses get 39 answers)."""
     now = timezone.now()
-    Certificate.objects.filter(pk=cert.pk, pdf__isnull=True).update(pdf=pdf, signed_at=now)
-    unsigned = Application.objects.filter(pk=app.pk, certificate_signed_at__isnull=True)
-    if unsigned.update(certificate_signed_at=now):
-        app.certificate_signed_at = now
-    cert.refresh_from_db()
-    return cert
+    with transaction.atomic():
+        row = _locked_row(LookupMisses, address=address)
+        if row.last_miss_at < now - LOOKUP_MISS_WINDOW:
+            row.misses = 0
+        if row.misses >= LOOKUP_MISSES_ALLOWED:
+            raise TooManyLookups
+        found = find()
+        if found is None:
+            row.misses, row.last_miss_at = row.misses + 1, now
+            row.save(update_fields=["misses", "last_miss_at"])
+            if row.misses == LOOKUP_MISSES_ALLOWED:
+                audit.record(
+                    "mortgage_lookup_limited", changes={"misses": [None, row.misses]}, request=request
+                )
+    return found

@@ -150,7 +150,7 @@ def get_application(request, application_id: int):
 
 @router.get(
     "/applications/{application_id}/certificate.pdf",
-    response={200: bytes, 403: ErrorOut, 404: ErrorOut},
+    response={200: bytes, 403: ErrorOut, 404: ErrorOut, 503: ErrorOut},
     url_name="mortgage_certificate_pdf",
     summary="不动产登记证明（已签章的 PDF；登簿前 404）",
 )
@@ -159,8 +159,10 @@ def certificate_pdf(request, application_id: int):
     certificate = getattr(app, "certificate", None)
     if certificate is None:
         raise Http404("no certificate")
-    if not certificate.pdf:  # left unsigned by a crash after recording: signed now
+    if not certificate.pdf:  # left unsigned by a crash or a failure after recording: signed now
         certificate = actions.sign_certificate(app)
+    if not certificate.pdf:
+        return Status(503, {"code": "certificate_not_signed", "detail": str(actions.NOT_SIGNED_YET)})
     response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{app.pk}.pdf"'
     return response

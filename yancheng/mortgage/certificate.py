@@ -20,6 +20,7 @@ import io
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -323,28 +324,45 @@ def _table(data: CertificateData, font: str) -> Table:
 # --- Keys --------------------------------------------------------------------------------------
 
 
-@functools.cache
+# The server's threads share the signer. pyHanko reads values from it that asn1crypto builds lazily on
+# first use (the subject's `Name.native` among them), and a thread reading one while another builds it
+# sees it half-built: 2 of 200 concurrent filings on a fresh server failed with KeyError 'common_name'.
+# So the signer is made under this lock, and a first signature is made with it before anyone else gets
+# it, which builds everything signing reads; after that the threads only read.
+_signer_lock = threading.Lock()
+
+
 def signer() -> signers.SimpleSigner:
     """The registry's signer: the configured key and certificate, or else the demo ones (made once).
 
     Cached per process: loading and parsing the PEM files is the slow part of signing a small PDF.
     """
+    with _signer_lock:
+        return _shared_signer()
+
+
+def reset_signer_cache() -> None:
+    """Forget the loaded signer (tests, or after the key files changed)."""
+    with _signer_lock:
+        _shared_signer.cache_clear()
+
+
+@functools.cache
+def _shared_signer() -> signers.SimpleSigner:
     key_file = os.environ.get(SIGNING_KEY_ENV)
     cert_file = os.environ.get(SIGNING_CERT_ENV)
     if key_file or cert_file:
         if not (key_file and cert_file):
             raise ImproperlyConfigured(f"set both {SIGNING_KEY_ENV} and {SIGNING_CERT_ENV}, or neither")
         chain_file = os.environ.get(SIGNING_CHAIN_ENV)
-        return _load_signer(Path(key_file), Path(cert_file), Path(chain_file) if chain_file else None)
-    directory = _demo_key_directory()
-    return _load_signer(
-        directory / SIGNING_KEY_FILE, directory / SIGNING_CERT_FILE, directory / ROOT_CERT_FILE
-    )
-
-
-def reset_signer_cache() -> None:
-    """Forget the loaded signer (tests, or after the key files changed)."""
-    signer.cache_clear()
+        loaded = _load_signer(Path(key_file), Path(cert_file), Path(chain_file) if chain_file else None)
+    else:
+        directory = _demo_key_directory()
+        loaded = _load_signer(
+            directory / SIGNING_KEY_FILE, directory / SIGNING_CERT_FILE, directory / ROOT_CERT_FILE
+        )
+    _sign(_blank_pdf(), loaded)  # builds, in this thread alone, all a signature reads (its name too)
+    return loaded
 
 
 def demo_root_certificate_path() -> Path:
@@ -494,6 +512,10 @@ def _key_usage(
 
 def sign_pdf(pdf: bytes) -> bytes:
     """``pdf`` with the registry's PAdES signature (B-B) in an invisible field named "registry"."""
+    return _sign(pdf, signer())
+
+
+def _sign(pdf: bytes, with_signer: signers.SimpleSigner) -> bytes:
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         reason=SIGNATURE_REASON,
@@ -502,8 +524,15 @@ def sign_pdf(pdf: bytes) -> bytes:
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    output = signers.sign_pdf(writer, metadata, signer=signer())
-    return output.getvalue()
+    return signers.sign_pdf(writer, metadata, signer=with_signer).getvalue()
+
+
+def _blank_pdf() -> bytes:
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
 
 
 def issue(data: CertificateData) -> bytes:

@@ -1,10 +1,12 @@
 import hashlib
 import json
+from datetime import UTC
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
@@ -314,13 +316,50 @@ def canonical(payload: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def entry_hash(prev_hash: str, payload: dict) -> str:
-    return hashlib.sha256(prev_hash.encode() + canonical(payload)).hexdigest()
+# How an entry's hash is made. 1: the payload alone, so the entry's other columns (kind, time, unit,
+# application) could be changed unseen; entries written so are kept and still verify. 2: every column
+# that means something. An entry carries its scheme, and a chain's schemes never go down.
+PAYLOAD_ONLY_SCHEME = 1
+REGISTER_SCHEME = 2
+
+
+def sealed_columns(entry) -> dict:
+    """What scheme 2 seals: every column of the entry but its own hash."""
+    return {
+        "scheme": entry.scheme,
+        "seq": entry.seq,
+        "at": entry.at.astimezone(UTC).isoformat(),
+        "kind": entry.kind,
+        "property_unit": entry.property_unit_id,
+        "application": entry.application_id,
+        "payload": entry.payload,
+    }
+
+
+def entry_hash(entry) -> str:
+    """The hash that seals `entry` to the one before it (`entry.prev_hash`), by the entry's scheme."""
+    sealed = entry.payload if entry.scheme == PAYLOAD_ONLY_SCHEME else sealed_columns(entry)
+    return hashlib.sha256(entry.prev_hash.encode() + canonical(sealed)).hexdigest()
+
+
+def right_payload(right) -> dict:
+    """What a mortgage entry records of its right, so the right can be checked against the register."""
+    return {
+        "right": right.pk,
+        "rank": right.rank,
+        "amount": str(right.amount),
+        "bank_id": right.bank_id,
+        "kind": right.kind,
+        "term_start": right.term_start.isoformat(),
+        "term_end": right.term_end.isoformat(),
+    }
 
 
 class RegisterEntry(models.Model):
     """The register's journal: append-only, each entry carrying the hash of the one before it, so a
-    changed row breaks the chain from there on (manage.py verify_register finds it)."""
+    changed row breaks the chain from there on (manage.py verify_register finds it and names what
+    changed). The payload repeats the entry's kind, time, unit and application, and records the right
+    (`right_payload`), so each column can be checked against what the hash seals."""
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
@@ -330,6 +369,7 @@ class RegisterEntry(models.Model):
     payload = models.JSONField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    scheme = models.PositiveSmallIntegerField(_("哈希方案"))
 
     objects = RegisterQuerySet.as_manager()
 
@@ -340,3 +380,20 @@ class RegisterEntry(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.get_kind_display()}"
+
+
+class LookupMisses(models.Model):
+    """Wrong certificate look-ups (number and code that do not match) from one network address, counted
+    until LOOKUP_MISS_WINDOW after the last one. A row, not the cache: the count is taken under its lock,
+    so concurrent guesses cannot all pass a check made before any of them was counted."""
+
+    address = models.CharField(max_length=64, unique=True)
+    misses = models.PositiveIntegerField(default=0)
+    last_miss_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证明查询失败计数")
+        verbose_name_plural = _("证明查询失败计数")
+
+    def __str__(self):
+        return f"{self.address}: {self.misses}"

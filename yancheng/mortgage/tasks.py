@@ -15,7 +15,6 @@ import urllib.parse
 import urllib.request
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.tasks import task
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yancheng.core import audit
+from yancheng.core.urls import public_url
 
 from .choices import ApplicationStatus
 from .models import Application
@@ -44,8 +44,7 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def certificate_url(app: Application) -> str:
-    path = reverse("api-v1:mortgage_certificate_pdf", kwargs={"application_id": app.pk})
-    return f"{settings.SITE_URL}{path}"
+    return public_url(reverse("api-v1:mortgage_certificate_pdf", kwargs={"application_id": app.pk}))
 
 
 def notice(app: Application) -> dict:

@@ -4,7 +4,6 @@ browser, the mortgagor's certificate page and the public verification page."""
 import functools
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from yancheng.core import audit
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role, role_required
+from yancheng.core.validators import normalise_lookup
 
 from . import actions
 from .choices import PENDING, ApplicationStatus, NoticeState, Operation
@@ -188,39 +188,20 @@ def unit_mortgages(user):
     )
 
 
-# Certificate numbers run in sequence, so the 8-character code is what keeps a certificate private. An
-# address that gives this many wrong pairs is refused until this long after its last miss.
-LOOKUP_MISSES_ALLOWED = 20
-LOOKUP_MISS_WINDOW_SECONDS = 600
-
-
-class TooManyLookups(Exception):
-    pass
-
-
 def _certificate(request) -> Certificate | None:
     """The certificate with this number and code, or None: which of the two is wrong is not told."""
-    number = request.GET.get("number", "").strip()
-    code = request.GET.get("code", "").strip().upper()
+    # A Chinese keyboard's full-width brackets and digits （２０２６）, spaces and lower case are not misses.
+    number = normalise_lookup(request.GET.get("number", ""))
+    code = normalise_lookup(request.GET.get("code", ""))
     if not number or not code or len(number) > 60 or len(code) > 12:
         return None
-    misses_key = f"mortgage-lookup-misses:{audit.client_ip(request)}"
-    misses = cache.get(misses_key, 0)
-    if misses >= LOOKUP_MISSES_ALLOWED:
-        raise TooManyLookups
     found = (
         # With its right: a certificate of a cancelled mortgage is genuine but no longer to be relied on.
         Certificate.objects.select_related(
             "application__bank", "application__property_unit", "application__mortgage_right"
-        )
-        .filter(number=number, verification_code=code)
-        .first()
+        ).filter(number=number, verification_code=code)
     )
-    if found is None:
-        cache.set(misses_key, misses + 1, LOOKUP_MISS_WINDOW_SECONDS)
-        if misses + 1 == LOOKUP_MISSES_ALLOWED:
-            audit.record("mortgage_lookup_limited", changes={"misses": [None, misses + 1]}, request=request)
-    return found
+    return actions.counted_lookup(audit.client_ip(request) or "", found.first, request=request)
 
 
 def _lookup_limited(view):
@@ -230,8 +211,8 @@ def _lookup_limited(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except TooManyLookups:
-            minutes = LOOKUP_MISS_WINDOW_SECONDS // 60
+        except actions.TooManyLookups:
+            minutes = int(actions.LOOKUP_MISS_WINDOW.total_seconds()) // 60
             return render(request, "mortgage/too_many_lookups.html", {"minutes": minutes}, status=429)
 
     return wrapper
@@ -261,6 +242,8 @@ def certificate_pdf(request):
         raise Http404(_("证明号或核验码不正确。"))
     if not found.pdf:
         found = actions.sign_certificate(found.application)
+    if not found.pdf:
+        return render(request, "mortgage/not_signed.html", {"message": actions.NOT_SIGNED_YET}, status=503)
     response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="certificate-{found.year}-{found.serial:07d}.pdf"'

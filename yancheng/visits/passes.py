@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import tempfile
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from jwt.utils import base64url_encode
+
+from yancheng.core.validators import normalise_lookup
 
 # Purpose binding: a token signed by the same key for anything else must not open a gate.
 PASS_AUDIENCE = "yancheng:visit-pass"  # noqa: S105 -- a claim value, not a password
@@ -43,7 +44,7 @@ SHORT_CODE_LENGTH = 8
 
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.DOTALL)
 # What people type between the two halves: spaces (also the full-width one) and all sorts of dashes.
-_SHORT_CODE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−]+")
+_SHORT_CODE_SEPARATORS = re.compile(r"[\-‐‑‒–—―−]+")
 
 
 # --- Keys -------------------------------------------------------------------------------------
@@ -280,7 +281,7 @@ def normalize_short_code(text: str) -> str:
 
     Accepts lower case, spaces, a missing dash, and the full-width characters of a Chinese keyboard.
     """
-    chars = _SHORT_CODE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    chars = _SHORT_CODE_SEPARATORS.sub("", normalise_lookup(text))
     if len(chars) != SHORT_CODE_LENGTH or any(char not in SHORT_CODE_ALPHABET for char in chars):
         raise ValueError("短码应为 8 位字母和数字，例如 7K3M-QX9P")
     return format_short_code(chars)

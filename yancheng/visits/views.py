@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role, role_required
+from yancheng.core.urls import public_url
 
 from . import actions, queries, rules
 from .choices import Direction, RequestStatus, ScanMethod
@@ -372,5 +373,5 @@ def poster(request, enterprise_id: int):
     if not has_role(request.user, Role.ENTERPRISE_USER, Role.BUSINESS_ENVIRONMENT_OFFICE, Role.ADMINISTRATOR):
         raise Http404
     code = actions.enterprise_code(enterprise, by=request.user)
-    url = request.build_absolute_uri(reverse("visits:gate", args=[code.code]))
+    url = public_url(reverse("visits:gate", args=[code.code]), request)
     return poster_pdf(enterprise, url)

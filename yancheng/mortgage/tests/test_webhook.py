@@ -10,7 +10,6 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -78,7 +77,8 @@ def retries_of(app) -> list[DBTaskResult]:
     ]
 
 
-def test_the_signed_notice_arrives_and_marks_the_bank_notified(recorded, server):
+def test_the_signed_notice_arrives_and_marks_the_bank_notified(recorded, server, settings):
+    settings.SITE_URL = "https://yancheng.hengyang.gov.cn"  # the configured public address
     before = int(time.time())
     assert tasks.notify_bank.call(recorded.pk) == "delivered"
 
@@ -94,7 +94,7 @@ def test_the_signed_notice_arrives_and_marks_the_bank_notified(recorded, server)
         "contract_number": recorded.contract_number,
         "certificate_number": recorded.certificate.number,
         "recorded_at": recorded.recorded_at.isoformat(),
-        "certificate_url": f"{settings.SITE_URL}/api/v1/mortgage/applications/{recorded.pk}/certificate.pdf",
+        "certificate_url": f"https://yancheng.hengyang.gov.cn/api/v1/mortgage/applications/{recorded.pk}/certificate.pdf",
     }
 
     recorded.refresh_from_db()
