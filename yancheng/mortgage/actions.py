@@ -148,7 +148,7 @@ def file_application(bank, *, by, filing: Filing) -> tuple[Application, bool]:
             raise
         return _sent_again(existing, filing), False
     if app.status == ApplicationStatus.RECORDED and app.operation == Operation.MORTGAGE:
-        sign_certificate(app)
+        _sign_and_tell_bank(app)
     return app, True
 
 
@@ -247,7 +247,6 @@ def _record(app: Application, by=None) -> None:
     app.save(update_fields=["status", "reviewed_at", "recorded_at", "decided_by"])
     if app.operation == Operation.MORTGAGE:
         _number_certificate(app, now)
-        tasks.enqueue_on_commit(app.pk)  # tell the bank once the recording has committed
     audit.record("mortgage_recorded", app, actor=by, actor_label="" if by else "auto")
 
 
@@ -341,7 +340,7 @@ def record_by_person(app: Application, *, by) -> Application:
             raise ActionRefused(_("登记簿中没有这个不动产单元，不能登簿。"), "no_unit")
         _record(locked, by=by)
     if locked.operation == Operation.MORTGAGE:
-        sign_certificate(locked)
+        _sign_and_tell_bank(locked)
     return locked
 
 
@@ -409,6 +408,14 @@ def _bank_sets_once(app, by, field_name, action, refusal, *, mortgage_only=False
 
 
 NOT_SIGNED_YET = gettext_lazy("证明已登簿，电子签章暂未完成，请稍后再下载。")
+
+
+def _sign_and_tell_bank(app: Application) -> None:
+    """After a mortgage's recording has committed: sign its certificate, then queue the bank's notice, so
+    the bank is told of a certificate it can download at once. A crash between the commit and the queue
+    leaves the notice unqueued, never lost: `tasks.queue_missed_notices` finds it."""
+    sign_certificate(app)
+    tasks.queue_notice(app.pk)
 
 
 def sign_certificate(app: Application) -> Certificate:

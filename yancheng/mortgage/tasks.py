@@ -10,21 +10,23 @@ import hashlib
 import hmac
 import http.client
 import json
+import logging
 import time
 import urllib.parse
 import urllib.request
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
 from yancheng.core import audit
+from yancheng.core.periodic import every
 from yancheng.core.urls import public_url
 
-from .choices import ApplicationStatus
+from .choices import ApplicationStatus, Operation
 from .models import Application
 
 MAX_TRIES = 8
@@ -32,6 +34,8 @@ TIMEOUT_SECONDS = 10
 SIGNATURE_HEADER = "X-Yancheng-Signature"
 TIMESTAMP_HEADER = "X-Yancheng-Timestamp"
 EVENT_RECORDED = "mortgage.recorded"
+
+logger = logging.getLogger(__name__)
 
 
 def retry_delay(tries: int) -> timedelta:
@@ -87,14 +91,38 @@ def post(url: str, secret: str, payload: dict) -> int:
         return error.code
 
 
-def enqueue_notice(application_id: int) -> None:
-    notify_bank.enqueue(application_id)
+def queue_notice(application_id: int) -> bool:
+    """Queue the bank's notice of a recorded mortgage, once: the mark on the application and the task
+    are written in one transaction, so of the filing and the sweep below only one queues it. Never
+    raises: a queue that is down must not turn a committed recording into an error (the sweep retries)."""
+    try:
+        with transaction.atomic():
+            unqueued = Application.objects.filter(pk=application_id, bank_notice_queued_at__isnull=True)
+            if not unqueued.update(bank_notice_queued_at=timezone.now()):
+                return False
+            notify_bank.enqueue(application_id)
+            return True
+    except DatabaseError:
+        logger.exception("notice of application %s not queued; the sweep will queue it", application_id)
+        return False
 
 
-def enqueue_on_commit(application_id: int) -> None:
-    """Queue the notice once the surrounding transaction commits (at once outside of one). Robust: a
-    queue that is down must not turn a committed recording into an error."""
-    transaction.on_commit(lambda: enqueue_notice(application_id), robust=True)
+# A notice is queued a moment after its recording commits (once the certificate is signed); one still
+# unqueued this long after was cut off by a crash or a queue that was down.
+MISSED_AFTER = timedelta(minutes=2)
+
+
+@every(minutes=5)
+def queue_missed_notices(now=None) -> int:
+    """Queue the notices that a crash between a recording and its notice left unqueued."""
+    cutoff = (now or timezone.now()) - MISSED_AFTER
+    missed = Application.objects.filter(
+        status=ApplicationStatus.RECORDED,
+        operation=Operation.MORTGAGE,
+        bank_notice_queued_at__isnull=True,
+        recorded_at__lt=cutoff,
+    ).values_list("pk", flat=True)
+    return sum(queue_notice(pk) for pk in missed)
 
 
 @task()
@@ -109,6 +137,11 @@ def notify_bank(application_id: int, attempt: int = 1) -> str:
     bank = app.bank
     if not bank.webhook_url:
         return "no_webhook"
+    certificate = getattr(app, "certificate", None)
+    if certificate is not None and not certificate.pdf:  # a crash before it was signed
+        from .actions import sign_certificate
+
+        sign_certificate(app)
     try:
         status = post(bank.webhook_url, bank.webhook_secret, notice(app))
         error = "" if 200 <= status < 300 else f"HTTP {status}"

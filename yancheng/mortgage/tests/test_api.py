@@ -71,8 +71,8 @@ def test_a_clean_property_is_recorded_and_its_signed_pdf_downloads(
     for step in ("received_at", "reviewed_at", "recorded_at", "certificate_signed_at"):
         assert answer[step] is not None
     assert answer["bank_notified_at"] is None
-    # The notice to the bank is queued once the recording has committed.
-    assert len(callbacks) == 1
+    # The notice to the bank is queued once the certificate is signed, not on the commit.
+    assert len(callbacks) == 0
     (queued,) = DBTaskResult.objects.all()
     assert queued.task_path == "yancheng.mortgage.tasks.notify_bank"
     assert queued.args_kwargs["args"] == [answer["id"]]

@@ -376,7 +376,7 @@ def test_the_bank_is_told_after_every_recording_by_machine_or_by_person(
     from yancheng.mortgage import tasks
 
     told = []
-    monkeypatch.setattr(tasks, "enqueue_notice", told.append)
+    monkeypatch.setattr(tasks, "queue_notice", told.append)
     with django_capture_on_commit_callbacks(execute=True):
         machine = filed(bank, by=clerk, filing=filing_for(make_unit(hengyang["regions"]["zhuhui"], 20)))
     collective = make_unit(hengyang["regions"]["zhuhui"], 21, land_kind="collective")

@@ -6,6 +6,7 @@ import hmac
 import json
 import threading
 import time
+import types
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -69,12 +70,18 @@ def recorded(bank, clerk, property_unit, server):
     return app
 
 
-def retries_of(app) -> list[DBTaskResult]:
+def notices_of(app) -> list[DBTaskResult]:
     return [
         r
         for r in DBTaskResult.objects.order_by("enqueued_at")
         if r.task_path == "yancheng.mortgage.tasks.notify_bank" and r.args_kwargs["args"][0] == app.pk
     ]
+
+
+def retries_of(app) -> list[DBTaskResult]:
+    """The tries queued after a failed one (they carry the try's number; the first, queued at the
+    recording, does not)."""
+    return [r for r in notices_of(app) if len(r.args_kwargs["args"]) > 1]
 
 
 def test_the_signed_notice_arrives_and_marks_the_bank_notified(recorded, server, settings):
@@ -126,7 +133,7 @@ def test_a_failed_answer_leaves_it_unnotified_and_retries_later(recorded, server
     (retry,) = retries_of(recorded)
     assert retry.args_kwargs["args"] == [recorded.pk, 2]
     assert before + timedelta(minutes=1) <= retry.run_after <= timezone.now() + timedelta(minutes=1)
-    assert not DBTaskResult.objects.ready().exists()  # not before then
+    assert not DBTaskResult.objects.ready().filter(pk=retry.pk).exists()  # not before then
     (entry,) = AuditEntry.objects.filter(action="mortgage_bank_notice", object_id=str(recorded.pk))
     assert entry.changes["outcome"] == [None, "retry"] and str(status) in entry.changes["error"][1]
 
@@ -221,3 +228,64 @@ def test_after_the_last_try_the_page_can_say_it_stopped(recorded, server):
 def test_a_bank_without_a_webhook_is_shown_so(bank, clerk, property_unit):
     app = filed(bank, by=clerk, filing=filing_for(property_unit))
     assert app.notice_state == "no_webhook"
+
+
+def queued_notices(app) -> list[DBTaskResult]:
+    return [r for r in notices_of(app) if r.args_kwargs["args"] == [app.pk]]
+
+
+def test_the_notice_is_queued_once_after_the_certificate_is_signed(recorded):
+    recorded.refresh_from_db()
+    assert recorded.certificate.pdf
+    assert recorded.certificate_signed_at <= recorded.bank_notice_queued_at
+    assert len(queued_notices(recorded)) == 1
+    # The sweep finds nothing to do, however late it runs: the notice is queued already.
+    assert tasks.queue_missed_notices(now=timezone.now() + timedelta(days=1)) == 0
+    assert len(queued_notices(recorded)) == 1
+
+
+def test_a_notice_a_crash_left_unqueued_is_queued_by_the_sweep_and_delivered_signed(
+    bank, clerk, property_unit, server, monkeypatch
+):
+    """The process dies after the recording's commit, before signing and queueing: the recording stands,
+    and the worker's sweep later queues the notice, whose task signs the certificate before telling."""
+    bank.webhook_url, bank.webhook_secret = server.url, SECRET
+    bank.save()
+    from yancheng.mortgage import actions
+
+    monkeypatch.setattr(actions, "_sign_and_tell_bank", lambda app: None)  # the crash
+    app = filed(bank, by=clerk, filing=filing_for(property_unit))
+    monkeypatch.undo()
+    app.refresh_from_db()
+    assert app.status == "recorded" and app.bank_notice_queued_at is None and not app.certificate.pdf
+
+    assert tasks.queue_missed_notices(now=timezone.now()) == 0  # not yet: it may still be on its way
+    later = timezone.now() + tasks.MISSED_AFTER + timedelta(seconds=1)
+    assert tasks.queue_missed_notices(now=later) == 1
+    assert tasks.queue_missed_notices(now=later) == 0  # queued once, whichever worker sweeps again
+    assert len(queued_notices(app)) == 1
+
+    assert tasks.notify_bank.call(app.pk) == "delivered"
+    app.refresh_from_db()
+    assert app.certificate.pdf and app.certificate_signed_at <= app.bank_notified_at
+    assert len(server.requests) == 1
+
+
+def test_a_queue_that_is_down_does_not_turn_the_recording_into_an_error(
+    bank, clerk, property_unit, server, monkeypatch
+):
+    from django.db import DatabaseError
+
+    def down(*args, **kwargs):
+        raise DatabaseError("queue unavailable")
+
+    bank.webhook_url, bank.webhook_secret = server.url, SECRET
+    bank.save()
+    monkeypatch.setattr(tasks, "notify_bank", types.SimpleNamespace(enqueue=down))
+    app = filed(bank, by=clerk, filing=filing_for(property_unit))
+    monkeypatch.undo()
+    app.refresh_from_db()
+    assert app.status == "recorded" and app.certificate.pdf
+    assert app.bank_notice_queued_at is None  # rolled back with the failed queueing: the sweep retries
+    later = timezone.now() + tasks.MISSED_AFTER + timedelta(seconds=1)
+    assert tasks.queue_missed_notices(now=later) == 1
