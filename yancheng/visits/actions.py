@@ -317,6 +317,15 @@ class ScanOutcome:
         return self.result == ScanResult.OK
 
     @property
+    def shows_visit(self) -> bool:
+        """Whether the scanner may see whose visit the pass is for. Not for a forged pass, nor for a pass
+        to another enterprise: that would tell one enterprise who is visiting whom elsewhere."""
+        return self.green_pass is not None and self.result not in (
+            ScanResult.TAMPERED,
+            ScanResult.OTHER_ENTERPRISE,
+        )
+
+    @property
     def checked_in(self) -> CheckEvent | None:
         return self.checks.get(Direction.IN)
 
@@ -345,11 +354,7 @@ def _judge(green_pass: Pass | None, enterprise, direction: str, now) -> ScanOutc
             ScanResult.REVOKED, green_pass, _("通行码已撤销：%(reason)s。") % {"reason": reason}
         )
     if visit.enterprise_id != enterprise.pk:
-        return ScanOutcome(
-            ScanResult.OTHER_ENTERPRISE,
-            green_pass,
-            _("该通行码用于访问“%(enterprise)s”，不是本企业。") % {"enterprise": visit.enterprise},
-        )
+        return ScanOutcome(ScanResult.OTHER_ENTERPRISE, green_pass, _("该通行码不是访问本企业的。"))
     if not (visit.starts_at - LEEWAY <= now <= visit.ends_at + LEEWAY):
         window = f"{_day_and_time(visit.starts_at)}–{timezone.localtime(visit.ends_at):%H:%M}"
         return ScanOutcome(

@@ -258,7 +258,7 @@ def scanner_check(request):
     else:
         outcome = actions.scan_short_code(short_code, **arguments)
     units = []
-    if outcome.green_pass is not None and outcome.result != "tampered":
+    if outcome.shows_visit:
         units = approved_unit_names(outcome.green_pass.visitor.request.visit)
     return render(
         request,

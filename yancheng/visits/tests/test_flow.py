@@ -111,10 +111,23 @@ def test_an_expired_pass_is_red(client, visit_now, users):
     assert answer["result"] == "outside_window" and not CheckEvent.objects.exists()
 
 
-def test_another_enterprise_cannot_check_in_this_pass(client, visit_now, users):
+def test_another_enterprise_cannot_check_in_this_pass_nor_learn_whose_visit_it_is(client, visit_now, users):
+    green_pass = visit_now.visitors.get().green_pass
+    visited = visit_now.visit.enterprise.name
     client.force_login(users["other_enterprise"])
-    answer = check(client, visit_now.visitors.get().green_pass.token)
-    assert answer["result"] == "other_enterprise" and not CheckEvent.objects.exists()
+    for answer in (check(client, green_pass.token), check(client, short_code=green_pass.short_code)):
+        assert answer["result"] == "other_enterprise" and not CheckEvent.objects.exists()
+        assert answer["message"] == "该通行码不是访问本企业的。"
+        assert (answer["visitor"], answer["units"], answer["purpose"], answer["starts_at"]) == (
+            None,
+            [],
+            None,
+            None,
+        )
+    page = client.post("/visits/scanner/check/", {"short_code": green_pass.short_code}).content.decode()
+    assert "该通行码不是访问本企业的。" in page
+    for secret in (str(green_pass.visitor), visit_now.unit.name, visit_now.get_purpose_display(), visited):
+        assert secret not in page
 
 
 def test_a_revoked_pass_is_red(client, visit_now, users):
