@@ -1,5 +1,6 @@
 """Sign-in events go to the audit log: successes, failures (with the name that was typed) and lockouts."""
 
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -10,6 +11,12 @@ from yancheng.core import audit
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
     audit.record("login", user, actor=user, request=request)
+
+
+@receiver(user_logged_in)
+def forget_the_accounts_failures(sender, request, user, **kwargs):
+    # Only this account's: failures on other accounts from the same address keep counting towards its lock.
+    AccessAttempt.objects.filter(username=user.get_username()).delete()
 
 
 @receiver(user_logged_out)

@@ -67,6 +67,26 @@ def test_an_address_is_locked_after_five_failures_across_accounts(client, users)
     assert login(client, "official", address="10.0.0.10").status_code == 302
 
 
+def test_a_success_on_an_own_account_does_not_wipe_the_addresss_failures(client, users):
+    # Four guesses, then a login to an account the attacker holds, again and again: the address locks.
+    for name in ["a1", "a2", "a3", "a4"]:
+        login(client, name, "wrong-password1", address="10.0.0.11")
+    assert login(client, "bank", address="10.0.0.11").status_code == 302
+    client.logout()
+    assert login(client, "a5", "wrong-password1", address="10.0.0.11").status_code == 429
+    assert login(client, "bank", address="10.0.0.11").status_code == 429
+
+
+def test_a_success_clears_that_accounts_own_failures(client, users):
+    for _ in range(4):
+        login(client, "official", "wrong-password1", address="10.0.0.12")
+    assert login(client, "official", address="10.0.0.13").status_code == 302
+    client.logout()
+    for _ in range(4):  # four more: it took five in a row to lock, and the success reset the count
+        login(client, "official", "wrong-password1", address="10.0.0.14")
+    assert login(client, "official", address="10.0.0.15").status_code == 302
+
+
 def test_a_user_with_an_authenticator_must_give_the_code(client, users, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp slows retries after a wrong code; not the point here
     user = users[Role.UNIT_OFFICIAL]
