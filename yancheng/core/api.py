@@ -6,10 +6,12 @@ from ninja.pagination import paginate
 
 from yancheng.core import actions
 from yancheng.core.models import ApiToken, Enterprise, Notification, Region, Unit
+from yancheng.core.pagination import Page
 from yancheng.core.roles import roles_of
 from yancheng.core.schemas import (
     EnterpriseOut,
     ErrorOut,
+    Id,
     MeOut,
     NotificationOut,
     RegionOut,
@@ -17,6 +19,7 @@ from yancheng.core.schemas import (
     TokenIn,
     TokenOut,
     UnitOut,
+    text,
 )
 
 router = Router(tags=["基础"])
@@ -52,14 +55,14 @@ def regions(request):
 
 
 @router.get("/units", response=list[UnitOut], summary="单位")
-@paginate
+@paginate(Page)
 def units(request):
     return Unit.objects.for_user(request.user)
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业（按权限范围）")
-@paginate
-def enterprises(request, q: str = "", region: str = "", pilot: bool | None = None):
+@paginate(Page)
+def enterprises(request, q: text(100) = "", region: text(12) = "", pilot: bool | None = None):
     found = Enterprise.objects.for_user(request.user)
     if q:
         found = found.filter(name__icontains=q) | found.filter(uscc=q.upper())
@@ -71,12 +74,12 @@ def enterprises(request, q: str = "", region: str = "", pilot: bool | None = Non
 
 
 @router.get("/enterprises/{uscc}", response={200: EnterpriseOut, 404: ErrorOut}, summary="企业详情")
-def enterprise(request, uscc: str):
+def enterprise(request, uscc: text(18)):
     return get_object_or_404(Enterprise.objects.for_user(request.user), uscc=uscc)
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="我的站内消息")
-@paginate
+@paginate(Page)
 def notifications(request, unread: bool = False):
     found = Notification.objects.for_user(request.user)
     return found.unread() if unread else found
@@ -87,7 +90,7 @@ def notifications(request, unread: bool = False):
     response={200: NotificationOut, 404: ErrorOut},
     summary="标记为已读",
 )
-def notification_read(request, notification_id: int):
+def notification_read(request, notification_id: Id):
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
     return actions.mark_read(notification, by=request.user)
 
@@ -114,6 +117,6 @@ def token_create(request, data: TokenIn):
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, 404: ErrorOut}, summary="吊销令牌")
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: Id):
     token = get_object_or_404(ApiToken.objects.for_user(request.user), pk=token_id)
     return actions.revoke_api_token(token, by=request.user)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from yancheng.core import audit
 from yancheng.core.audit import current_request
@@ -31,23 +32,39 @@ class RequestContextMiddleware:
             current_request.reset(token)
 
 
-FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-class RejectNullCharacterMiddleware:
-    """No text the platform stores or looks up may hold a NUL character: PostgreSQL refuses it, so a view
-    reading a parameter as it came would answer 500. Refused here once, with 400, for every page and
-    every form (JSON bodies are checked by the API's schemas)."""
+class NoStoreWhenSignedInMiddleware:
+    """What a signed-in person sees is theirs: no browser, proxy or shared office PC may keep a copy
+    (Cache-Control: no-store) that the next person at the desk could bring back with the back button."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated or getattr(request, "api_token", None) is not None:
+            add_never_cache_headers(response)
+        return response
+
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class RejectNullCharacterMiddleware:
+    """No text the platform stores or looks up may hold a NUL character: PostgreSQL refuses it, so a view
+    reading a parameter as it came would answer 500. Refused here once, with 400, for every path, query
+    and page form. The API's bodies are checked by its schemas: reading a body here as a form would
+    keep the API from reading it at all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = request.path.startswith("/api/")
         queries = [request.GET]
-        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+        if not api and request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
             queries.append(request.POST)
-        if any(_holds_nul(query) for query in queries):
-            if request.path.startswith("/api/"):
+        if "\x00" in request.path or any(_holds_nul(query) for query in queries):
+            if api:
                 detail = "请求含有不允许的字符（NUL）。"
                 return JsonResponse({"code": "invalid_characters", "detail": detail}, status=400)
             return render(request, "400.html", status=400)

@@ -8,31 +8,52 @@ from pydantic import AfterValidator, AwareDatetime, StringConstraints
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2199, 12, 31, tzinfo=UTC)
 
 
-def _printable(value: str) -> str:
-    # A control character is never meant, and PostgreSQL refuses NUL in text (a 500, not a 422).
-    if any(ord(c) < 32 for c in value):
-        raise ValueError("不能包含控制字符。")
+# The characters no text of the API may hold: a lone surrogate cannot be encoded (UnicodeEncodeError, a
+# 500), PostgreSQL refuses NUL, and a control character is never meant. New lines and tabs are, in a
+# text of several lines.
+_LINE_BREAKS = "\n\r\t"
+
+
+def _refuse_unmeant(value: str, allowed: str) -> str:
+    for c in value:
+        if "\ud800" <= c <= "\udfff":
+            raise ValueError("含有无法识别的字符（不成对的代理字符），请重新输入。")
+        if (ord(c) < 32 or 0x7F <= ord(c) < 0xA0) and c not in allowed:
+            raise ValueError("不能包含控制字符。" if c != "\x00" else "不能包含 NUL 字符。")
     return value
 
 
-def _without_nul(value: str) -> str:
-    # New lines and tabs are meant in a text of several lines; NUL never is.
-    if "\x00" in value:
-        raise ValueError("不能包含 NUL 字符。")
-    return value
+def _one_line(value: str) -> str:
+    return _refuse_unmeant(value, "")
+
+
+def _lines(value: str) -> str:
+    return _refuse_unmeant(value, _LINE_BREAKS)
 
 
 # A text of several lines (a description, a reply, a reason), as long as its column allows (no limit).
-Lines = Annotated[str, AfterValidator(_without_nul)]
+Lines = Annotated[str, AfterValidator(_lines)]
 
 
 def text(max_length: int, min_length: int = 0):
-    """A bounded, printable text: bad input is a 422 with a reason, never a database error."""
+    """A bounded, one-line text: bad input is a 422 with a reason, never a database error."""
     return Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_printable),
+        AfterValidator(_one_line),
     ]
+
+
+# The key a client sends with a filing so that sending it again returns the first record.
+SubmissionKey = text(64, 8)
+
+# Every text validator of the API: tests/test_api_schemas.py checks each input string uses one.
+TEXT_VALIDATORS = (_one_line, _lines)
+
+# A record's id in a path or a filter: bounded by the column (BigAutoField), so a number the database
+# cannot hold is a 422, not an overflow inside the driver.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ErrorOut(Schema):

@@ -83,8 +83,10 @@ def _refuse_unless(condition: bool, message: str, code: str):
 
 def file_request(
     enterprise, *, by, kind: str, subject: str, text: str, submission_key: str, visit=None, files=()
-) -> EnterpriseRequest:
-    """An enterprise files a request; both deadlines are computed now, on working days, and stored."""
+) -> tuple[EnterpriseRequest, bool]:
+    """An enterprise files a request; both deadlines are computed now, on working days, and stored.
+    Returns the request and whether this call created it: the same submission sent again (even at the
+    same moment) returns the first one, and only its sender is told it was created."""
     person = getattr(by, "person", None)
     _refuse_unless(
         has_role(by, Role.ENTERPRISE_USER) and person is not None and person.enterprise_id == enterprise.pk,
@@ -93,7 +95,7 @@ def file_request(
     )
     existing = EnterpriseRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
     if existing is not None:
-        return existing
+        return existing, False
     _refuse_unless(kind in RequestKind.values, _("请选择诉求类别。"), "kind_required")
     _refuse_unless(bool(subject.strip()) and bool(text.strip()), _("请填写标题和具体内容。"), "text_required")
     _refuse_unless(
@@ -130,8 +132,8 @@ def file_request(
         existing = EnterpriseRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
         if existing is None:
             raise submission_key_taken() from None
-        return existing
-    return request
+        return existing, False
+    return request, True
 
 
 def _route(request, unit, *, by, note=""):

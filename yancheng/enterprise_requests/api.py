@@ -15,7 +15,8 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.models import Unit
-from yancheng.core.schemas import ErrorOut
+from yancheng.core.pagination import PageIn, page_of
+from yancheng.core.schemas import MAX_ID, ErrorOut, Id
 from yancheng.visits.models import Visit
 
 from . import actions
@@ -25,12 +26,12 @@ from .schemas import (
     ExtensionDecisionIn,
     ExtensionIn,
     KindOut,
-    RatingIn,
-    ReasonIn,
     ReplyIn,
     RequestIn,
     RequestOut,
     RequestPage,
+    RequestRatingIn,
+    RequestReasonIn,
     TransferIn,
     UnitIn,
 )
@@ -40,7 +41,6 @@ router = Router(tags=["企业诉求"])
 
 StateCode = Literal["unrouted", "awaiting_acceptance", "in_progress", "replied", "closed"]
 MAX_FILES = 10
-MAX_OFFSET = 1_000_000
 
 # What an action answers: the request as it now is, or a refusal with a machine-readable code.
 ACTION_RESPONSES = {200: RequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -162,11 +162,11 @@ def _detailed_all():
     return _with_details(EnterpriseRequest.objects.all())
 
 
-def _found(request, request_id: int) -> EnterpriseRequest:
+def _found(request, request_id: Id) -> EnterpriseRequest:
     return get_object_or_404(_requests(request.user), pk=request_id)
 
 
-def _answer(request, request_id: int) -> dict:
+def _answer(request, request_id: Id) -> dict:
     return detail_out(get_object_or_404(_detailed(request.user), pk=request_id), clock.now())
 
 
@@ -204,12 +204,11 @@ def kinds(request):
 @router.get("", response=RequestPage, summary="诉求列表（按权限范围，分页；状态随时间推算）")
 def list_requests(
     request,
+    page: Query[PageIn],
     kind: RequestKind | None = None,
     state: StateCode | None = None,
-    unit: int | None = Query(None, description="责任单位 id"),
+    unit: int | None = Query(None, ge=1, le=MAX_ID, description="责任单位 id"),
     overdue: bool | None = Query(None, description="只看已超期（true）或未超期（false）的"),
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     now = clock.now()
     found = _requests(request.user).order_by("-filed_at", "-pk")
@@ -227,23 +226,19 @@ def list_requests(
         )
         found = found.alias(effective_reply=Coalesce("extended_deadline", "reply_deadline"))
         found = found.filter(late) if overdue else found.exclude(late)
-    # Only the page is loaded and converted: the office's list holds every request of the city.
-    return {"count": found.count(), "items": [summary_out(r, now) for r in found[offset : offset + limit]]}
+    return page_of(found, page, lambda r: summary_out(r, now))
 
 
 def _file(request, data: RequestIn, files=()):
     person = getattr(request.user, "person", None)
     if person is None or person.enterprise_id is None:
         raise ActionRefused("只有企业用户可以提交诉求。", "forbidden")
-    taken = EnterpriseRequest.objects.filter(submission_key=data.submission_key).first()
-    if taken is not None and taken.filed_by_id != request.user.pk:
-        raise ActionRefused("该提交编号（submission_key）已被使用，请重新生成。", "submission_key_taken")
     if len(files) > MAX_FILES:
         raise ActionRefused(f"附件最多 {MAX_FILES} 个。", "too_many_attachments")
     visit = None
     if data.visit_id is not None:
         visit = get_object_or_404(Visit.objects.for_user(request.user), pk=data.visit_id)
-    filed = actions.file_request(
+    filed, created = actions.file_request(
         person.enterprise,
         by=request.user,
         kind=data.kind,
@@ -253,9 +248,7 @@ def _file(request, data: RequestIn, files=()):
         visit=visit,
         files=files,
     )
-    if filed.filed_by_id != request.user.pk:  # a key another user took at the same moment
-        raise ActionRefused("该提交编号（submission_key）已被使用，请重新生成。", "submission_key_taken")
-    return Status(200 if taken is not None else 201, _answer(request, filed.pk))
+    return Status(201 if created else 200, _answer(request, filed.pk))
 
 
 FILE_RESPONSES = {201: RequestOut, 200: RequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -282,12 +275,12 @@ def file_request_with_attachments(request, data: Form[RequestIn], files: File[li
 @router.get(
     "/{request_id}", response={200: RequestOut, 404: ErrorOut}, summary="诉求详情（含办理过程和附件）"
 )
-def get_request(request, request_id: int):
+def get_request(request, request_id: Id):
     return _answer(request, request_id)
 
 
 @router.post("/{request_id}/route", response=ACTION_RESPONSES, summary="分派至责任单位（营商办）")
-def route(request, request_id: int, data: UnitIn):
+def route(request, request_id: Id, data: UnitIn):
     found = _found(request, request_id)
     unit = get_object_or_404(_units(request.user), pk=data.unit_id)
     actions.route(found, unit=unit, by=request.user)
@@ -299,7 +292,7 @@ def route(request, request_id: int, data: UnitIn):
     response=ACTION_RESPONSES,
     summary="转办（责任单位或营商办；受理前、受理期限内，仅一次）",
 )
-def transfer(request, request_id: int, data: TransferIn):
+def transfer(request, request_id: Id, data: TransferIn):
     found = _found(request, request_id)
     unit = get_object_or_404(_units(request.user), pk=data.unit_id)
     actions.transfer(found, to_unit=unit, by=request.user, reason=data.reason)
@@ -309,7 +302,7 @@ def transfer(request, request_id: int, data: TransferIn):
 
 
 @router.post("/{request_id}/accept", response=ACTION_RESPONSES, summary="受理（责任单位）")
-def accept(request, request_id: int):
+def accept(request, request_id: Id):
     actions.accept(_found(request, request_id), by=request.user)
     return _answer(request, request_id)
 
@@ -319,13 +312,13 @@ def accept(request, request_id: int):
     response=ACTION_RESPONSES,
     summary="申请延期答复（责任单位；最多一次，1–15 个工作日）",
 )
-def ask_extension(request, request_id: int, data: ExtensionIn):
+def ask_extension(request, request_id: Id, data: ExtensionIn):
     actions.ask_extension(_found(request, request_id), by=request.user, days=data.days, reason=data.reason)
     return _answer(request, request_id)
 
 
 @router.post("/{request_id}/extension/decision", response=ACTION_RESPONSES, summary="审批延期申请（营商办）")
-def decide_extension(request, request_id: int, data: ExtensionDecisionIn):
+def decide_extension(request, request_id: Id, data: ExtensionDecisionIn):
     actions.decide_extension(
         _found(request, request_id), by=request.user, approve=data.approve, note=data.note
     )
@@ -333,7 +326,7 @@ def decide_extension(request, request_id: int, data: ExtensionDecisionIn):
 
 
 @router.post("/{request_id}/reply", response=ACTION_RESPONSES, summary="答复（责任单位；受理或默认受理后）")
-def reply(request, request_id: int, data: ReplyIn):
+def reply(request, request_id: Id, data: ReplyIn):
     actions.reply(_found(request, request_id), by=request.user, text=data.text)
     return _answer(request, request_id)
 
@@ -344,7 +337,7 @@ def reply(request, request_id: int, data: ReplyIn):
     summary="答复并上传附件（multipart/form-data；每个附件不超过 20 MB）",
 )
 def reply_with_attachments(
-    request, request_id: int, data: Form[ReplyIn], files: File[list[UploadedFile]] = None
+    request, request_id: Id, data: Form[ReplyIn], files: File[list[UploadedFile]] = None
 ):
     found = _found(request, request_id)
     files = files or []
@@ -359,7 +352,7 @@ def reply_with_attachments(
     response=ACTION_RESPONSES,
     summary="评价答复（提交诉求的企业；满意/基本满意/不满意）",
 )
-def rate(request, request_id: int, data: RatingIn):
+def rate(request, request_id: Id, data: RequestRatingIn):
     actions.rate(_found(request, request_id), by=request.user, satisfaction=data.satisfaction)
     return _answer(request, request_id)
 
@@ -369,6 +362,6 @@ def rate(request, request_id: int, data: RatingIn):
     response=ACTION_RESPONSES,
     summary="不满意，要求重新办理（企业；仅一次；答复期限从现在起重新计算）",
 )
-def reopen(request, request_id: int, data: ReasonIn):
+def reopen(request, request_id: Id, data: RequestReasonIn):
     actions.reopen(_found(request, request_id), by=request.user, reason=data.reason)
     return _answer(request, request_id)

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from yancheng.core.schemas import Lines
+from yancheng.core.schemas import Id, Lines, SubmissionKey
 
 from .choices import RequestKind, Satisfaction
 
@@ -19,10 +19,8 @@ class RequestIn(Schema):
     # Not stripped here: a blank subject gets the action's own message (text_required).
     subject: Lines = Field(..., min_length=1, max_length=120)
     text: Lines = Field(..., min_length=1)
-    visit_id: int | None = Field(None, description="相关访企活动（可选）")
-    submission_key: Lines = Field(
-        ..., min_length=8, max_length=64, description="每次提交唯一；重复提交返回同一诉求"
-    )
+    visit_id: Id | None = Field(None, description="相关访企活动（可选）")
+    submission_key: SubmissionKey = Field(..., description="每次提交唯一；重复提交返回同一诉求")
 
 
 class DeadlinesOut(Schema):
@@ -108,11 +106,11 @@ class RequestOut(RequestSummaryOut):
 
 
 class UnitIn(Schema):
-    unit_id: int
+    unit_id: Id
 
 
 class TransferIn(Schema):
-    unit_id: int
+    unit_id: Id
     reason: Lines
 
 
@@ -130,9 +128,9 @@ class ReplyIn(Schema):
     text: Lines
 
 
-class RatingIn(Schema):
+class RequestRatingIn(Schema):
     satisfaction: Satisfaction
 
 
-class ReasonIn(Schema):
+class RequestReasonIn(Schema):
     reason: Lines

@@ -187,7 +187,7 @@ def file_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            filed = actions.file_request(
+            filed, _created = actions.file_request(
                 enterprise,
                 by=request.user,
                 kind=data["kind"],

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from yancheng.core.actions import ActionRefused
+from yancheng.core.pagination import PageIn, page_of
 from yancheng.core.roles import Role, has_role
-from yancheng.core.schemas import ErrorOut
+from yancheng.core.schemas import ErrorOut, Id
 
 from . import actions, tasks
 from .choices import ApplicationStatus, Operation
@@ -129,14 +130,13 @@ def file_application(request, data: ApplicationIn):
 )
 def list_applications(
     request,
+    page: Query[PageIn],
     status: ApplicationStatus | None = None,
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     found = _applications(request.user).order_by("-received_at", "-pk")
     if status:
         found = found.filter(status=status)
-    return {"count": found.count(), "items": [application_out(a) for a in found[offset : offset + limit]]}
+    return page_of(found, page, application_out)
 
 
 @router.get(
@@ -144,17 +144,25 @@ def list_applications(
     response={200: ApplicationOut, 403: ErrorOut, 404: ErrorOut},
     summary="抵押登记申请详情（审核项、证明号、各环节时间）",
 )
-def get_application(request, application_id: int):
+def get_application(request, application_id: Id):
     return application_out(get_object_or_404(_applications(request.user), pk=application_id))
 
 
 @router.get(
     "/applications/{application_id}/certificate.pdf",
-    response={200: bytes, 403: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    response={200: None, 403: ErrorOut, 404: ErrorOut, 503: ErrorOut},
     url_name="mortgage_certificate_pdf",
     summary="不动产登记证明（已签章的 PDF；登簿前 404）",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "已签章的 PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
-def certificate_pdf(request, application_id: int):
+def certificate_pdf(request, application_id: Id):
     app = get_object_or_404(_applications(request.user), pk=application_id, status=ApplicationStatus.RECORDED)
     certificate = getattr(app, "certificate", None)
     if certificate is None:
@@ -168,7 +176,7 @@ def certificate_pdf(request, application_id: int):
     return response
 
 
-def _bank_step(request, application_id: int, step) -> dict:
+def _bank_step(request, application_id: Id, step) -> dict:
     app = get_object_or_404(_applications(request.user), pk=application_id)
     step(app, by=request.user)  # refuses, with a code, an application not in the state the step needs
     return application_out(_applications(request.user).get(pk=app.pk))
@@ -179,7 +187,7 @@ def _bank_step(request, application_id: int, step) -> dict:
     response={200: ApplicationOut, **ERRORS},
     summary="撤回本银行尚未办结的申请（撤回后该合同编号可以重新提交）",
 )
-def withdraw(request, application_id: int):
+def withdraw(request, application_id: Id):
     return _bank_step(request, application_id, actions.withdraw)
 
 
@@ -188,7 +196,7 @@ def withdraw(request, application_id: int):
     response={200: ApplicationOut, **ERRORS},
     summary="银行确认已收到登簿通知（登簿后；只记第一次的时间）",
 )
-def acknowledge(request, application_id: int):
+def acknowledge(request, application_id: Id):
     return _bank_step(request, application_id, actions.acknowledge_notice)
 
 
@@ -197,5 +205,5 @@ def acknowledge(request, application_id: int):
     response={200: ApplicationOut, **ERRORS},
     summary="银行已放款（登簿后；只记第一次的时间）",
 )
-def loan_released(request, application_id: int):
+def loan_released(request, application_id: Id):
     return _bank_step(request, application_id, actions.record_loan_released)

@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from yancheng.core.schemas import EARLIEST, LATEST, ErrorOut, text
+from yancheng.core.schemas import EARLIEST, LATEST, ErrorOut, Id, text
 from yancheng.core.validators import normalise_code, validate_id_number, validate_property_unit_number
 
 from .actions import validate_amount
@@ -75,14 +75,14 @@ class ApplicationIn(Schema):
         ..., ge=EARLIEST, le=LATEST, description="带时区，例如 2026-11-27T10:00:00+08:00"
     )
     operation: Operation = Operation.MORTGAGE
-    cancels_right_id: int | None = Field(None, ge=1, le=2**62, description="注销登记时必填：要注销的抵押权")
+    cancels_right_id: Id | None = Field(None, description="注销登记时必填：要注销的抵押权")
 
 
 class ContractInUseOut(ErrorOut):
     application_id: int = Field(..., description="占用该合同编号的申请；在办的可以撤回（…/withdraw）")
 
 
-class CheckOut(Schema):
+class RuleCheckOut(Schema):
     code: str
     label: str
     passed: bool
@@ -112,7 +112,7 @@ class ApplicationOut(Schema):
     identity_method: str
     identity_verified_at: datetime
     cancels_right_id: int | None
-    checks: list[CheckOut]
+    checks: list[RuleCheckOut]
     certificate_number: str | None
     certificate_url: str | None
     received_at: datetime

@@ -7,18 +7,19 @@ from ninja import Query, Router, Schema, Status
 
 from yancheng.core.actions import ActionRefused
 from yancheng.core.models import Enterprise, Unit
-from yancheng.core.schemas import ErrorOut
+from yancheng.core.pagination import PageIn, page_of
+from yancheng.core.schemas import ErrorOut, Id
 
 from . import actions, gate, passes, rules
 from .choices import RequestStatus
 from .models import Pass, Visit, VisitRequest
 from .schemas import (
-    CheckIn,
-    CheckOut,
     NoPassReportIn,
+    PassCheckIn,
+    PassCheckOut,
     PassOut,
-    RatingIn,
-    ReasonIn,
+    VisitRatingIn,
+    VisitReasonIn,
     VisitRequestIn,
     VisitRequestOut,
 )
@@ -26,7 +27,7 @@ from .schemas import (
 router = Router(tags=["赋码入企"])
 
 
-class RequestPage(Schema):
+class VisitRequestPage(Schema):
     count: int
     items: list[VisitRequestOut]
 
@@ -70,18 +71,16 @@ def pass_keys(request):
     return passes.public_jwks()
 
 
-@router.get("/requests", response=RequestPage, summary="访企申请（按权限范围，分页）")
+@router.get("/requests", response=VisitRequestPage, summary="访企申请（按权限范围，分页）")
 def list_requests(
     request,
+    page: Query[PageIn],
     status: RequestStatus | None = None,
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     found = _requests(request.user).order_by("-filed_at")
     if status:
         found = found.filter(status=status)
-    # Only the page is loaded and converted: the office's list holds every request of the city.
-    return {"count": found.count(), "items": [request_out(r) for r in found[offset : offset + limit]]}
+    return page_of(found, page, request_out)
 
 
 @router.post(
@@ -133,7 +132,7 @@ def file_request(request, data: VisitRequestIn):
 
 
 @router.get("/requests/{request_id}", response={200: VisitRequestOut, 404: ErrorOut}, summary="访企申请详情")
-def get_request(request, request_id: int):
+def get_request(request, request_id: Id):
     return request_out(get_object_or_404(_requests(request.user), pk=request_id))
 
 
@@ -142,7 +141,7 @@ def get_request(request, request_id: int):
     response={200: VisitRequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="批准（营商办）",
 )
-def approve(request, request_id: int):
+def approve(request, request_id: Id):
     found = get_object_or_404(_requests(request.user), pk=request_id)
     actions.approve_request(found, by=request.user)
     return request_out(_requests(request.user).get(pk=request_id))
@@ -153,7 +152,7 @@ def approve(request, request_id: int):
     response={200: VisitRequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="不批准（须写明理由）",
 )
-def refuse(request, request_id: int, data: ReasonIn):
+def refuse(request, request_id: Id, data: VisitReasonIn):
     found = get_object_or_404(_requests(request.user), pk=request_id)
     actions.refuse_request(found, by=request.user, reason=data.reason)
     return request_out(_requests(request.user).get(pk=request_id))
@@ -164,7 +163,7 @@ def refuse(request, request_id: int, data: ReasonIn):
     response={200: VisitRequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="撤回（申请人）",
 )
-def cancel(request, request_id: int):
+def cancel(request, request_id: Id):
     found = get_object_or_404(_requests(request.user), pk=request_id)
     actions.cancel_request(found, by=request.user)
     return request_out(_requests(request.user).get(pk=request_id))
@@ -197,7 +196,7 @@ def check_out_data(outcome) -> dict:
         "recorded": outcome.check is not None,
         "checked_at": outcome.check.at if outcome.check else None,
     }
-    if outcome.green_pass is not None and outcome.result not in ("tampered",):
+    if outcome.shows_visit:
         request = outcome.green_pass.visitor.request
         data.update(
             visitor=str(outcome.green_pass.visitor),
@@ -211,10 +210,10 @@ def check_out_data(outcome) -> dict:
 
 @router.post(
     "/check",
-    response={200: CheckOut, 400: ErrorOut, 403: ErrorOut},
+    response={200: PassCheckOut, 400: ErrorOut, 403: ErrorOut},
     summary="企业核验访企人员通行码并签到/签退（扫码得到的 token，或短码）",
 )
-def check(request, data: CheckIn):
+def check(request, data: PassCheckIn):
     person = getattr(request.user, "person", None)
     if person is None or person.enterprise_id is None:
         raise ActionRefused("只有企业用户可以核验通行码。", "forbidden")
@@ -239,7 +238,7 @@ def check(request, data: CheckIn):
     response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="企业评价访企活动（匿名，单位只能看到汇总）",
 )
-def rate(request, visit_id: int, data: RatingIn):
+def rate(request, visit_id: Id, data: VisitRatingIn):
     visit = get_object_or_404(Visit.objects.for_user(request.user), pk=visit_id)
     actions.rate_visit(visit, by=request.user, scores=data.dict())
     return Status(201, {"rated": True})

@@ -6,7 +6,7 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from yancheng.core.schemas import EARLIEST, LATEST, Lines, text
+from yancheng.core.schemas import EARLIEST, LATEST, Id, Lines, SubmissionKey, text
 
 from .choices import Direction, Kind, Purpose, Trigger
 
@@ -31,8 +31,8 @@ class VisitRequestIn(Schema):
     starts_at: AwareDatetime = moment("2027-03-02T09:00:00+08:00")
     ends_at: AwareDatetime = moment("2027-03-02T11:00:00+08:00")
     visitors: list[VisitorIn]
-    join_visit_id: int | None = None
-    submission_key: text(64, 8) = Field(..., description="每次提交唯一；重复提交返回同一申请")
+    join_visit_id: Id | None = None
+    submission_key: SubmissionKey = Field(..., description="每次提交唯一；重复提交返回同一申请")
 
 
 class VisitorOut(Schema):
@@ -61,7 +61,7 @@ class VisitRequestOut(Schema):
     visitors: list[VisitorOut]
 
 
-class ReasonIn(Schema):
+class VisitReasonIn(Schema):
     reason: Lines
 
 
@@ -75,14 +75,14 @@ class PassOut(Schema):
     revoked: bool
 
 
-class CheckIn(Schema):
-    token: str | None = None
-    short_code: str | None = None
+class PassCheckIn(Schema):
+    token: text(4096) | None = None
+    short_code: text(32) | None = None
     direction: Direction = Direction.IN
     confirm: bool = True
 
 
-class CheckOut(Schema):
+class PassCheckOut(Schema):
     ok: bool
     result: str
     message: str
@@ -95,7 +95,7 @@ class CheckOut(Schema):
     ends_at: datetime | None = None
 
 
-class RatingIn(Schema):
+class VisitRatingIn(Schema):
     overall: int = Field(..., ge=1, le=5)
     conduct: int = Field(..., ge=1, le=5)
     necessity: int = Field(..., ge=1, le=5)
@@ -109,9 +109,9 @@ class RatingIn(Schema):
 
 
 class NoPassReportIn(Schema):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     unit_text: text(100) = ""
     occurred_at: AwareDatetime = moment("2026-11-27T10:00:00+08:00")
     visitors_text: text(200)
     description: Lines
-    submission_key: text(64, 8)
+    submission_key: SubmissionKey

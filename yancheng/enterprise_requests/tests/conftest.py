@@ -30,7 +30,7 @@ def at():
 def file_request(users, hengyang):
     def do(kind="demand", by=None, **extra):
         by = by or users[Role.ENTERPRISE_USER]
-        return actions.file_request(
+        filed, _ = actions.file_request(
             by.person.enterprise,
             by=by,
             kind=kind,
@@ -39,5 +39,6 @@ def file_request(users, hengyang):
             submission_key=extra.pop("key", uuid.uuid4().hex),
             **extra,
         )
+        return filed
 
     return do

@@ -1,14 +1,14 @@
 """Concurrent filings on PostgreSQL (real transactions in threads). SQLite serializes every writer, so
 these run in the PostgreSQL pass of `make test` only (marker `postgres`)."""
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import Client
 
+from tests.concurrency import run_at_once
 from yancheng.core.actions import issue_api_token
 from yancheng.mortgage import actions
 from yancheng.mortgage.choices import ApplicationStatus
@@ -17,32 +17,6 @@ from yancheng.mortgage.tests.conftest import filing_for, make_unit
 from yancheng.mortgage.tests.test_api import body
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(jobs, *, expected=()):
-    """Run the jobs in threads released together; their results, and the errors of the `expected` types."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(job())
-        except expected as refusal:
-            results.append(refusal)
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return results
 
 
 def test_twenty_concurrent_filings_on_one_property_record_exactly_one(bank, clerk, property_unit):
