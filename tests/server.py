@@ -2,12 +2,16 @@
 free port, waited for until its health check answers, stopped at the end."""
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +26,43 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
     )
+
+
+def demo_env(var: Path, database_url: str | None = None, **extra: str) -> dict:
+    """The environment of a server as `make demo` prepares it, on a database of its own (SQLite under
+    `var`, or `database_url`): migrated, static files collected, the Hengyang demo loaded."""
+    env = {
+        **os.environ,
+        "YANCHENG_VAR_DIR": str(var),
+        "YANCHENG_DEBUG": "false",
+        "YANCHENG_REQUIRE_OTP": "false",
+        **extra,
+    }
+    env.pop("YANCHENG_DATABASE_URL", None)
+    if database_url:
+        env["YANCHENG_DATABASE_URL"] = database_url
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "createcachetable")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    manage(env, "load_demo")
+    return env
+
+
+@contextlib.contextmanager
+def own_postgres_database(url: str, suffix: str):
+    """A database of its own beside `url`'s (named after it, with `suffix`), dropped afterwards."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{suffix}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float) -> None:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
@@ -119,6 +120,11 @@ def http_error(request, exc):
 # A form sent to a JSON endpoint: its body was read as a form (by the CSRF check of a signed-in caller)
 # before ninja came to read it as JSON.
 api.add_exception_handler(RawPostDataException, not_json)
+
+
+@api.exception_handler(MultiPartParserError)
+def bad_form(request, exc):
+    return error(request, 400, "unparsable", "表单内容无法解析（multipart 格式不正确）。")
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -1,13 +1,12 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against the platform served by granian
 exactly as `make demo` serves it, on a database of its own loaded with the Hengyang demo."""
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.server import ROOT, granian, manage
+from tests.server import ROOT, demo_env, granian
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,20 +25,8 @@ DESKTOP = {"width": 1366, "height": 768}
 
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory):
-    var = tmp_path_factory.mktemp("var")
-    env = {
-        **os.environ,
-        "YANCHENG_VAR_DIR": str(var),
-        "YANCHENG_DEBUG": "false",
-        "YANCHENG_REQUIRE_OTP": "false",
-        "YANCHENG_TEST_CLOCK": "true",  # lets a test move the server's clock (set_server_clock)
-    }
-    env.pop("YANCHENG_DATABASE_URL", None)  # its own SQLite database under var/
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "createcachetable")
-    manage(env, "collectstatic", "--no-input", "-v", "0")
-    manage(env, "load_demo")
-    return env
+    # A test may move the server's clock (set_server_clock).
+    return demo_env(tmp_path_factory.mktemp("var"), YANCHENG_TEST_CLOCK="true")
 
 
 @pytest.fixture(scope="session")

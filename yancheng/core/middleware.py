@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -62,7 +63,10 @@ class RejectNullCharacterMiddleware:
         api = request.path.startswith("/api/")
         queries = [request.GET]
         if not api and request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
-            queries.append(request.POST)
+            try:
+                queries.append(request.POST)
+            except MultiPartParserError:  # a form no browser sends (no boundary, a broken part)
+                return render(request, "400.html", status=400)
         if "\x00" in request.path or any(_holds_nul(query) for query in queries):
             if api:
                 detail = "请求含有不允许的字符（NUL）。"

@@ -217,3 +217,11 @@ def test_signed_in_answers_are_never_stored_by_a_browser_or_proxy(client, users)
         response = client.get(url)
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"], url
+
+
+def test_a_broken_multipart_form_is_a_400_on_the_api_and_on_pages(client, users):
+    client.force_login(users[Role.ENTERPRISE_USER])
+    broken = "multipart/form-data"  # no boundary: the body cannot be split into fields
+    response = client.post("/api/v1/requests/with-attachments", "x", content_type=broken)
+    assert response.status_code == 400 and response.json()["code"] == "unparsable"
+    assert client.post("/requests/new/", "x", content_type=broken).status_code == 400
