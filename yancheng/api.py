@@ -129,8 +129,8 @@ def bad_form(request, exc):
 
 @api.exception_handler(RequestDataTooBig)
 def too_big(request, exc):
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-    return error(request, 413, "too_large", f"请求内容过大（JSON 不超过 {limit} MB；附件请按表单上传）。")
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return error(request, 413, "too_large", f"请求内容过大（JSON 不超过 {limit:g} MB；附件请按表单上传）。")
 
 
 @api.exception_handler(Http404)

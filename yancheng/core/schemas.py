@@ -47,7 +47,7 @@ def text(max_length: int, min_length: int = 0):
 # The key a client sends with a filing so that sending it again returns the first record.
 SubmissionKey = text(64, 8)
 
-# Every text validator of the API: tests/test_api_schemas.py checks each input string uses one.
+# Every text validator of the API: core/tests/test_api_rules.py checks each input string uses one.
 TEXT_VALIDATORS = (_one_line, _lines)
 
 # A record's id in a path or a filter: bounded by the column (BigAutoField), so a number the database
