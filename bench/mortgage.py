@@ -15,8 +15,8 @@ worker`` (as production runs them: the queue in the database, the worker's own p
 load process files applications (``POST /api/v1/mortgage/applications`` with a clerk's Bearer token, each
 on its own unit with its own contract number) while a receiver in the same process takes the banks'
 webhooks and checks their signatures. A filing is done when its answer (201, recorded, certificate
-signed: the server signs before it answers) and its notice (sent by a worker once the recording has
-committed) are both in:
+signed: the server signs before it answers) and its notice (queued once the certificate is signed,
+sent by a worker) are both in:
 
     A  filings the review sends to a person (collective land), paced at --rate  -> the baseline's p50
     B  filings at full speed on --connections connections                       -> per_s
