@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, manage, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.browser.test_sign_in import sign_in
+from tests.server import manage
 from yancheng.mortgage.demo import BROWSER_PERSON_UNIT, BROWSER_UNITS, unit_spec
 from yancheng.mortgage.tests.test_webhook import BankServer
 
