@@ -2,7 +2,6 @@
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +25,7 @@ NAV_ITEMS[_before:_before] = [
 
 
 def _local(moment) -> str:
-    return f"{timezone.localtime(moment):%m-%d %H:%M}"
+    return clock.local_text(moment, "%m-%d %H:%M")
 
 
 @home_panel

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yancheng.core.clock import local_text
 from yancheng.core.roles import Role, has_role
 
 from .base import ScopedQuerySet
@@ -48,7 +49,9 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
+        return (
+            f"{local_text(self.at, '%Y-%m-%d %H:%M:%S')} {self.actor_label} {self.action} {self.object_repr}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
