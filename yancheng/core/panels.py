@@ -60,7 +60,7 @@ def security_events(request):
     )
     rows = [
         {
-            "text": f"{e.actor_label} · {e.action}",
+            "text": f"{e.actor_label} · {e.action_label}",
             "note": f"{clock.local_text(e.at, '%m-%d %H:%M')} {e.ip or ''}",
             "url": reverse("admin:core_auditentry_change", args=[e.pk]),
         }
