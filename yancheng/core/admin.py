@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from yancheng.core import audit
 from yancheng.core.models import (
@@ -13,6 +17,7 @@ from yancheng.core.models import (
     Unit,
     WebhookChannel,
 )
+from yancheng.core.models.audit import action_label, object_type_label
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -139,11 +144,99 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "status"]
 
 
+class CodeFilter(admin.SimpleListFilter):
+    """A filter on one of the log's codes, listing each by its Chinese name (`label`)."""
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list(self.parameter_name, flat=True)
+        return sorted(((code, self.label(code)) for code in codes.distinct() if code), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
+
+
+class ActionFilter(CodeFilter):
+    title = _("操作")
+    parameter_name = "action"
+    label = staticmethod(action_label)
+
+
+class ObjectTypeFilter(CodeFilter):
+    title = _("对象类型")
+    parameter_name = "object_type"
+    label = staticmethod(object_type_label)
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_label", "action", "object_type", "object_repr", "ip"]
-    list_filter = ["action", "object_type", ("at", admin.DateFieldListFilter)]
+    list_display = ["at", "actor_label", "action_name", "object_type_name", "object_repr", "ip"]
+    list_filter = [ActionFilter, ObjectTypeFilter, ("at", admin.DateFieldListFilter)]
     search_fields = ["actor_label", "object_repr", "object_id", "ip"]
     date_hierarchy = "at"
+    fields = ["at", "actor", "actor_label", "action_name", "object_type_name", "object_id", "object_repr"]
+    fields += ["changes", "ip"]
+    readonly_fields = fields
 
     actions = None
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_name(self, entry):
+        return entry.action_label
+
+    @admin.display(description=_("对象类型"), ordering="object_type")
+    def object_type_name(self, entry):
+        return entry.object_type_label
+
+
+# --- third-party models, shown in Chinese ---------------------------------------------------------------
+# Their remaining English strings are marked for translation and translated in yancheng/locale/zh_Hans.
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """Who has bound an authenticator. An administrator resets someone's second factor by deleting the
+    device (they bind a new one at their next sign-in); keys and QR codes are not shown, unlike in
+    django-otp's own admin, whose pages are English throughout."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_display_links = None
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "user__person__full_name"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = [
+        "id",
+        "task",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    ]
+
+    @admin.display(description=_("任务"), ordering="task_path")
+    def task(self, result):
+        return result.task_name
+
+    @admin.display(description=_("错误回溯"))
+    def formatted_traceback(self, result):
+        return super().formatted_traceback(result)
+
+    @admin.display(description=_("最早执行时间"))
+    def display_run_after(self, result):
+        return super().display_run_after(result)

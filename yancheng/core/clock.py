@@ -19,3 +19,10 @@ def now() -> datetime:
     except (FileNotFoundError, ValueError):
         seconds = 0.0
     return timezone.now() + timedelta(seconds=seconds)
+
+
+def local_text(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment as text in the platform's time zone (Asia/Shanghai). Templates convert aware datetimes
+    themselves; text made in Python (panel notes, messages, stored notes) does not, and formatting a
+    stored moment directly prints its UTC value, eight hours off. Every such text goes through here."""
+    return "" if moment is None else format(timezone.localtime(moment), pattern)

@@ -16,14 +16,19 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset = field(default=EVERYONE)
+    # Tools (API tokens, the audit log, the admin) come after every app's pages, in whatever order the
+    # apps add theirs: a menu leads with the person's work.
+    tool: bool = False
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("工作台"), "home"),
     NavItem(_("消息"), "inbox"),
-    NavItem(_("API 令牌"), "tokens"),
-    NavItem(_("审计日志"), "admin:core_auditentry_changelist", frozenset({Role.ADMINISTRATOR})),
-    NavItem(_("系统管理"), "admin:index", frozenset({Role.ADMINISTRATOR})),
+    # Leaders read and decide; they connect no system to the platform, so their menu has no token page
+    # (the page itself stays theirs, like everyone's).
+    NavItem(_("API 令牌"), "tokens", EVERYONE - {Role.LEADER}, tool=True),
+    NavItem(_("审计日志"), "admin:core_auditentry_changelist", frozenset({Role.ADMINISTRATOR}), tool=True),
+    NavItem(_("系统管理"), "admin:index", frozenset({Role.ADMINISTRATOR}), tool=True),
 ]
 
 # Functions (request) -> dict | None: a panel of things waiting for this person, or None.
@@ -32,7 +37,8 @@ HOME_PANELS: list = []
 
 def items_for(user) -> list[dict]:
     roles = roles_of(user)
-    return [{"label": item.label, "url": reverse(item.url_name)} for item in NAV_ITEMS if roles & item.roles]
+    shown = sorted((item for item in NAV_ITEMS if roles & item.roles), key=lambda item: item.tool)
+    return [{"label": item.label, "url": reverse(item.url_name)} for item in shown]
 
 
 def home_panel(function):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yancheng.core import clock
 from yancheng.core.models import AuditEntry, Notification
 from yancheng.core.navigation import home_panel
 from yancheng.core.roles import Role, has_role
@@ -13,7 +14,8 @@ from yancheng.core.roles import Role, has_role
 def unread_notifications(request):
     unread = Notification.objects.for_user(request.user).unread()
     rows = [
-        {"text": n.title, "url": reverse("inbox"), "note": f"{n.created_at:%m-%d %H:%M}"} for n in unread[:5]
+        {"text": n.title, "url": reverse("inbox"), "note": clock.local_text(n.created_at, "%m-%d %H:%M")}
+        for n in unread[:5]
     ]
     return {
         "key": "inbox",
@@ -58,8 +60,8 @@ def security_events(request):
     )
     rows = [
         {
-            "text": f"{e.actor_label} · {e.action}",
-            "note": f"{e.at:%m-%d %H:%M} {e.ip or ''}",
+            "text": f"{e.actor_label} · {e.action_label}",
+            "note": f"{clock.local_text(e.at, '%m-%d %H:%M')} {e.ip or ''}",
             "url": reverse("admin:core_auditentry_change", args=[e.pk]),
         }
         for e in failures[:5]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -16,7 +17,7 @@ from yancheng.core import actions, audit
 from yancheng.core.forms import LoginForm, OTPConfirmForm, TokenForm
 from yancheng.core.models import ApiToken, Notification
 from yancheng.core.navigation import HOME_PANELS
-from yancheng.core.roles import OTP_REQUIRED_ROLES, roles_of
+from yancheng.core.roles import OTP_REQUIRED_ROLES, Role, has_role, roles_of
 
 
 class LoginView(auth_views.LoginView):
@@ -122,5 +123,19 @@ def otp_setup(request):
     return render(request, "core/otp_setup.html", context)
 
 
+def favicon(request):
+    """Browsers and tools ask for /favicon.ico whatever a page links (the admin links none)."""
+    return redirect(static("yancheng/favicon.svg"))
+
+
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)  # audited by RequestContextMiddleware
+    """The advice names someone the person can ask: an enterprise has no unit administrator, and someone
+    with no unit (a system administrator's own account, a half-made one) asks the platform's."""
+    person = getattr(request.user, "person", None) if request.user.is_authenticated else None
+    if has_role(request.user, Role.ENTERPRISE_USER):
+        ask = "enterprise"
+    elif person is not None and person.unit_id and not has_role(request.user, Role.ADMINISTRATOR):
+        ask = "unit"
+    else:
+        ask = "platform"
+    return render(request, "403.html", {"ask": ask}, status=403)  # audited by RequestContextMiddleware

@@ -2,7 +2,6 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock, workdays
@@ -144,10 +143,7 @@ def _route(request, unit, *, by, note=""):
         unit_users(unit),
         lambda: _("新诉求请受理：%(subject)s") % {"subject": request.subject},
         request,
-        lambda: (
-            _("受理期限：%(deadline)s")
-            % {"deadline": f"{timezone.localtime(request.accept_deadline):%Y-%m-%d %H:%M}"}
-        ),
+        lambda: _("受理期限：%(deadline)s") % {"deadline": clock.local_text(request.accept_deadline)},
     )
 
 
@@ -262,7 +258,11 @@ def decide_extension(request, *, by, approve: bool, note: str = "") -> Enterpris
         locked.save(update_fields=["extension_pending", "extended_deadline"])
         kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
         _event(
-            locked, kind, by, note or (f"答复期限延至 {locked.extended_deadline:%Y-%m-%d}" if approve else "")
+            locked,
+            kind,
+            by,
+            note
+            or (f"答复期限延至 {clock.local_text(locked.extended_deadline, '%Y-%m-%d')}" if approve else ""),
         )
         _after_commit_notify(
             unit_users(locked.unit),

@@ -8,4 +8,8 @@ class EnterpriseRequestsConfig(AppConfig):
     verbose_name = _("企业诉求")
 
     def ready(self):
+        from yancheng.core.models.audit import ACTION_LABELS
         from yancheng.enterprise_requests import panels  # noqa: F401  (home panels and navigation)
+        from yancheng.enterprise_requests.choices import AUDIT_ACTIONS
+
+        ACTION_LABELS.update(AUDIT_ACTIONS)

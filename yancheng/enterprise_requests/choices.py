@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,3 +46,14 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("评价")
     REOPENED = "reopened", _("重新办理")
     ESCALATED = "escalated", _("催办")
+
+
+# The audit log's action codes of this app, by their Chinese names (core.models.audit.ACTION_LABELS):
+# each event of a request is recorded as request_<kind>.
+AUDIT_ACTIONS = {
+    **{f"request_{kind.value}": format_lazy(_("诉求：{}"), kind.label) for kind in EventKind},
+    "request_deadlines_changed": _("修改诉求办理时限"),
+    "routing_rule_changed": _("修改分派规则"),
+    "routing_rule_deleted": _("删除分派规则"),
+    "ledger_thresholds_changed": _("修改台账预警阈值"),
+}

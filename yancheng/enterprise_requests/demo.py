@@ -1040,7 +1040,7 @@ def _open_draft(ctx: Context, name, enterprise, topic_key, situation, n) -> Draf
         routed_at = cal.office_after(filed_at, rng, 15, 90)
     request.unit, request.routed_at = unit, routed_at
     draft.event(routed_at, ctx.office, EventKind.ROUTED, f"分派至{unit}")
-    accept_message = f"受理期限：{timezone.localtime(request.accept_deadline):%Y-%m-%d %H:%M}"
+    accept_message = f"受理期限：{clock.local_text(request.accept_deadline)}"
     draft.messages.append((("unit",), f"新诉求请受理：{request.subject}", accept_message, routed_at))
 
     def unit_at(moment):

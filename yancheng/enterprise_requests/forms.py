@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yancheng.core import clock
 from yancheng.core.models import Region, Unit
 from yancheng.visits.models import Visit, VisitRequest
 
@@ -113,7 +114,7 @@ class FileRequestForm(AttachmentsMixin, forms.Form):
     @staticmethod
     def visit_label(visit) -> str:
         units = "、".join(dict.fromkeys(r.unit.short_name or r.unit.name for r in visit.requests.all()))
-        return f"{timezone.localtime(visit.starts_at):%Y-%m-%d %H:%M} {units}".strip()
+        return f"{clock.local_text(visit.starts_at)} {units}".strip()
 
     def clean_submission_key(self):
         key = self.cleaned_data["submission_key"].strip().lower()

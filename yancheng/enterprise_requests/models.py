@@ -92,7 +92,9 @@ class EnterpriseRequest(models.Model):
     enterprise = models.ForeignKey(
         "core.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="requests"
     )
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("类别"), max_length=20, choices=RequestKind)
     subject = models.CharField(_("标题"), max_length=120)
     text = models.TextField(_("内容"))
@@ -100,7 +102,7 @@ class EnterpriseRequest(models.Model):
         "visits.Visit", verbose_name=_("相关访企活动"), null=True, blank=True, on_delete=models.SET_NULL
     )
     filed_at = models.DateTimeField(_("提交时间"), db_index=True)
-    submission_key = models.CharField(max_length=64, unique=True)
+    submission_key = models.CharField(_("提交编号"), max_length=64, unique=True)
 
     unit = models.ForeignKey(
         "core.Unit",
@@ -153,13 +155,23 @@ class EnterpriseRequest(models.Model):
 class RequestEvent(models.Model):
     """The request's history, step by step, never rewritten."""
 
-    request = models.ForeignKey(EnterpriseRequest, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=30, choices=EventKind)
-    note = models.TextField(blank=True)
+    request = models.ForeignKey(
+        EnterpriseRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("环节"), max_length=30, choices=EventKind)
+    note = models.TextField(_("说明"), blank=True)
 
     class Meta:
+        verbose_name = _("办理环节")
+        verbose_name_plural = _("办理环节")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -171,11 +183,19 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    request = models.ForeignKey(EnterpriseRequest, on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(RequestEvent, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
-    name = models.CharField(max_length=200)
-    size = models.PositiveIntegerField()
+    request = models.ForeignKey(
+        EnterpriseRequest, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    event = models.ForeignKey(
+        RequestEvent, verbose_name=_("办理环节"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
 
     def __str__(self):
         return self.name

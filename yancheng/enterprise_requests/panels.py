@@ -2,7 +2,6 @@
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,8 +13,7 @@ from .models import OVERSEERS, EnterpriseRequest
 
 OFFICE = frozenset({Role.BUSINESS_ENVIRONMENT_OFFICE})
 
-_before = next((i for i, item in enumerate(NAV_ITEMS) if item.url_name == "tokens"), len(NAV_ITEMS))
-NAV_ITEMS[_before:_before] = [
+NAV_ITEMS += [
     NavItem(gettext_lazy("提交诉求"), "requests:new", frozenset({Role.ENTERPRISE_USER})),
     NavItem(gettext_lazy("我的诉求"), "requests:mine", frozenset({Role.ENTERPRISE_USER})),
     NavItem(gettext_lazy("本单位诉求"), "requests:unit", frozenset({Role.UNIT_OFFICIAL})),
@@ -26,7 +24,7 @@ NAV_ITEMS[_before:_before] = [
 
 
 def _local(moment) -> str:
-    return f"{timezone.localtime(moment):%m-%d %H:%M}"
+    return clock.local_text(moment, "%m-%d %H:%M")
 
 
 @home_panel

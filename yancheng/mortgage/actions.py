@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yancheng.core import audit
+from yancheng.core import audit, clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.roles import Role, has_role
 from yancheng.core.urls import public_url
@@ -102,7 +102,7 @@ class ContractInUse(FilingRefused):
             "contract": application.contract_number,
             "id": application.pk,
             "status": application.get_status_display(),
-            "received": f"{timezone.localtime(application.received_at):%Y-%m-%d %H:%M}",
+            "received": clock.local_text(application.received_at),
         }
         if application.status in PENDING:
             message = _(

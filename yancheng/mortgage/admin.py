@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.admin import AuditedAdmin
+from yancheng.core.templatetags.yancheng import amount
 
 from .models import (
     Application,
@@ -12,6 +14,15 @@ from .models import (
     PropertyUnit,
     RegisterEntry,
 )
+
+
+class AmountInYuan:
+    """The amount as the pages show it (600,000.00): the admin formats numbers by the locale, and zh-hans
+    separates no thousands."""
+
+    @admin.display(description=_("被担保主债权数额（元）"), ordering="amount")
+    def amount_yuan(self, obj):
+        return amount(obj.amount)
 
 
 @admin.register(Bank)
@@ -38,17 +49,21 @@ class PropertyUnitAdmin(AuditedAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(AuditedAdmin):
+class ApplicationAdmin(AmountInYuan, AuditedAdmin):
     list_display = ["contract_number", "bank", "unit_number", "status", "received_at"]
     list_filter = ["status", "bank"]
     search_fields = ["contract_number", "unit_number"]
-    readonly_fields = [f.name for f in Application._meta.fields]
+    fields = readonly_fields = [
+        f.name if f.name != "amount" else "amount_yuan" for f in Application._meta.fields
+    ]
 
 
 @admin.register(MortgageRight)
-class MortgageRightAdmin(AuditedAdmin):
-    list_display = ["property_unit", "rank", "bank", "amount", "recorded_at", "cancelled_at"]
-    readonly_fields = [f.name for f in MortgageRight._meta.fields]
+class MortgageRightAdmin(AmountInYuan, AuditedAdmin):
+    list_display = ["property_unit", "rank", "bank", "amount_yuan", "recorded_at", "cancelled_at"]
+    fields = readonly_fields = [
+        f.name if f.name != "amount" else "amount_yuan" for f in MortgageRight._meta.fields
+    ]
 
 
 @admin.register(Certificate)

@@ -8,4 +8,8 @@ class MortgageConfig(AppConfig):
     verbose_name = _("不动产抵押登记")
 
     def ready(self):
+        from yancheng.core.models.audit import ACTION_LABELS
         from yancheng.mortgage import panels  # noqa: F401  (home panels and navigation)
+        from yancheng.mortgage.choices import AUDIT_ACTIONS
+
+        ACTION_LABELS.update(AUDIT_ACTIONS)

@@ -43,6 +43,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from yancheng.core.templatetags.yancheng import amount as format_amount  # the pages' amount filter
 from yancheng.visits.poster import draw_qr, register_font
 
 SIGNING_KEY_ENV = "YANCHENG_REGISTRY_SIGNING_KEY_FILE"
@@ -164,11 +165,6 @@ def amount_in_words(amount: Decimal | int | str) -> str:
     if fen:
         words += _DIGITS[fen] + "分"
     return words
-
-
-def format_amount(amount: Decimal) -> str:
-    """1234567.8 → "1,234,567.80"."""
-    return f"{Decimal(amount).quantize(_FEN):,.2f}"
 
 
 def format_date(day: date) -> str:

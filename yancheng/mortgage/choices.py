@@ -60,3 +60,17 @@ class IdentityMethod(models.TextChoices):
     FACE = "face", _("人脸识别比对")
     ID_CARD_READER = "id_card_reader", _("身份证读卡器核验")
     COUNTER = "counter", _("柜面人工核验")
+
+
+# The audit log's action codes of this app, by their Chinese names (core.models.audit.ACTION_LABELS).
+AUDIT_ACTIONS = {
+    "mortgage_application_filed": _("提交抵押登记申请"),
+    "mortgage_application_to_person": _("抵押登记申请转人工审核"),
+    "mortgage_application_withdrawn": _("撤回抵押登记申请"),
+    "mortgage_recorded": _("抵押登记登簿"),
+    "mortgage_refused": _("不予登记"),
+    "mortgage_bank_notice": _("通知银行"),
+    "mortgage_bank_acknowledged": _("银行确认登簿通知"),
+    "mortgage_loan_released": _("银行登记放款"),
+    "mortgage_lookup_limited": _("证明查验次数超限"),
+}

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yancheng.core import clock
 from yancheng.core.validators import normalise_code, validate_id_number, validate_property_unit_number
 
 from .actions import Filing, validate_amount
@@ -50,7 +51,9 @@ class ApplicationForm(forms.Form):
                 label=_("证件号码"), max_length=18, required=False, validators=[validate_id_number]
             )
         if not self.is_bound:
-            self.initial.setdefault("identity_verified_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+            self.initial.setdefault(
+                "identity_verified_at", clock.local_text(timezone.now(), "%Y-%m-%dT%H:%M")
+            )
 
     def clean_identity_verified_at(self):
         # The API's bounds: a far-off time (year 1) overflows when converted to UTC on its way in.

@@ -40,7 +40,9 @@ MIN_WEBHOOK_SECRET = 32  # characters: the HMAC key of the bank's notices
 class Bank(models.Model):
     """A mortgagee: a bank with its unit (its clerks belong to the unit) and its webhook."""
 
-    unit = models.OneToOneField("core.Unit", on_delete=models.PROTECT, related_name="bank")
+    unit = models.OneToOneField(
+        "core.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="bank"
+    )
     name = models.CharField(_("银行名称"), max_length=100)
     webhook_url = models.URLField(_("通知地址"), blank=True)
     webhook_secret = models.CharField(_("通知签名密钥"), max_length=100, blank=True)
@@ -87,7 +89,9 @@ class PropertyUnit(models.Model):
 class Holding(models.Model):
     """One holder's share of the ownership right of a unit (current while `ended_at` is empty)."""
 
-    property_unit = models.ForeignKey(PropertyUnit, on_delete=models.PROTECT, related_name="holdings")
+    property_unit = models.ForeignKey(
+        PropertyUnit, verbose_name=_("不动产单元"), on_delete=models.PROTECT, related_name="holdings"
+    )
     holder_name = models.CharField(_("权利人"), max_length=50)
     # As registered: a holder registered before 1999 may still hold a 15-digit number.
     id_number = models.CharField(_("证件号码"), max_length=18, validators=[validate_registered_id_number])
@@ -108,7 +112,9 @@ class Holding(models.Model):
 class Encumbrance(models.Model):
     """A seizure, objection, advance notice or restriction; in force from `starts_on` until lifted or ended."""
 
-    property_unit = models.ForeignKey(PropertyUnit, on_delete=models.PROTECT, related_name="encumbrances")
+    property_unit = models.ForeignKey(
+        PropertyUnit, verbose_name=_("不动产单元"), on_delete=models.PROTECT, related_name="encumbrances"
+    )
     kind = models.CharField(_("类别"), max_length=20, choices=EncumbranceKind)
     reference = models.CharField(_("文书号"), max_length=100)
     starts_on = models.DateField(_("起始日期"))
@@ -147,7 +153,12 @@ class Application(models.Model):
     operation = models.CharField(_("登记类型"), max_length=20, choices=Operation, default=Operation.MORTGAGE)
     unit_number = models.CharField(_("不动产单元号（申请）"), max_length=40)
     property_unit = models.ForeignKey(
-        PropertyUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+        PropertyUnit,
+        verbose_name=_("不动产单元"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
     )
     mortgagors = models.JSONField(_("抵押人"), default=list)  # [{"name": ..., "id_number": ...}]
     debtor = models.CharField(_("债务人"), max_length=100)
@@ -165,13 +176,20 @@ class Application(models.Model):
         related_name="cancellations",
         verbose_name=_("注销的抵押权"),
     )
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=ApplicationStatus, default=ApplicationStatus.RECEIVED
     )
     refusal_reason = models.CharField(_("不予登记理由"), max_length=300, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # Every step's time, shown on the application (the seed's "6 minutes" is measured on these).
     received_at = models.DateTimeField(_("接收时间"))
@@ -249,16 +267,22 @@ class CheckResult(models.Model):
 
 
 class MortgageRight(models.Model):
-    property_unit = models.ForeignKey(PropertyUnit, on_delete=models.PROTECT, related_name="mortgages")
+    property_unit = models.ForeignKey(
+        PropertyUnit, verbose_name=_("不动产单元"), on_delete=models.PROTECT, related_name="mortgages"
+    )
     rank = models.PositiveSmallIntegerField(_("顺位"))
-    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="mortgages")
+    bank = models.ForeignKey(
+        Bank, verbose_name=_("抵押权人"), on_delete=models.PROTECT, related_name="mortgages"
+    )
     kind = models.CharField(_("抵押方式"), max_length=20, choices=MortgageKind)
     amount = models.DecimalField(_("被担保主债权数额（元）"), max_digits=14, decimal_places=2)
-    term_start = models.DateField()
-    term_end = models.DateField()
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="mortgage_right")
-    recorded_at = models.DateTimeField()
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    term_start = models.DateField(_("债务履行期限起"))
+    term_end = models.DateField(_("债务履行期限止"))
+    application = models.OneToOneField(
+        Application, verbose_name=_("登记申请"), on_delete=models.PROTECT, related_name="mortgage_right"
+    )
+    recorded_at = models.DateTimeField(_("登簿时间"))
+    cancelled_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
 
     objects = RegisterQuerySet.as_manager()
 
@@ -292,13 +316,15 @@ class CertificateSerial(models.Model):
 
 
 class Certificate(models.Model):
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="certificate")
+    application = models.OneToOneField(
+        Application, verbose_name=_("登记申请"), on_delete=models.PROTECT, related_name="certificate"
+    )
     number = models.CharField(_("证明号"), max_length=60, unique=True)
-    year = models.PositiveSmallIntegerField()
-    serial = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField(_("年度"))
+    serial = models.PositiveIntegerField(_("流水号"))
     verification_code = models.CharField(_("核验码"), max_length=12)
-    pdf = models.BinaryField(null=True, editable=False)
-    signed_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(_("签章 PDF"), null=True, editable=False)
+    signed_at = models.DateTimeField(_("签章时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("不动产登记证明")
@@ -372,14 +398,18 @@ class RegisterEntry(models.Model):
     changed). The payload repeats the entry's kind, time, unit and application, and records the right
     (`right_payload`), so each column can be checked against what the hash seals."""
 
-    seq = models.PositiveBigIntegerField(unique=True)
-    at = models.DateTimeField()
-    kind = models.CharField(max_length=30, choices=Operation)
-    property_unit = models.ForeignKey(PropertyUnit, on_delete=models.PROTECT, related_name="entries")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="entries")
-    payload = models.JSONField()
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("记载时间"))
+    kind = models.CharField(_("登记类型"), max_length=30, choices=Operation)
+    property_unit = models.ForeignKey(
+        PropertyUnit, verbose_name=_("不动产单元"), on_delete=models.PROTECT, related_name="entries"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name=_("登记申请"), on_delete=models.PROTECT, related_name="entries"
+    )
+    payload = models.JSONField(_("记载内容"))
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
     scheme = models.PositiveSmallIntegerField(_("哈希方案"))
 
     objects = RegisterQuerySet.as_manager()

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yancheng.core import clock
 from yancheng.core.navigation import NAV_ITEMS, NavItem, home_panel
 from yancheng.core.roles import Role, has_role
 
@@ -34,7 +35,7 @@ def waiting_for_a_person(request):
     rows = [
         {
             "text": f"{a.bank.name} · {a.contract_number}",
-            "note": f"{timezone.localtime(a.received_at):%m-%d %H:%M}",
+            "note": clock.local_text(a.received_at, "%m-%d %H:%M"),
             "url": reverse("mortgage:queue"),
         }
         for a in waiting[:6]
@@ -56,7 +57,7 @@ def todays_applications(request):
     rows = [
         {
             "text": f"{a.contract_number} · {a.get_status_display()}",
-            "note": f"{timezone.localtime(a.received_at):%H:%M}",
+            "note": clock.local_text(a.received_at, "%H:%M"),
             "url": reverse("mortgage:application", args=[a.pk]),
         }
         for a in found[:6]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from yancheng.core import audit, sql
+from yancheng.core import audit, clock, sql
 from yancheng.core.actions import ActionRefused, submission_key_taken
 from yancheng.core.auth import record_token_use
 from yancheng.core.forms import REPORT_FIRST_DAY
@@ -356,7 +356,7 @@ def _judge(green_pass: Pass | None, enterprise, direction: str, now) -> ScanOutc
     if visit.enterprise_id != enterprise.pk:
         return ScanOutcome(ScanResult.OTHER_ENTERPRISE, green_pass, _("该通行码不是访问本企业的。"))
     if not (visit.starts_at - LEEWAY <= now <= visit.ends_at + LEEWAY):
-        window = f"{_day_and_time(visit.starts_at)}–{timezone.localtime(visit.ends_at):%H:%M}"
+        window = f"{_day_and_time(visit.starts_at)}–{clock.local_text(visit.ends_at, '%H:%M')}"
         return ScanOutcome(
             ScanResult.OUTSIDE_WINDOW,
             green_pass,

@@ -8,4 +8,8 @@ class VisitsConfig(AppConfig):
     verbose_name = _("赋码入企")
 
     def ready(self):
+        from yancheng.core.models.audit import ACTION_LABELS
         from yancheng.visits import panels  # noqa: F401  (home panels and navigation)
+        from yancheng.visits.choices import AUDIT_ACTIONS
+
+        ACTION_LABELS.update(AUDIT_ACTIONS)

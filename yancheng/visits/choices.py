@@ -69,3 +69,21 @@ class CaseStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     HANDLING = "handling", _("处理中")
     CLOSED = "closed", _("已办结")
+
+
+# The audit log's action codes of this app, by their Chinese names (core.models.audit.ACTION_LABELS).
+AUDIT_ACTIONS = {
+    "visit_request_filed": _("提交访企申请"),
+    "visit_request_refused_by_rules": _("访企申请不符合规则"),
+    "visit_request_approved": _("批准访企申请"),
+    "visit_request_refused": _("不批准访企申请"),
+    "visit_request_cancelled": _("撤回访企申请"),
+    "visit_rules_changed": _("修改访企规则"),
+    "pass_issued": _("发放通行码"),
+    "enterprise_code_issued": _("生成企业码"),
+    "check_in": _("签到"),
+    "check_out": _("签退"),
+    "visit_rated": _("评价访企"),
+    "no_pass_reported": _("报告无码入企"),
+    "no_pass_handled": _("处理无码入企报告"),
+}

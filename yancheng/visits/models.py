@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yancheng.core import clock
 from yancheng.core.models.base import ScopedQuerySet
 from yancheng.core.roles import Role, roles_of
 
@@ -85,7 +86,7 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["enterprise", "year"]), models.Index(fields=["ends_at"])]
 
     def __str__(self):
-        return f"{self.enterprise} {self.starts_at:%Y-%m-%d}"
+        return f"{self.enterprise} {clock.local_text(self.starts_at, '%Y-%m-%d')}"
 
 
 class VisitRequestQuerySet(ScopedQuerySet):
@@ -226,7 +227,7 @@ class ScanAttempt(models.Model):
         verbose_name_plural = _("扫码记录")
 
     def __str__(self):
-        return f"{self.get_result_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_result_display()} {clock.local_text(self.at)}"
 
 
 class EnterpriseCode(models.Model):
@@ -331,7 +332,7 @@ class NoPassReport(models.Model):
         ordering = ["-reported_at"]
 
     def __str__(self):
-        return f"{self.enterprise} {self.occurred_at:%Y-%m-%d}"
+        return f"{self.enterprise} {clock.local_text(self.occurred_at, '%Y-%m-%d')}"
 
 
 class NoPassReportStep(models.Model):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yancheng.core import clock
 from yancheng.core.navigation import NAV_ITEMS, NavItem, home_panel
 from yancheng.core.roles import Role, has_role
 
@@ -46,7 +47,7 @@ def pending_approvals(request):
     rows = [
         {
             "text": f"{r.unit.short_name or r.unit.name} → {r.visit.enterprise.name}",
-            "note": f"{timezone.localtime(r.visit.starts_at):%m-%d %H:%M}",
+            "note": clock.local_text(r.visit.starts_at, "%m-%d %H:%M"),
             "url": reverse("visits:request", args=[r.pk]),
         }
         for r in pending[:6]
@@ -55,8 +56,12 @@ def pending_approvals(request):
 
 
 def _pass_note(green_pass) -> str:
-    starts_at = timezone.localtime(green_pass.visitor.request.visit.starts_at)
-    return _("今天 %s") % f"{starts_at:%H:%M}" if green_pass.today else f"{starts_at:%m-%d %H:%M}"
+    starts_at = green_pass.visitor.request.visit.starts_at
+    return (
+        _("今天 %s") % clock.local_text(starts_at, "%H:%M")
+        if green_pass.today
+        else clock.local_text(starts_at, "%m-%d %H:%M")
+    )
 
 
 @home_panel
@@ -104,14 +109,14 @@ def visits_to_rate(request):
     )
     rows = [
         {
-            "text": _("待评价：%s") % f"{timezone.localtime(v.starts_at):%m-%d}",
+            "text": _("待评价：%s") % clock.local_text(v.starts_at, "%m-%d"),
             "url": reverse("visits:rate", args=[v.pk]),
         }
         for v in waiting[:5]
     ]
     rows += [
         {
-            "text": _("将来访：%s") % f"{timezone.localtime(v.starts_at):%m-%d %H:%M}",
+            "text": _("将来访：%s") % clock.local_text(v.starts_at, "%m-%d %H:%M"),
             "url": reverse("visits:enterprise_visits"),
         }
         for v in coming[:5]

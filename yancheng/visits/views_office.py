@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.forms import REPORT_DAY_VALIDATORS
 from yancheng.core.models import Enterprise, Unit
@@ -408,7 +409,7 @@ def percent(value: float | None) -> str:
 
 
 def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return clock.local_text(moment)
 
 
 FIGURE_COLUMNS = [

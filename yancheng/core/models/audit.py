@@ -1,10 +1,30 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yancheng.core.clock import local_text
 from yancheng.core.roles import Role, has_role
 
 from .base import ScopedQuerySet
+
+# What each action code means, for the administrators who read the log. The core's codes are here; each
+# app declares its own in its choices.py (AUDIT_ACTIONS) and adds them here in its AppConfig.ready.
+ACTION_LABELS: dict[str, str] = {
+    "login": _("登录"),
+    "logout": _("退出登录"),
+    "login_failed": _("登录失败"),
+    "login_locked_out": _("登录被锁定"),
+    "otp_device_confirmed": _("绑定身份验证器"),
+    "otp_failed": _("动态口令错误"),
+    "permission_denied": _("越权访问被拒绝"),
+    "api_token_issued": _("创建 API 令牌"),
+    "api_token_revoked": _("吊销 API 令牌"),
+    "notification_read": _("阅读站内消息"),
+    "admin_created": _("后台新增"),
+    "admin_changed": _("后台修改"),
+    "admin_deleted": _("后台删除"),
+}
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -48,7 +68,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
+        return f"{local_text(self.at, '%Y-%m-%d %H:%M:%S')} {self.actor_label} {self.action_label} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -57,3 +77,23 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("audit entries are never deleted")
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        """The model's name ("访企申请"), not its code ("visits.visitrequest")."""
+        return object_type_label(self.object_type)
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_LABELS.get(code, code))
+
+
+def object_type_label(code: str) -> str:
+    try:
+        return str(apps.get_model(code)._meta.verbose_name)
+    except (LookupError, ValueError):  # a model since removed, or no object at all
+        return code

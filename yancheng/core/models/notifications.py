@@ -85,16 +85,20 @@ class Delivery(models.Model):
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("站内消息"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     kind = models.CharField(_("渠道"), max_length=10, choices=ChannelKind)
     target = models.CharField(_("目标"), max_length=500)
     # The robot whose URL and signing secret the worker uses; empty for e-mail.
-    channel = models.ForeignKey(WebhookChannel, null=True, blank=True, on_delete=models.SET_NULL)
+    channel = models.ForeignKey(
+        WebhookChannel, verbose_name=_("群机器人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("最近错误"), blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ChannelQuerySet.as_manager()
 

@@ -24,7 +24,9 @@ class PersonQuerySet(ScopedQuerySet):
 class Person(models.Model):
     """The platform's profile of a user: the unit or enterprise they belong to and their roles."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="person"
+    )
     full_name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("职务"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
@@ -63,7 +65,7 @@ class Person(models.Model):
 
 
 class PersonRole(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("角色"), max_length=40, choices=Role)
 
     class Meta:

@@ -44,7 +44,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("名称"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=12, help_text=_("令牌的前几位，用于辨认"))
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("令牌摘要"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"

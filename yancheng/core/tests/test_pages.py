@@ -31,7 +31,7 @@ def test_the_administrator_sees_failed_logins_on_the_home_page(client, users):
     client.post("/account/login/", {"username": "official", "password": "wrong-password1"})
     client.force_login(users[Role.ADMINISTRATOR])
     html = client.get("/").content.decode()
-    assert "近 24 小时安全事件" in html and "official · login_failed" in html
+    assert "近 24 小时安全事件" in html and "official · 登录失败" in html
 
 
 def test_home_page_queries_do_not_grow_with_the_inbox(client, users, django_assert_max_num_queries):
