@@ -4,7 +4,7 @@ supervision office and administrators (everyone else: 403; anonymous: to the sig
 - ``requests:ledger`` (``/requests/ledger/``): the ranked table of ``ledger.compute`` for a month
   (``?month=YYYY-MM``, default last month) or a free range (``?start=YYYY-MM-DD&end=YYYY-MM-DD``, which
   wins over the month); units over the accountability thresholds are highlighted with their reasons.
-  ``?format=xlsx`` gives the same rows in Excel (the office statistics' generic ``xlsx_response``).
+  ``?format=xlsx`` gives the same rows in Excel (``core.output.xlsx``).
 - ``requests:ledger_bulletin`` (``/requests/ledger/bulletin.docx``): the bulletin (通报) of the same
   range as a Word document (see bulletin.py); ``?number=11`` fills in the document number's serial.
 """
@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET
 
 from yancheng.core import clock
 from yancheng.core.forms import REPORT_DAY_VALIDATORS
+from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.roles import role_required
-from yancheng.visits.views_office import xlsx_response
 
 from . import bulletin, ledger
 from .models import OVERSEERS, LedgerThresholds

@@ -43,8 +43,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from yancheng.core.output.pdf import draw_qr, register_font
 from yancheng.core.templatetags.yancheng import amount as format_amount  # the pages' amount filter
-from yancheng.visits.poster import draw_qr, register_font
 
 SIGNING_KEY_ENV = "YANCHENG_REGISTRY_SIGNING_KEY_FILE"
 SIGNING_CERT_ENV = "YANCHENG_REGISTRY_SIGNING_CERT_FILE"

@@ -1,34 +1,13 @@
 """The enterprise's gate poster: an A4 PDF with its fixed code, to print and hang at the gate."""
 
 import io
-from functools import cache
 
-import segno
-from django.conf import settings
 from django.http import HttpResponse
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-FONT = "CJK"
-
-
-@cache
-def register_font() -> str:
-    pdfmetrics.registerFont(TTFont(FONT, settings.CJK_FONT, subfontIndex=0))
-    return FONT
-
-
-def draw_qr(page, data: str, *, x: float, top: float, size: float) -> None:
-    """segno's module matrix drawn as vector squares: sharp at any print size."""
-    matrix = segno.make(data, error="q").matrix
-    module = size / len(matrix)
-    for row, line in enumerate(matrix):
-        for column, dark in enumerate(line):
-            if dark:
-                page.rect(x + column * module, top - (row + 1) * module, module, module, stroke=0, fill=1)
+from yancheng.core.output.pdf import draw_qr, register_font
 
 
 def poster_pdf(enterprise, url: str) -> HttpResponse:

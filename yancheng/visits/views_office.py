@@ -12,8 +12,7 @@ start; `unit`, `enterprise` (USCC or a fragment of the name), `purpose` and `kin
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from io import BytesIO
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -21,20 +20,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Least, TruncDate
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.forms import REPORT_DAY_VALIDATORS
 from yancheng.core.models import Enterprise, Unit
+from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.roles import Role, has_role, role_required
 
 from . import actions
@@ -503,41 +500,6 @@ def no_pass_table(reports: list) -> list[dict]:
         }
         for r in reports
     ]
-
-
-# --- Excel ------------------------------------------------------------------------------------------
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _width(value) -> int:
-    """Display width of a cell: a Chinese character takes two columns."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str("" if value is None else value))
-
-
-def xlsx_response(filename: str, sheet: str, columns, rows) -> HttpResponse:
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet[:31]
-    ws.append([str(c) for c in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    widths = [_width(c) for c in columns]
-    for line in ws.iter_rows(min_row=2):
-        for index, cell in enumerate(line):
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text from people is never a formula (spreadsheet injection)
-            widths[index] = max(widths[index], _width(cell.value))
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = min(max(width + 2, 8), 60)
-    ws.freeze_panes = "A2"
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _filename(title: str, f: Filters) -> str:
