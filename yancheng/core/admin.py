@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,7 +18,7 @@ from yancheng.core.models import (
     Unit,
     WebhookChannel,
 )
-from yancheng.core.models.audit import action_label, object_type_label
+from yancheng.core.models.audit import ACTION_LABELS, action_label, object_type_label
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -145,11 +146,11 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 
 class CodeFilter(admin.SimpleListFilter):
-    """A filter on one of the log's codes, listing each by its Chinese name (`label`)."""
+    """A filter on one of the log's codes, listing each by its Chinese name. The codes come from what the
+    platform declares (`codes`), not from the log: a DISTINCT over the largest table on every page."""
 
     def lookups(self, request, model_admin):
-        codes = model_admin.get_queryset(request).order_by().values_list(self.parameter_name, flat=True)
-        return sorted(((code, self.label(code)) for code in codes.distinct() if code), key=lambda c: c[1])
+        return sorted(((code, self.label(code)) for code in self.codes()), key=lambda choice: choice[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
@@ -160,11 +161,21 @@ class ActionFilter(CodeFilter):
     parameter_name = "action"
     label = staticmethod(action_label)
 
+    @staticmethod
+    def codes():
+        return ACTION_LABELS  # the core's actions and each app's AUDIT_ACTIONS
+
 
 class ObjectTypeFilter(CodeFilter):
     title = _("对象类型")
     parameter_name = "object_type"
     label = staticmethod(object_type_label)
+
+    @staticmethod
+    def codes():
+        # The platform's own models and the accounts: what audited actions are recorded on.
+        models = [m for m in apps.get_models() if m.__module__.startswith("yancheng.")]
+        return [m._meta.label_lower for m in models] + ["auth.user"]
 
 
 @admin.register(AuditEntry)

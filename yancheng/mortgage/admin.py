@@ -24,6 +24,11 @@ class AmountInYuan:
     def amount_yuan(self, obj):
         return amount(obj.amount)
 
+    @staticmethod
+    def fields_of(model) -> list[str]:
+        """Every field of `model`, the amount shown formatted."""
+        return [f.name if f.name != "amount" else "amount_yuan" for f in model._meta.fields]
+
 
 @admin.register(Bank)
 class BankAdmin(AuditedAdmin):
@@ -53,17 +58,13 @@ class ApplicationAdmin(AmountInYuan, AuditedAdmin):
     list_display = ["contract_number", "bank", "unit_number", "status", "received_at"]
     list_filter = ["status", "bank"]
     search_fields = ["contract_number", "unit_number"]
-    fields = readonly_fields = [
-        f.name if f.name != "amount" else "amount_yuan" for f in Application._meta.fields
-    ]
+    fields = readonly_fields = AmountInYuan.fields_of(Application)
 
 
 @admin.register(MortgageRight)
 class MortgageRightAdmin(AmountInYuan, AuditedAdmin):
     list_display = ["property_unit", "rank", "bank", "amount_yuan", "recorded_at", "cancelled_at"]
-    fields = readonly_fields = [
-        f.name if f.name != "amount" else "amount_yuan" for f in MortgageRight._meta.fields
-    ]
+    fields = readonly_fields = AmountInYuan.fields_of(MortgageRight)
 
 
 @admin.register(Certificate)
