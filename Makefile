@@ -60,6 +60,8 @@ serve-demo:
 	    yancheng.wsgi:application
 
 # --- the checks -----------------------------------------------------------------------------------
+# Both test passes include tests/bench/test_smoke.py: bench/checkin.py, bench/ledger.py and
+# bench/mortgage.py each run at smoke size (seconds) on SQLite and on PostgreSQL, so none breaks unnoticed.
 test: setup system-packages
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-sqlite
