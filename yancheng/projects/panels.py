@@ -1,0 +1,1 @@
+"""The projects app's navigation entries and home-page panels."""
