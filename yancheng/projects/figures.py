@@ -234,3 +234,39 @@ def ranking(projects, grouping: str, measure: str, year: int, month: int) -> Ran
                 row.previous_rank = before[key].rank
     rows = sorted(current.values(), key=lambda r: (r.rank, r.label))
     return Ranking(grouping, measure, year, month, rows)
+
+
+def by_project(project_ids, year: int, through_month: int) -> dict[int, Completion]:
+    """Each project's planned and completed investment of the year, in two queries for all of them (a
+    page of the ledger, an export)."""
+    ids = list(project_ids)
+    planned = dict(
+        AnnualPlan.objects.filter(year=year, project_id__in=ids).values_list(
+            "project_id", "planned_investment"
+        )
+    )
+    completed = _sum_by(
+        MonthlyReport.objects.in_force().filter(year=year, month__lte=through_month, project_id__in=ids),
+        "project_id",
+        "completed_investment",
+    )
+    return {pk: Completion(pk, "", 1, planned.get(pk, 0), completed.get(pk, 0)) for pk in ids}
+
+
+def monthly(project, year: int) -> list[dict]:
+    """One project's year month by month: completed in the month and to date, against the plan."""
+    plan = (
+        AnnualPlan.objects.filter(project=project, year=year)
+        .values_list("planned_investment", flat=True)
+        .first()
+    )
+    done = dict(
+        MonthlyReport.objects.in_force()
+        .filter(project=project, year=year)
+        .values_list("month", "completed_investment")
+    )
+    rows, running = [], 0
+    for month in range(1, 13):
+        running += done.get(month, 0)
+        rows.append({"month": month, "completed": done.get(month), "to_date": running, "planned": plan})
+    return rows

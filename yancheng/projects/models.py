@@ -181,6 +181,15 @@ class Project(models.Model):
         return section_of(self.industry)
 
     @property
+    def level_labels(self) -> list[str]:
+        """The project's levels, highest first (reads the prefetched levels when there are)."""
+        order = list(Level.values)
+        return [
+            str(Level(lv.level).label)
+            for lv in sorted(self.levels.all(), key=lambda lv: order.index(lv.level))
+        ]
+
+    @property
     def owner(self):
         return self.owner_enterprise or self.owner_unit
 
