@@ -14,7 +14,9 @@ Rules a person can rely on, whatever the app:
   to what is stored is counted as unchanged and not written.
 """
 
+import logging
 import re
+import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
 
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -48,6 +51,8 @@ CHOICES_SHEET = "可选值"
 REQUIRED_MARK = "*"
 REQUIRED_COLOUR = "C00000"
 PROGRESS_EVERY = 200  # rows between two progress reports while checking
+
+logger = logging.getLogger(__name__)
 
 
 class RowError(Exception):
@@ -613,3 +618,45 @@ YES_NO = ("是", "否")
 def yes_no(value) -> bool:
     """是 -> True, 否 -> False; for a column with choices=YES_NO."""
     return cell_text(value) == "是"
+
+
+# --- progress -----------------------------------------------------------------------------------------
+# Kept in the "progress" cache (files, not the database: see settings.CACHES) while the worker checks and
+# writes, read by the job page's progress endpoint.
+
+CHECKING = "check"
+WRITING = "write"
+PROGRESS_SECONDS = 0.5  # at most two reports a second, however often an importer calls progress()
+
+
+def progress_reporter(key: str, phase: str, total: int) -> Callable[[int], None]:
+    """progress(rows_done) for the given phase; never raises (a full disk must not fail an import)."""
+    last = [0.0]
+
+    def report(done: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_SECONDS and done < total:
+            return
+        last[0] = now
+        try:
+            caches["progress"].set(key, {"phase": phase, "done": min(int(done), total), "total": total})
+        except Exception:
+            logger.exception("import progress not recorded for %s", key)
+
+    report(0)
+    return report
+
+
+def read_progress(key: str) -> dict | None:
+    try:
+        return caches["progress"].get(key)
+    except Exception:
+        logger.exception("import progress not readable for %s", key)
+        return None
+
+
+def clear_progress(key: str) -> None:
+    try:
+        caches["progress"].delete(key)
+    except Exception:
+        logger.exception("import progress not cleared for %s", key)
