@@ -41,6 +41,10 @@ FIELDS = [
 BATCH = 500  # rows looked up and written together: bounded statements on both databases
 
 
+def snapshot(enterprise: Enterprise) -> dict:
+    return audit.snapshot(enterprise, ["uscc", *FIELDS])
+
+
 def uscc(value) -> str:
     if isinstance(value, float):
         # An 18-digit code typed into a number cell keeps 15 significant digits: the rest is gone.
@@ -162,14 +166,14 @@ class EnterpriseImporter(Importer):
                     changed.append((enterprise, difference))
                 else:
                     counts.unchanged += 1  # as stored already: not written, not audited
-            for enterprise in Enterprise.objects.bulk_create(new):
-                snapshot = audit.snapshot(enterprise, ["uscc", *FIELDS])
-                audit.record(
-                    "import_created", enterprise, actor=by, changes=audit.changes_between({}, snapshot)
-                )
+            # One audit entry per record written, in a few statements (audit.record_all).
+            entries = [
+                audit.unsaved("import_created", e, actor=by, changes=audit.changes_between({}, snapshot(e)))
+                for e in Enterprise.objects.bulk_create(new)
+            ]
             Enterprise.objects.bulk_update([enterprise for enterprise, _ in changed], FIELDS)
-            for enterprise, difference in changed:
-                audit.record("import_updated", enterprise, actor=by, changes=difference)
+            entries += [audit.unsaved("import_updated", e, actor=by, changes=diff) for e, diff in changed]
+            audit.record_all(entries)
             counts.created += len(new)
             counts.updated += len(changed)
             progress(start + len(batch))

@@ -354,22 +354,21 @@ def test_a_failure_while_writing_leaves_the_database_as_it_was(client, office, m
     job = uploaded(client, [row(n) for n in range(1, 6)])
     confirm(client, job)
     monkeypatch.setattr(importers, "BATCH", 2)  # two batches are written before the third fails
-    real_record = audit.record
+    real_record_all = audit.record_all
     written = []
 
-    def record(action, obj=None, **kwargs):
-        if action == "import_created":
-            written.append(obj.uscc)
-            if len(written) == 5:
-                raise RuntimeError("disk full")
-        return real_record(action, obj, **kwargs)
+    def record_all(entries):
+        if len(written) == 2:
+            raise RuntimeError("disk full")
+        written.append(Enterprise.objects.filter(uscc__in=[code(n) for n in range(1, 6)]).count())
+        real_record_all(entries)
 
-    monkeypatch.setattr(importers.audit, "record", record)
+    monkeypatch.setattr(importers.audit, "record_all", record_all)
     stored = list(Enterprise.objects.order_by("pk").values_list())
     audit_before = AuditEntry.objects.filter(action="import_created").count()
 
     assert run_queued() == ["failed"]
-    assert len(written) == 5  # rows were written before the failure …
+    assert written == [2, 4]  # rows were written before the failure …
     assert list(Enterprise.objects.order_by("pk").values_list()) == stored  # … and rolled back
     assert AuditEntry.objects.filter(action="import_created").count() == audit_before
     job.refresh_from_db()
