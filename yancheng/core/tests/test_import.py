@@ -483,3 +483,13 @@ def test_the_start_page_and_menu_lead_the_office_to_the_register_and_its_templat
     assert 'href="/enterprises/"' in home
     listed = client.get("/enterprises/").content.decode()
     assert f'href="{START}"' in listed
+
+
+def test_administrators_read_the_jobs_in_the_admin_without_changing_them(client, office, users):
+    job = uploaded(client, [row(1), row(2, name="")])
+    client.force_login(users[Role.ADMINISTRATOR])
+    listed = client.get(reverse("admin:core_importjob_changelist")).content.decode()
+    assert "企业名录.xlsx" in listed and "有错误" in listed
+    page = client.get(reverse("admin:core_importjob_change", args=[job.pk])).content.decode()
+    assert "「企业名称」不能为空" in page and 'name="_save"' not in page
+    assert client.get(reverse("admin:core_importjob_add")).status_code == 403
