@@ -493,3 +493,13 @@ def test_administrators_read_the_jobs_in_the_admin_without_changing_them(client,
     page = client.get(reverse("admin:core_importjob_change", args=[job.pk])).content.decode()
     assert "「企业名称」不能为空" in page and 'name="_save"' not in page
     assert client.get(reverse("admin:core_importjob_add")).status_code == 403
+
+
+def test_the_import_pages_and_their_messages_switch_to_english(client, office):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(START).content.decode()
+    assert "Import the Enterprise register" in page and "Upload and check" in page
+    job = uploaded(client, [row(1, name="")])
+    page = client.get(reverse("import_job", args=[job.pk])).content.decode()
+    assert "1 problem found; the file was not imported." in page
+    assert "Row 2" in page and "&quot;企业名称&quot; must not be empty" in page
