@@ -46,7 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "yancheng.core.middleware.SessionMiddleware",  # Django's, but a poll may leave the session unsaved
     "django.middleware.locale.LocaleMiddleware",
     "yancheng.core.middleware.RejectNullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yancheng.core import actions
+from yancheng.core.middleware import leaves_session_unsaved
 from yancheng.core.models import ImportJob
 from yancheng.core.output import importing
 
@@ -95,6 +96,7 @@ def confirm(request, job_id: int):
     return redirect("import_job", job.pk)
 
 
+@leaves_session_unsaved  # the session's save would wait for the import's lock on SQLite
 @login_required
 def progress(request, job_id: int):
     job = _job(request, job_id)

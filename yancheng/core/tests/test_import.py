@@ -503,3 +503,16 @@ def test_the_import_pages_and_their_messages_switch_to_english(client, office):
     page = client.get(reverse("import_job", args=[job.pk])).content.decode()
     assert "1 problem found; the file was not imported." in page
     assert "Row 2" in page and "&quot;企业名称&quot; must not be empty" in page
+
+
+def test_polling_the_progress_does_not_save_the_session(client, office):
+    """Saving it would wait for the import's write lock on SQLite, and a poll is not activity."""
+    from django.contrib.sessions.models import Session
+
+    job = uploaded(client, [row(1)])
+    confirm(client, job)
+    expiry = Session.objects.get().expire_date
+    assert client.get(reverse("import_progress", args=[job.pk])).status_code == 200
+    assert Session.objects.get().expire_date == expiry
+    client.get(reverse("import_job", args=[job.pk]))
+    assert Session.objects.get().expire_date > expiry
