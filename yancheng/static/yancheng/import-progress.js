@@ -7,7 +7,12 @@
     if (!box) return;
     var bar = box.querySelector("progress");
     var text = document.getElementById("import-progress-text");
+    var state = document.getElementById("import-state");
     function show(data) {
+      if (state) {
+        state.textContent = data.state_label;
+        state.className = "status import-" + data.state;
+      }
       bar.max = Math.max(data.max, 1);
       if (data.value === null) bar.removeAttribute("value");
       else bar.value = data.value;
