@@ -12,6 +12,32 @@ Rules a person can rely on, whatever the app:
 - every error is listed with the row number Excel shows (the header is row 1) and its column;
 - importing the same file again changes nothing: rows are matched on the natural key, and a row equal
   to what is stored is counted as unchanged and not written.
+
+An app's import, in short (core/importers.py is a whole one, the enterprise register)::
+
+    class ProjectImporter(Importer):
+        kind, title, key = "projects", gettext_lazy("重大项目台账"), "code"
+        columns = (
+            Column("code", "项目编号", parse=text(30)),
+            Column("unit", "责任单位", parse=text(100), note="单位全称"),
+            Column("plan", "年度计划投资（万元）", parse=number(min_value=0, places=2)),
+            Column("key_project", "是否省重点", required=False, choices=YES_NO, parse=yes_no),
+        )
+
+        def allowed(self, user): return has_role(user, Role.ADMINISTRATOR, ...)
+        def context(self, user): return {u.name: u for u in Unit.objects.all()}
+        def check_row(self, values, units):
+            if values["unit"] not in units:
+                raise RowError("「责任单位」不存在：请填写单位全称", "责任单位")
+            return {**values, "unit": units[values["unit"]]}
+        def write(self, rows, by, progress): ...   # look up by key in batches; create, update or skip
+        def done_url(self): return reverse("projects:list")
+
+    register(ProjectImporter())   # in the app's AppConfig.ready
+
+Parse functions get only non-empty cells (an empty optional cell is None in `values`); the machinery
+checks required cells, choices and duplicate keys before check_row. A RowError raised without a column
+is placed on the column being parsed; one from check_row without a column is shown with an empty one.
 """
 
 import logging
