@@ -47,7 +47,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "yancheng.core.middleware.SessionMiddleware",  # Django's, but a poll may leave the session unsaved
     "django.middleware.locale.LocaleMiddleware",
     "yancheng.core.middleware.RejectNullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,7 +117,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "yancheng_cache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "yancheng_cache"},
+    # An import's progress bar (core.output.importing). The worker writes the whole import in one
+    # transaction, which on SQLite holds the database's write lock until it commits: progress written
+    # to the database (the default cache included) would wait for the very lock the import holds. So it
+    # goes to files under VAR_DIR, which need no server. With servers and workers on several hosts,
+    # give them a shared VAR_DIR/progress; without one the bar shows no figures, and the page still
+    # turns to the result when the job ends (that is read from the database).
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "progress"),
+        "TIMEOUT": 24 * 60 * 60,
+    },
+}
 
 TASKS = {
     "default": {

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from yancheng.api import api
 from yancheng.core import views as core
+from yancheng.core import views_import as imports
 
 admin.site.site_header = "雁城 · 系统管理"
 admin.site.site_title = "雁城"
@@ -18,6 +19,13 @@ urlpatterns = [
     path("inbox/<int:notification_id>/read/", core.notification_read, name="notification_read"),
     path("tokens/", core.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", core.token_revoke, name="token_revoke"),
+    path("enterprises/", core.enterprises, name="enterprises"),
+    # Excel imports of every app (core.output.importing); "jobs" is not a kind.
+    path("imports/jobs/<int:job_id>/", imports.job, name="import_job"),
+    path("imports/jobs/<int:job_id>/confirm/", imports.confirm, name="import_confirm"),
+    path("imports/jobs/<int:job_id>/progress", imports.progress, name="import_progress"),
+    path("imports/<slug:kind>/", imports.start, name="import_start"),
+    path("imports/<slug:kind>/template.xlsx", imports.template, name="import_template"),
     path("visits/", include("yancheng.visits.urls")),
     path("requests/", include("yancheng.enterprise_requests.urls")),
     path("mortgage/", include("yancheng.mortgage.urls")),

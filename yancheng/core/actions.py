@@ -1,12 +1,15 @@
 """Every change to the core records goes through these functions: atomic and audited."""
 
+import hashlib
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yancheng.core import audit
-from yancheng.core.models import ApiToken, Notification
+from yancheng.core.models import ApiToken, ImportJob, Notification
 from yancheng.core.models.tokens import digest
+from yancheng.core.output import importing
 from yancheng.core.roles import Role, has_role
 
 
@@ -68,3 +71,59 @@ def mark_read(notification: Notification, *, by) -> Notification:
         notification.save(update_fields=["read_at"])
         audit.record("notification_read", notification, actor=by)
     return notification
+
+
+# --- imports (core.output.importing) ----------------------------------------------------------------------
+
+
+def _refuse_import(importer, by, attempted: str, obj=None) -> ActionRefused:
+    audit.record(
+        "permission_denied", obj, actor=by, changes={"attempted": [None, f"{attempted}:{importer.kind}"]}
+    )
+    return ActionRefused(_("您没有导入%(title)s的权限。") % {"title": importer.title}, "forbidden")
+
+
+def upload_import(importer, *, by, file_name: str, data: bytes) -> ImportJob:
+    """Keep the uploaded file as a job and check it at once (writing nothing else): the job holds what
+    the preview shows, its errors or that every row can be imported."""
+    if not importer.allowed(by):
+        raise _refuse_import(importer, by, "upload_import")
+    result = importing.check_workbook(importer, data, by)
+    # A file over the limit is refused without reading it; its bytes are not worth keeping either.
+    kept = data if len(data) <= importing.MAX_FILE_BYTES else b""
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            kind=importer.kind,
+            file=kept,
+            file_name=(file_name or "")[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=by,
+            row_count=result.row_count,
+            errors=result.errors,
+            error_count=result.error_count,
+        )
+        changes = {
+            "file_name": [None, job.file_name],
+            "row_count": [None, job.row_count],
+            "error_count": [None, job.error_count],
+        }
+        audit.record("import_uploaded", job, actor=by, changes=changes)
+    return job
+
+
+def confirm_import(job: ImportJob, *, by) -> bool:
+    """Queue the import of a checked file without errors, once: of two clicks (or two tabs) one moves the
+    job from checked to queued and queues the task, in one transaction; the other finds it queued and
+    changes nothing. True when this call queued it."""
+    from yancheng.core.tasks import run_import
+
+    importer = importing.importer_for(job.kind)
+    if not importer.allowed(by):
+        raise _refuse_import(importer, by, "confirm_import", job)
+    with transaction.atomic():
+        waiting = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKED, error_count=0)
+        if not waiting.update(state=ImportJob.State.QUEUED, queued_at=timezone.now()):
+            return False
+        run_import.enqueue(job.pk)
+        audit.record("import_confirmed", job, actor=by, changes={"state": ["checked", "queued"]})
+    return True

@@ -12,6 +12,7 @@ from yancheng.core.models import (
     CalendarOverride,
     Delivery,
     Enterprise,
+    ImportJob,
     Person,
     PersonRole,
     Region,
@@ -143,6 +144,37 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["notification", "kind", "target", "status", "attempts", "sent_at"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Every upload and how it ended, for administrators helping someone whose import failed. The file
+    itself is not shown (nor read: lists defer it)."""
+
+    list_display = [
+        "file_name",
+        "kind",
+        "uploaded_by",
+        "created_at",
+        "state_name",
+        "row_count",
+        "error_count",
+    ]
+    list_display += ["created", "updated", "unchanged"]
+    list_filter = ["kind", "state"]
+    search_fields = ["file_name", "uploaded_by__username", "sha256"]
+    date_hierarchy = "created_at"
+    fields = ["kind", "file_name", "sha256", "uploaded_by", "created_at", "state_name", "row_count"]
+    fields += ["error_count", "errors", "created", "updated", "unchanged", "failure"]
+    fields += ["queued_at", "started_at", "finished_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("file").select_related("uploaded_by")
+
+    @admin.display(description=_("状态"), ordering="state")
+    def state_name(self, job):
+        return job.state_label
 
 
 class CodeFilter(admin.SimpleListFilter):

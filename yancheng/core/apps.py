@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础数据")
 
     def ready(self):
-        from yancheng.core import checks, panels, signals  # noqa: F401  (deploy checks; home panels; login audit)
+        from yancheng.core import checks, importers, panels, signals  # noqa: F401  (deploy checks; the enterprise register's import; home panels; login audit)

@@ -1,4 +1,7 @@
+from functools import wraps
+
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
@@ -108,3 +111,25 @@ class RequireOTPMiddleware:
         if request.path.startswith("/api/") and bearer_token(request) is not None:
             return False
         return bool(roles_of(user) & OTP_REQUIRED_ROLES) and not user.is_verified()
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except for views marked `leaves_session_unsaved`: an import's progress, polled every
+    second while the worker's one transaction holds SQLite's write lock. Saving the session (which
+    SESSION_SAVE_EVERY_REQUEST does on every request) would wait for that lock, so the bar would stand
+    still until the import ends. A poll is not the person's activity either: it should not keep an idle
+    session alive."""
+
+    def process_response(self, request, response):
+        if getattr(request, "leaves_session_unsaved", False):
+            return response
+        return super().process_response(request, response)
+
+
+def leaves_session_unsaved(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.leaves_session_unsaved = True
+        return view(request, *args, **kwargs)
+
+    return wrapper

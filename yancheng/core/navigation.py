@@ -19,6 +19,7 @@ class NavItem:
     # Tools (API tokens, the audit log, the admin) come after every app's pages, in whatever order the
     # apps add theirs: a menu leads with the person's work.
     tool: bool = False
+    args: tuple = ()  # for a URL with parameters, e.g. ("enterprises",) for an import page
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -26,6 +27,13 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("消息"), "inbox"),
     # Leaders read and decide; they connect no system to the platform, so their menu has no token page
     # (the page itself stays theirs, like everyone's).
+    # The register and its import are the business environment office's tool (administrators' too).
+    NavItem(
+        _("企业名录"),
+        "enterprises",
+        frozenset({Role.BUSINESS_ENVIRONMENT_OFFICE, Role.ADMINISTRATOR}),
+        tool=True,
+    ),
     NavItem(_("API 令牌"), "tokens", EVERYONE - {Role.LEADER}, tool=True),
     NavItem(_("审计日志"), "admin:core_auditentry_changelist", frozenset({Role.ADMINISTRATOR}), tool=True),
     NavItem(_("系统管理"), "admin:index", frozenset({Role.ADMINISTRATOR}), tool=True),
@@ -38,7 +46,7 @@ HOME_PANELS: list = []
 def items_for(user) -> list[dict]:
     roles = roles_of(user)
     shown = sorted((item for item in NAV_ITEMS if roles & item.roles), key=lambda item: item.tool)
-    return [{"label": item.label, "url": reverse(item.url_name)} for item in shown]
+    return [{"label": item.label, "url": reverse(item.url_name, args=item.args)} for item in shown]
 
 
 def home_panel(function):

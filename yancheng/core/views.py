@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -15,9 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yancheng.core import actions, audit
 from yancheng.core.forms import LoginForm, OTPConfirmForm, TokenForm
-from yancheng.core.models import ApiToken, Notification
+from yancheng.core.models import ApiToken, Enterprise, Notification
 from yancheng.core.navigation import HOME_PANELS
-from yancheng.core.roles import OTP_REQUIRED_ROLES, Role, has_role, roles_of
+from yancheng.core.roles import GOVERNMENT_ROLES, OTP_REQUIRED_ROLES, Role, has_role, role_required, roles_of
+from yancheng.core.validators import normalise_lookup
 
 
 class LoginView(auth_views.LoginView):
@@ -139,3 +141,18 @@ def permission_denied(request, exception=None):
     else:
         ask = "platform"
     return render(request, "403.html", {"ask": ask}, status=403)  # audited by RequestContextMiddleware
+
+
+@role_required(*GOVERNMENT_ROLES)
+def enterprises(request):
+    """The enterprise register as the government side reads it, searchable by name or code; where an
+    import of the register ends up."""
+    from yancheng.core.output.importing import importer_for
+
+    query = request.GET.get("q", "").strip()
+    rows = Enterprise.objects.for_user(request.user).select_related("region")
+    if query:
+        rows = rows.filter(Q(name__icontains=query) | Q(uscc=normalise_lookup(query)))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    can_import = importer_for("enterprises").allowed(request.user)
+    return render(request, "core/enterprises.html", {"page": page, "query": query, "can_import": can_import})

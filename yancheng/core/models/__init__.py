@@ -1,6 +1,7 @@
 from .audit import AuditEntry, AuditLogIsAppendOnly
 from .calendar import CalendarOverride
 from .enterprises import Enterprise
+from .imports import ImportJob
 from .notifications import ChannelKind, Delivery, Notification, WebhookChannel
 from .people import Person, PersonRole
 from .regions import Region, Unit
@@ -14,6 +15,7 @@ __all__ = [
     "ChannelKind",
     "Delivery",
     "Enterprise",
+    "ImportJob",
     "Notification",
     "Person",
     "PersonRole",

@@ -24,6 +24,13 @@ ACTION_LABELS: dict[str, str] = {
     "admin_created": _("后台新增"),
     "admin_changed": _("后台修改"),
     "admin_deleted": _("后台删除"),
+    "import_uploaded": _("上传导入文件"),
+    "import_confirmed": _("确认导入"),
+    "import_done": _("导入完成"),
+    "import_failed": _("导入失败"),
+    # A record written by an import (core.output.importing), of whichever app.
+    "import_created": _("导入新增"),
+    "import_updated": _("导入更新"),
 }
 
 

@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _width(value) -> int:
+def display_width(value) -> int:
     """Display width of a cell: a Chinese character takes two columns."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str("" if value is None else value))
 
@@ -24,15 +24,20 @@ def xlsx_response(filename: str, sheet: str, columns, rows) -> HttpResponse:
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(row)
-    widths = [_width(c) for c in columns]
+    widths = [display_width(c) for c in columns]
     for line in ws.iter_rows(min_row=2):
         for index, cell in enumerate(line):
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text from people is never a formula (spreadsheet injection)
-            widths[index] = max(widths[index], _width(cell.value))
+            widths[index] = max(widths[index], display_width(cell.value))
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = min(max(width + 2, 8), 60)
     ws.freeze_panes = "A2"
+    return book_response(book, filename)
+
+
+def book_response(book: Workbook, filename: str) -> HttpResponse:
+    """A workbook as a download named `filename` (Chinese names survive: RFC 5987)."""
     out = BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
