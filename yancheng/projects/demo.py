@@ -67,6 +67,7 @@ what they show (project code, month, a digest of the picture's text), so a secon
 media directory reuses them. Everything random comes from seeded ``random.Random``."""
 
 import bisect
+import functools
 import hashlib
 import random
 from collections import defaultdict
@@ -103,7 +104,7 @@ from .models import (
     ReportPhoto,
     ReportReminder,
 )
-from .reporting import due_at, month_end, period_due
+from .reporting import due_at, month_end, overdue_projects, period_due, statuses_for
 
 SEED = 430400 + 11
 KEY_PREFIX = "demo-prj-"
@@ -125,7 +126,7 @@ PLAN_UNIT = 10_000
 REPORT_UNIT = 100
 PHOTO_BUDGET = 260
 PHOTO_SIZE = (800, 600)
-THUMB_SIZE = (480, 360)
+THUMB_SIZE = (400, 300)  # within photos.THUMBNAIL_SIZE, made by halving
 
 # City leaders who are contacts of projects (联系市领导), besides the ``leader`` login (周建华, 副市长).
 LEADERS = [
@@ -386,6 +387,8 @@ INDUSTRIAL = {
         ],
     ),
 }
+# The industries of the provincial projects (先进制造、新材料、新能源、电子信息、生物医药 …).
+BIG_TRADES = ("电子信息", "输变电装备制造", "有色金属冶炼", "新能源", "精细化工", "汽车零部件", "生物医药")
 # A short name for an owner in a project name: the register's name head + the trade.
 SHORT_TRADES = {
     "有色金属冶炼": "有色",
@@ -688,7 +691,15 @@ def _unit_officials(codes, password) -> tuple[dict, int]:
             if not User.objects.filter(username=username).exists():
                 name = _names(rng, 1, taken)[0]
                 missing.append(
-                    (username, name, OFFICIAL_TITLES[n % 3], units[code], None, Role.UNIT_OFFICIAL, password)
+                    (
+                        username,
+                        name,
+                        OFFICIAL_TITLES[n % 3],
+                        units[code],
+                        None,
+                        Role.UNIT_OFFICIAL,
+                        password(),
+                    )
                 )
     created = _create_people(missing)
     return (found() if created else officials), created
@@ -722,7 +733,7 @@ def _owner_users(enterprises, password) -> tuple[dict, int]:
         username = f"yz-{enterprise.uscc[-6:].lower()}"
         if enterprise.pk not in users and not User.objects.filter(username=username).exists():
             name = _names(rng, 1, taken)[0]
-            missing.append((username, name, "项目部经理", None, enterprise, Role.ENTERPRISE_USER, password))
+            missing.append((username, name, "项目部经理", None, enterprise, Role.ENTERPRISE_USER, password()))
     created = _create_people(missing)
     return (found() if created else users), created
 
@@ -772,6 +783,11 @@ PUBLIC_STAGES = {Stage.PREPARATION: 0.08, Stage.NEW_START: 0.3, Stage.CONTINUING
 def _industrial_specs(rng, enterprises_by_industry, home) -> list[Spec]:
     trades = [trade for trade, (count, _p, _w) in INDUSTRIAL.items() for _ in range(count)]
     rng.shuffle(trades)
+    # The provincial projects are the big ones of the "三高四新" industries; the rest follow.
+    big = [n for n, trade in enumerate(trades) if trade in BIG_TRADES][
+        : TARGETS[Level.PROVINCIAL_MAJOR][0] + TARGETS[Level.PROVINCIAL_KEY][0]
+    ]
+    trades = [trades[n] for n in big] + [trade for n, trade in enumerate(trades) if n not in big]
     levels = (
         [Level.PROVINCIAL_MAJOR] * TARGETS[Level.PROVINCIAL_MAJOR][0]
         + [Level.PROVINCIAL_KEY] * TARGETS[Level.PROVINCIAL_KEY][0]
@@ -815,9 +831,8 @@ def _industrial_specs(rng, enterprises_by_industry, home) -> list[Spec]:
             stage = (Stage.CONTINUING, Stage.NEW_START, Stage.CONTINUING)[home_projects - 1]
         prefix = PARKS[park][1] if park else COUNTY_PLACES[region][0]
         if rng.random() < 0.35:
-            head = owner.name.removeprefix("衡阳")
-            for county_name, *_rest in COUNTY_PLACES.values():
-                head = head.removeprefix(county_name.removesuffix("区").removesuffix("县"))
+            county = COUNTY_PLACES[owner.region_id][0] if owner.region_id in COUNTY_PLACES else ""
+            head = owner.name.removeprefix("衡阳").removeprefix(county.removesuffix("区").removesuffix("县"))
             prefix = head[:2] + SHORT_TRADES.get(owner.industry, "")
         name = prefix + product
         seen_names[name] += 1
@@ -926,7 +941,10 @@ def _catalogue(year: int, enterprises_by_industry, home) -> list[Spec]:
         elif spec.level == Level.CITY_KEY:
             spec.leader = rng.choice(KEY_LEADERS + ("leader-tan",))
         spec.lagging = (
-            spec.level != Level.PROVINCIAL_MAJOR and spec.owner_enterprise is not home and rng.random() < 0.1
+            spec.level != Level.PROVINCIAL_MAJOR
+            and spec.owner_enterprise is not home
+            and spec.stage in REPORTING_STAGES
+            and rng.random() < 0.12
         )
         started_year = (
             year - spec.started_ago if spec.stage not in (Stage.PREPARATION, Stage.NEW_START) else year
@@ -1482,14 +1500,13 @@ class Painter:
         self.fonts = {s: ImageFont.truetype(str(path), s) for s in (18, 22, 30)} if path.exists() else None
         self.skies = {}
 
-    def sky(self, top, height):
+    def sky(self, top):
         from PIL import Image, ImageOps
 
-        key = (top, height)
-        if key not in self.skies:
-            gradient = Image.linear_gradient("L").resize((PHOTO_SIZE[0], height))
-            self.skies[key] = ImageOps.colorize(gradient, top, (215, 228, 238))
-        return self.skies[key]
+        if top not in self.skies:
+            gradient = Image.linear_gradient("L").resize(PHOTO_SIZE)
+            self.skies[top] = ImageOps.colorize(gradient, top, (215, 228, 238))
+        return self.skies[top]
 
     def paint(self, rng, name, when, place, progress, exif_time, latitude, longitude) -> tuple[bytes, bytes]:
         from PIL import Image, ImageDraw
@@ -1497,7 +1514,7 @@ class Painter:
         w, h = PHOTO_SIZE
         image = Image.new("RGB", PHOTO_SIZE)
         horizon = int(h * rng.uniform(0.58, 0.68))
-        image.paste(self.sky(rng.choice(((110, 160, 215), (150, 175, 200), (90, 140, 205))), horizon), (0, 0))
+        image.paste(self.sky(rng.choice(((110, 160, 215), (150, 175, 200), (90, 140, 205)))), (0, 0))
         draw = ImageDraw.Draw(image)
         draw.rectangle(
             (0, horizon, w, h), fill=rng.choice(((150, 120, 90), (135, 125, 110), (160, 140, 105)))
@@ -1547,7 +1564,7 @@ class Painter:
         photo = BytesIO()
         image.save(photo, "JPEG", quality=78, exif=_exif(exif_time, latitude, longitude))
         thumb = BytesIO()
-        image.resize(THUMB_SIZE).save(thumb, "JPEG", quality=80)
+        image.reduce(PHOTO_SIZE[0] // THUMB_SIZE[0]).save(thumb, "JPEG", quality=80)
         return photo.getvalue(), thumb.getvalue()
 
 
@@ -1559,8 +1576,8 @@ def _exif(moment: datetime, latitude: Decimal, longitude: Decimal):
         value = float(value)
         degrees = int(value)
         minutes = int((value - degrees) * 60)
-        seconds = round(((value - degrees) * 60 - minutes) * 60 * 100)
-        return (IFDRational(degrees, 1), IFDRational(minutes, 1), IFDRational(seconds, 100))
+        seconds = round(((value - degrees) * 60 - minutes) * 60 * 1_000_000)
+        return (IFDRational(degrees, 1), IFDRational(minutes, 1), IFDRational(seconds, 1_000_000))
 
     exif = Image.Exif()
     text = timezone.localtime(moment).strftime("%Y:%m:%d %H:%M:%S")
@@ -1655,7 +1672,7 @@ def _load(now: datetime) -> str:
         rules.save(update_fields=["commission"])
     year, last = period_due(now)
     User = get_user_model()
-    password = make_password(DEMO_PASSWORD)  # hashed once
+    password = functools.cache(lambda: make_password(DEMO_PASSWORD))  # hashed once, if at all
     new_people = _ensure_leaders()
     enterprises = list(Enterprise.objects.order_by("uscc"))
     by_industry = defaultdict(list)
@@ -1685,27 +1702,36 @@ def _load(now: datetime) -> str:
     return _summary(year, last, now, written, photos, new_people)
 
 
-def _summary(year, last, now, written, photos, new_people) -> str:
-    from .reporting import overdue_projects, statuses_for
-
-    ledger = Project.objects.all()
-    rows = []
-    for level, (_count, _target) in TARGETS.items():
-        group = Project.objects.filter(industrial=True, levels__level=level)
-        row = figures.completion(group, year, last)[0]
-        rows.append(f"{Level(level).label} {row.projects} 个 {row.rate}%")
+def _summary(year: int, last: int, now: datetime, written: int, photos: int, new_people: int) -> str:
+    """What the platform computes from the ledger now (nothing of it is stored)."""
+    rates = []
+    for level in TARGETS:
+        (row,) = figures.completion(Project.objects.filter(industrial=True, levels__level=level), year, last)
+        rates.append(f"{Level(level).label} {row.projects} 个 {row.rate}%")
     share = figures.industrial_share(Project.objects.filter(levels__level=Level.CITY_KEY), year)
     projects = list(Project.objects.all())
-    statuses = statuses_for(projects, year, last, now)
-    pending = sum(1 for s in statuses.values() if s.code == "submitted")
-    waiting = sum(1 for s in statuses.values() if s.code in ("missing", "overdue"))
-    before = statuses_for(projects, year, last - 1, now) if last > 1 else {}
-    late = sum(1 for s in before.values() if s.code == "overdue")
+    with workdays.preloaded(date(year, 1, 1), timezone.localdate(now) + timedelta(days=60)):
+        codes = [s.code for s in statuses_for(projects, year, last, now).values()]
+        late = [s.code for s in statuses_for(projects, year, last - 1, now).values()] if last > 1 else []
+        overdue = overdue_projects(Project.objects.all(), now).count()
+    User = get_user_model()
+    county = MonthlyReport.objects.filter(
+        state=ReportState.SUBMITTED, project__responsible_unit__code=COUNTY_LOGIN_UNIT
+    ).count()
+    owner = User.objects.filter(username=OWNER_LOGIN).select_related("person__enterprise").first()
+    enterprise = owner.person.enterprise if owner is not None and owner.person.enterprise_id else None
+    owned = Project.objects.filter(owner_enterprise=enterprise).count() if enterprise else 0
+    reports = MonthlyReport.objects.filter(submission_key__startswith=KEY_PREFIX).count()
     return (
-        f"重大项目调度演示数据：{ledger.count()} 个项目，{MonthlyReport.objects.filter(submission_key__startswith=KEY_PREFIX).count()} 份月报，"
-        f"{ReportPhoto.objects.count()} 张现场照片；本次新增月报 {written} 份、照片 {photos} 张、人员 {new_people} 个\n"
-        f"  {year}年1–{last}月产业项目投资完成率（平台计算）：{'，'.join(rows)}；市重点工程产业投资占比 {share}%\n"
-        f"  {last}月月报：待确认 {pending} 个、未报送 {waiting} 个（逾期 {overdue_projects(Project.objects.all(), now).count()} 个）"
-        + (f"；{last - 1}月逾期未报 {late} 个" if last > 1 else "")
-        + f"\n  项目主管单位：{ProjectRules.current().commission}（{COMMISSION_LOGIN}），县市区责任单位：{COUNTY_LOGIN}，项目业主：{OWNER_LOGIN}"
+        f"重大项目调度演示数据：{len(projects)} 个项目，{reports} 份月报，{ReportPhoto.objects.count()} 张现场照片"
+        f"（本次新增月报 {written} 份、照片 {photos} 张、人员账号 {new_people} 个）\n"
+        f"  {year}年1–{last}月产业项目投资完成率（由平台计算）：{'，'.join(rates)}；"
+        f"市重点工程计划中产业投资占比 {share}%\n"
+        f"  {last}月月报：待确认 {codes.count('submitted')} 个项目，未报送 {codes.count('missing') + codes.count('overdue')} 个"
+        f"（已逾期 {overdue} 个）"
+        + (f"；{last - 1}月逾期未报 {late.count('overdue')} 个" if late else "")
+        + "\n"
+        f"  {COMMISSION_LOGIN}：{ProjectRules.current().commission}，维护台账；"
+        f"{COUNTY_LOGIN}：耒阳市人民政府，{county} 份月报待确认；"
+        f"{OWNER_LOGIN}：{enterprise or '—'}，{owned} 个项目（密码均为 {DEMO_PASSWORD}）"
     )
