@@ -1508,7 +1508,9 @@ class Painter:
             self.skies[top] = ImageOps.colorize(gradient, top, (215, 228, 238))
         return self.skies[top]
 
-    def paint(self, rng, name, when, place, progress, exif_time, latitude, longitude) -> tuple[bytes, bytes]:
+    def paint(
+        self, rng, kind, name, when, place, progress, exif_time, latitude, longitude
+    ) -> tuple[bytes, bytes]:
         from PIL import Image, ImageDraw
 
         w, h = PHOTO_SIZE
@@ -1525,35 +1527,12 @@ class Painter:
             + [(w, horizon)]
         )
         draw.polygon(hills, fill=(120, 150, 125))
-        left, width = rng.randint(60, 260), rng.randint(220, 340)
-        floors = max(1, int(progress * 10))
-        top = horizon + 10 - floors * 22
-        draw.rectangle(
-            (left, top, left + width, horizon + 10), fill=(185, 185, 180), outline=(90, 90, 90), width=2
-        )
-        for f in range(floors):
-            y = horizon + 10 - f * 22
-            draw.line((left, y, left + width, y), fill=(110, 110, 110), width=2)
-        for x in range(left, left + width, 36):
-            draw.line((x, top, x, horizon + 10), fill=(120, 120, 120), width=2)
-        draw.rectangle((left + width - 60, top - 10, left + width + 8, horizon + 10), fill=(60, 130, 80))
-        crane, mast, x = (
-            (215, 170, 30),
-            rng.randint(60, 120),
-            min(w - 110, left + width + rng.randint(40, 150)),
-        )
-        draw.rectangle((x - 6, mast, x + 6, horizon + 10), outline=crane, width=3)
-        for y in range(mast, horizon, 16):
-            draw.line((x - 6, y, x + 6, y + 16), fill=crane, width=2)
-        jib = rng.randint(220, 300)
-        draw.rectangle((x - jib, mast - 4, x + 90, mast + 6), outline=crane, width=3)
-        draw.line((x, mast - 40, x - jib, mast - 4), fill=crane, width=2)
-        draw.line((x, mast - 40, x + 90, mast - 4), fill=crane, width=2)
-        draw.line((x, mast - 40, x, mast), fill=crane, width=4)
-        draw.rectangle((x + 60, mast + 6, x + 88, mast + 26), fill=(80, 80, 80))
-        hook, load = x - rng.randint(60, jib - 20), rng.randint(mast + 60, horizon - 40)
-        draw.line((hook, mast + 6, hook, load), fill=(40, 40, 40), width=1)
-        draw.rectangle((hook - 14, load, hook + 14, load + 10), fill=(100, 70, 40))
+        if kind in LINEAR_KINDS:
+            _road(draw, rng, horizon, progress)
+        else:
+            left, width = rng.randint(60, 260), rng.randint(220, 340)
+            _building(draw, left, width, horizon, progress)
+            _crane(draw, rng, min(w - 110, left + width + rng.randint(40, 150)), horizon)
         draw.rectangle((0, h - 120, w, h - 70), fill=(30, 90, 170))
         if self.fonts:
             draw.text((20, h - 112), name[:24], font=self.fonts[30], fill=(255, 255, 255))
@@ -1566,6 +1545,64 @@ class Painter:
         thumb = BytesIO()
         image.reduce(PHOTO_SIZE[0] // THUMB_SIZE[0]).save(thumb, "JPEG", quality=80)
         return photo.getvalue(), thumb.getvalue()
+
+
+LINEAR_KINDS = ("road", "water", "sewage")
+
+
+def _building(draw, left, width, horizon, progress):
+    """A frame rising with the year: one floor every tenth of the way, a green safety net on one side."""
+    floors = max(1, int(progress * 10))
+    top = horizon + 10 - floors * 22
+    draw.rectangle(
+        (left, top, left + width, horizon + 10), fill=(185, 185, 180), outline=(90, 90, 90), width=2
+    )
+    for f in range(floors):
+        y = horizon + 10 - f * 22
+        draw.line((left, y, left + width, y), fill=(110, 110, 110), width=2)
+    for x in range(left, left + width, 36):
+        draw.line((x, top, x, horizon + 10), fill=(120, 120, 120), width=2)
+    draw.rectangle((left + width - 60, top - 10, left + width + 8, horizon + 10), fill=(60, 130, 80))
+
+
+def _crane(draw, rng, x, horizon):
+    colour, mast = (215, 170, 30), rng.randint(60, 120)
+    draw.rectangle((x - 6, mast, x + 6, horizon + 10), outline=colour, width=3)
+    for y in range(mast, horizon, 16):
+        draw.line((x - 6, y, x + 6, y + 16), fill=colour, width=2)
+    jib = rng.randint(220, 300)
+    draw.rectangle((x - jib, mast - 4, x + 90, mast + 6), outline=colour, width=3)
+    draw.line((x, mast - 40, x - jib, mast - 4), fill=colour, width=2)
+    draw.line((x, mast - 40, x + 90, mast - 4), fill=colour, width=2)
+    draw.line((x, mast - 40, x, mast), fill=colour, width=4)
+    draw.rectangle((x + 60, mast + 6, x + 88, mast + 26), fill=(80, 80, 80))
+    hook, load = x - rng.randint(60, jib - 20), rng.randint(mast + 60, horizon - 40)
+    draw.line((hook, mast + 6, hook, load), fill=(40, 40, 40), width=1)
+    draw.rectangle((hook - 14, load, hook + 14, load + 10), fill=(100, 70, 40))
+
+
+def _road(draw, rng, horizon, progress):
+    """A road (or embankment) running to the horizon: earthworks first, then paved and marked, and a
+    roller on it."""
+    w, h = PHOTO_SIZE
+    middle = rng.randint(320, 480)
+    bottom = h - 120
+    surface = (95, 95, 98) if progress > 0.55 else (170, 140, 100)
+    draw.polygon(
+        ((middle - 12, horizon), (middle + 12, horizon), (w - 40, bottom), (40, bottom)), fill=surface
+    )
+    if progress > 0.7:  # the centre line, dashed
+
+        def at(t):
+            return middle + (w / 2 - middle) * t, horizon + (bottom - horizon) * t
+
+        for step in range(0, 10, 2):
+            draw.line((*at(step / 10), *at((step + 1) / 10)), fill=(240, 240, 240), width=3)
+    x, y = rng.randint(120, 520), bottom - rng.randint(50, 110)
+    draw.rectangle((x, y, x + 90, y + 38), fill=(220, 170, 30), outline=(60, 60, 60), width=2)
+    draw.rectangle((x + 50, y - 30, x + 88, y), fill=(200, 155, 25), outline=(60, 60, 60), width=2)
+    draw.ellipse((x - 24, y + 14, x + 26, y + 58), fill=(70, 70, 70))
+    draw.ellipse((x + 64, y + 22, x + 100, y + 58), fill=(50, 50, 50))
 
 
 def _exif(moment: datetime, latitude: Decimal, longitude: Decimal):
@@ -1625,14 +1662,24 @@ def _photos(writer: Writer, reports, regions) -> int:
             when = f"{local:%Y-%m-%d %H:%M} 星期{WEEKDAYS[local.weekday()]}"
             place = f"{latitude:.4f}°N {longitude:.4f}°E {place_name}"
             progress = min(1.0, 0.3 + 0.6 * report.month / 12 + 0.1 * n)
-            digest = hashlib.sha256(f"{spec.name}|{when}|{place}|{progress}".encode()).hexdigest()[:10]
+            digest = hashlib.sha256(
+                f"{spec.kind}|{spec.name}|{when}|{place}|{progress}".encode()
+            ).hexdigest()[:10]
             base = f"projects/demo/{spec.code}/{report.year}{report.month:02d}-{n + 1}-{digest}"
             image_name, thumb_name = f"{base}.jpg", f"{base}-thumb.jpg"
             if storage.exists(image_name) and storage.exists(thumb_name):
                 size = storage.size(image_name)
             else:
                 photo, thumb = painter.paint(
-                    random.Random(digest), spec.name, when, place, progress, taken, latitude, longitude
+                    random.Random(digest),
+                    spec.kind,
+                    spec.name,
+                    when,
+                    place,
+                    progress,
+                    taken,
+                    latitude,
+                    longitude,
                 )
                 image_name = storage.save(image_name, ContentFile(photo))
                 thumb_name = storage.save(thumb_name, ContentFile(thumb))
