@@ -14,7 +14,7 @@ from yancheng.core.forms import REPORT_DAY_VALIDATORS, MultipleFileField
 from yancheng.core.models import Person, Region, Unit
 from yancheng.core.roles import Role
 
-from .choices import Grouping, Level, MilestoneStatus, Stage
+from .choices import STAGE_TRANSITIONS, Grouping, Level, MilestoneStatus, Stage
 from .figures import MEASURES, RANKING_GROUPINGS, Measure
 from .photos import MAX_PHOTOS
 
@@ -208,6 +208,13 @@ class ReturnForm(forms.Form):
 
 class StageForm(forms.Form):
     to = forms.ChoiceField(label=_("变更为"), choices=Stage.choices)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:  # only the stages the project may move to next
+            allowed = STAGE_TRANSITIONS[Stage(project.stage)]
+            self.fields["to"].choices = [(s.value, s.label) for s in Stage if s in allowed]
+
     on = forms.DateField(
         label=_("日期"), validators=REPORT_DAY_VALIDATORS, widget=forms.DateInput(attrs={"type": "date"})
     )

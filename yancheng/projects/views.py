@@ -27,7 +27,7 @@ from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.templatetags.yancheng import percent, wan
 
 from . import actions, bulletin, figures, reporting
-from .choices import Grouping, ReportState
+from .choices import STAGE_TRANSITIONS, Grouping, ReportState, Stage
 from .forms import (
     CompletionForm,
     LedgerFilterForm,
@@ -229,11 +229,15 @@ def detail(request, pk):
             "may_report": actions.may_report(request.user, project),
             "may_confirm": may_confirm,
             "pending": [r for r in reports if r.state == ReportState.SUBMITTED] if may_confirm else [],
-            "stage_form": StageForm() if actions.may_move_stage(request.user, project) else None,
+            "stage_form": StageForm(project=project) if _may_move_on(request.user, project) else None,
             "plan_form": PlanForm(initial={"year": today.year}) if keeps_ledger(request.user) else None,
             "return_form": ReturnForm(),
         },
     )
+
+
+def _may_move_on(user, project) -> bool:
+    return actions.may_move_stage(user, project) and bool(STAGE_TRANSITIONS[Stage(project.stage)])
 
 
 @login_required
