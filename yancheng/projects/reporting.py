@@ -66,10 +66,13 @@ def expects_report(project, year: int, month: int) -> bool:
     return project.stage in REPORTING_STAGES and (year, month) >= (entered.year, entered.month)
 
 
-def status_of(project, year: int, month: int, reports=None, now=None, rules=None) -> ReportStatus:
-    """``reports``: the project's reports of that month, if the caller has them (else one query)."""
+def status_of(
+    project, year: int, month: int, reports=None, now=None, rules=None, deadline=None
+) -> ReportStatus:
+    """``reports``: the project's reports of that month, if the caller has them (else one query);
+    ``deadline``: the month's due_at, if the caller has it (else one calendar query)."""
     now = now or clock.now()
-    deadline = due_at(year, month, rules)
+    deadline = deadline or due_at(year, month, rules)
     if reports is None:
         reports = list(MonthlyReport.objects.filter(project=project, year=year, month=month))
     states = {r.state for r in reports}
@@ -87,10 +90,11 @@ def status_of(project, year: int, month: int, reports=None, now=None, rules=None
 def statuses_for(projects, year: int, month: int, now=None) -> dict[int, ReportStatus]:
     """The status of many projects for one month, in one query for their reports."""
     now, rules = now or clock.now(), ProjectRules.current()
+    deadline = due_at(year, month, rules)  # one month, one deadline: not one calendar query a project
     by_project: dict[int, list] = {}
     for report in MonthlyReport.objects.filter(project__in=[p.pk for p in projects], year=year, month=month):
         by_project.setdefault(report.project_id, []).append(report)
-    return {p.pk: status_of(p, year, month, by_project.get(p.pk, []), now, rules) for p in projects}
+    return {p.pk: status_of(p, year, month, by_project.get(p.pk, []), now, rules, deadline) for p in projects}
 
 
 def overdue_projects(projects, now=None):
