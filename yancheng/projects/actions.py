@@ -121,8 +121,19 @@ def set_plan(project, *, by, year: int, planned_investment: int, milestones=()) 
         before["milestones"] = [] if created else [[m.name, str(m.due_on)] for m in plan.milestones.all()]
         plan.planned_investment = planned_investment
         plan.save(update_fields=["planned_investment"])
-        plan.milestones.all().delete()
-        Milestone.objects.bulk_create(Milestone(plan=plan, name=n[:100], due_on=d) for n, d in milestones)
+        # A milestone that stays (same name, same day) keeps its row: the reports already filed point at
+        # it (MilestoneProgress, on delete CASCADE), and a confirmed report is never edited.
+        standing: dict[tuple, list[Milestone]] = {}
+        for milestone in [] if created else plan.milestones.all():
+            standing.setdefault((milestone.name, milestone.due_on), []).append(milestone)
+        added = []
+        for name, due_on in milestones:
+            if standing.get((name[:100], due_on)):
+                standing[(name[:100], due_on)].pop(0)
+            else:
+                added.append(Milestone(plan=plan, name=name[:100], due_on=due_on))
+        Milestone.objects.filter(pk__in=[m.pk for left in standing.values() for m in left]).delete()
+        Milestone.objects.bulk_create(added)
         after = {"planned_investment": planned_investment, "milestones": [[n, str(d)] for n, d in milestones]}
         changes = audit.changes_between(
             {k: str(v) for k, v in before.items()}, {k: str(v) for k, v in after.items()}
