@@ -296,16 +296,31 @@ def _back_to(report):
     return redirect(f"{reverse('projects:detail', args=[report.project_id])}#report-{report.pk}")
 
 
+def _act(request, do, done: str) -> None:
+    """Run an action; its refusal, or `done`, is the message the next page shows."""
+    try:
+        do()
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, done)
+
+
+def _valid(form, message: str, code: str) -> dict:
+    if not form.is_valid():
+        raise ActionRefused(message, code)
+    return form.cleaned_data
+
+
 @login_required
 @require_POST
 def report_confirm(request, pk):
     report = _report(request, pk)
-    try:
-        actions.confirm_report(report, by=request.user)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("月报已确认，完成投资已计入台账。"))
+    _act(
+        request,
+        lambda: actions.confirm_report(report, by=request.user),
+        _("月报已确认，完成投资已计入台账。"),
+    )
     return _back_to(report)
 
 
@@ -313,15 +328,14 @@ def report_confirm(request, pk):
 @require_POST
 def report_return(request, pk):
     report = _report(request, pk)
-    form = ReturnForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ActionRefused(_("请填写退回理由，告诉填报人需要修改什么。"), "reason_required")
-        actions.return_report(report, by=request.user, reason=form.cleaned_data["reason"])
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("月报已退回填报人。"))
+
+    def do():
+        data = _valid(
+            ReturnForm(request.POST), _("请填写退回理由，告诉填报人需要修改什么。"), "reason_required"
+        )
+        actions.return_report(report, by=request.user, reason=data["reason"])
+
+    _act(request, do, _("月报已退回填报人。"))
     return _back_to(report)
 
 
@@ -329,16 +343,12 @@ def report_return(request, pk):
 @require_POST
 def stage_change(request, pk):
     project = _project(request, pk)
-    form = StageForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ActionRefused(_("请选择要变更的阶段并填写日期。"), "stage_form")
-        data = form.cleaned_data
+
+    def do():
+        data = _valid(StageForm(request.POST), _("请选择要变更的阶段并填写日期。"), "stage_form")
         actions.change_stage(project, by=request.user, to=data["to"], on=data["on"], note=data["note"])
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("建设阶段已变更。"))
+
+    _act(request, do, _("建设阶段已变更。"))
     return redirect("projects:detail", project.pk)
 
 
@@ -346,11 +356,10 @@ def stage_change(request, pk):
 @require_POST
 def plan_set(request, pk):
     project = _project(request, pk)
-    form = PlanForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ActionRefused(" ".join(e for errors in form.errors.values() for e in errors), "plan_form")
-        data = form.cleaned_data
+
+    def do():
+        form = PlanForm(request.POST)
+        data = _valid(form, " ".join(e for errors in form.errors.values() for e in errors), "plan_form")
         actions.set_plan(
             project,
             by=request.user,
@@ -358,10 +367,8 @@ def plan_set(request, pk):
             planned_investment=data["planned_investment"],
             milestones=data["milestones"],
         )
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("年度计划已保存。"))
+
+    _act(request, do, _("年度计划已保存。"))
     return redirect("projects:detail", project.pk)
 
 

@@ -1,9 +1,7 @@
 import uuid
-from datetime import date, datetime
-from unittest import mock
+from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from yancheng.core.models import Region
 from yancheng.core.roles import Role
@@ -11,23 +9,14 @@ from yancheng.core.validators import make_project_code
 from yancheng.projects import actions
 from yancheng.projects.models import AnnualPlan, Project, ProjectLevel, ProjectRules
 
-SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 WAN = 10_000  # yuan in a 万元
 
 
 @pytest.fixture
-def at():
-    """Set the platform's clock for the rest of the test: at(2026, 12, 2, 10)."""
-    patcher = mock.patch("yancheng.core.clock.now")
-    fake = patcher.start()
-
-    def move(*args):
-        fake.return_value = datetime(*args, tzinfo=SHANGHAI)
-        return fake.return_value
-
-    move(2026, 12, 2, 10)
-    yield move
-    patcher.stop()
+def at(at):
+    """The shared clock fixture (conftest.py), set to the ledger's day: 2 December 2026, 10:00."""
+    at(2026, 12, 2, 10)
+    return at
 
 
 @pytest.fixture
