@@ -7,7 +7,7 @@ which checks who may do it; a refusal answers with its machine code (403 for `fo
 everywhere in the API). Figures are read through figures.py and report statuses through reporting.py:
 nothing here is stored. Amounts are whole yuan (元) in and out."""
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,26 +108,6 @@ def _rate(value) -> str | None:
     return None if value is None else f"{value:.1f}"
 
 
-def figures_of(projects, year: int, through_month: int) -> dict[int, figures.Completion]:
-    """Each project's plan and year-to-date completion, for a page of projects in two queries: the same
-    sums as figures.completion (the plan of the year, the confirmed versions in force up to the month)."""
-    ids = [p.pk for p in projects]
-    planned = dict(
-        AnnualPlan.objects.filter(year=year, project_id__in=ids).values_list(
-            "project_id", "planned_investment"
-        )
-    )
-    completed = dict(
-        MonthlyReport.objects.in_force()
-        .filter(year=year, month__lte=through_month, project_id__in=ids)
-        .values("project_id")
-        .annotate(total=Sum("completed_investment"))
-        .order_by()
-        .values_list("project_id", "total")
-    )
-    return {pk: figures.Completion(pk, "", 1, planned.get(pk, 0), completed.get(pk) or 0) for pk in ids}
-
-
 def _choice(code: str, label) -> dict:
     return {"code": code, "label": str(label)}
 
@@ -214,7 +194,7 @@ def detail_out(request, project_id: int, period: ProjectPeriodIn) -> dict:
     user = request.user
     summary = summary_out(
         project,
-        figures_of([project], year, month)[project.pk],
+        figures.by_project([project.pk], year, month)[project.pk],
         reporting.statuses_for([project], year, month)[project.pk],
         year,
         month,
@@ -339,7 +319,7 @@ def list_projects(
     year, month = _period(period)
     found = _filtered(_projects(request.user), filters).order_by(ordering, "pk")
     items = list(found[page.offset : page.offset + page.limit])
-    figures_by_project = figures_of(items, year, month)
+    figures_by_project = figures.by_project([p.pk for p in items], year, month)
     statuses = reporting.statuses_for(items, year, month)
     return {
         "count": found.count(),

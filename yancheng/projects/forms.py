@@ -16,6 +16,7 @@ from yancheng.core.roles import Role
 
 from .choices import STAGE_TRANSITIONS, Grouping, Level, MilestoneStatus, Stage
 from .figures import MEASURES, RANKING_GROUPINGS, Measure
+from .models import ProjectLevel
 from .photos import MAX_PHOTOS
 
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
@@ -92,7 +93,10 @@ class LedgerFilterForm(forms.Form):
         if data["q"]:
             projects = projects.filter(Q(name__icontains=data["q"]) | Q(code__icontains=data["q"]))
         if data["level"]:
-            projects = projects.filter(levels__level=data["level"])
+            # A subquery, not a join: a project listed by one of its levels still shows all of them.
+            projects = projects.filter(
+                pk__in=ProjectLevel.objects.filter(level=data["level"]).values("project_id")
+            )
         for name in ("region", "unit", "leader"):
             if data[name]:
                 field = {"unit": "responsible_unit", "region": "region", "leader": "leader"}[name]
