@@ -202,3 +202,19 @@ def test_a_leader_is_found_by_name(client, commission, owner_uscc, users):
         Person.objects.filter(roles__role=Role.LEADER).count()
         == PersonRole.objects.filter(role=Role.LEADER).count()
     )
+
+
+def test_a_failure_while_writing_writes_nothing(client, commission, owner_uscc, monkeypatch):
+    """The projects of the first batch are written before the events fail: all of it is rolled back."""
+    from yancheng.projects import importer
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer.ProjectEvent.objects, "bulk_create", broken)
+    job = upload(client, [line(n, owner_uscc=owner_uscc) for n in range(1, 4)])
+    client.post(reverse("import_confirm", args=[job.pk]))
+    run_queued()
+    job.refresh_from_db()
+    assert job.state == "failed" and job.failure
+    assert Project.objects.count() == 0 and AnnualPlan.objects.count() == 0

@@ -313,3 +313,20 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_written(at, make_p
         report(make_project(), 11, 1, confirm=False, photos=[_photo(exif=False), fake])
     assert "无法识别为图片" in refused.value.message
     assert MonthlyReport.objects.count() == 0
+
+
+def test_an_overdue_report_is_reminded_once_to_the_owner_and_the_unit(at, make_project, users):
+    from yancheng.core.models import Notification
+    from yancheng.projects.tasks import remind_overdue_reports
+
+    project = make_project()
+    at(2026, 12, 7, 12)
+    assert remind_overdue_reports() == 0  # not due yet
+    at(2026, 12, 8, 9)
+    assert remind_overdue_reports() == 1
+    assert remind_overdue_reports() == 0  # once
+    told = set(
+        Notification.objects.filter(title__contains="逾期未报").values_list("recipient__username", flat=True)
+    )
+    assert {"enterprise_a", "official"} <= told and "official_eco" not in told
+    assert project.events.filter(kind="reminded").count() == 1
