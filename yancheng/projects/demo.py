@@ -1617,7 +1617,7 @@ def _exif(moment: datetime, latitude: Decimal, longitude: Decimal):
         return (IFDRational(degrees, 1), IFDRational(minutes, 1), IFDRational(seconds, 1_000_000))
 
     exif = Image.Exif()
-    text = timezone.localtime(moment).strftime("%Y:%m:%d %H:%M:%S")
+    text = clock.local_text(moment, "%Y:%m:%d %H:%M:%S")  # EXIF writes local time, no zone
     exif[ExifTags.Base.DateTime] = text
     exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = text
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
@@ -1659,7 +1659,7 @@ def _photos(writer: Writer, reports, regions) -> int:
             latitude = spec.latitude + Decimal(rng.randint(-900, 900)) / 1_000_000
             longitude = spec.longitude + Decimal(rng.randint(-900, 900)) / 1_000_000
             local = timezone.localtime(taken)
-            when = f"{local:%Y-%m-%d %H:%M} 星期{WEEKDAYS[local.weekday()]}"
+            when = f"{clock.local_text(taken, '%Y-%m-%d %H:%M')} 星期{WEEKDAYS[local.weekday()]}"
             place = f"{latitude:.4f}°N {longitude:.4f}°E {place_name}"
             progress = min(1.0, 0.3 + 0.6 * report.month / 12 + 0.1 * n)
             digest = hashlib.sha256(
@@ -1689,7 +1689,7 @@ def _photos(writer: Writer, reports, regions) -> int:
                     report=report,
                     image=image_name,
                     thumbnail=thumb_name,
-                    name=f"IMG_{local:%Y%m%d_%H%M%S}.jpg",
+                    name=f"IMG_{clock.local_text(taken, '%Y%m%d_%H%M%S')}.jpg",
                     size=size,
                     taken_at=taken,
                     latitude=latitude,
