@@ -7,6 +7,7 @@ The worker's task is run synchronously with `run_import.call`, on what confirmin
 django-tasks-db's table."""
 
 from io import BytesIO
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -113,7 +114,7 @@ def test_the_template_has_the_headers_dropdowns_and_a_sheet_that_says_how_to_fil
     response = client.get(TEMPLATE)
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith(f"filename*=UTF-8''{quote('企业名录导入模板.xlsx')}")
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["企业名录", "填写说明"]
     sheet = book["企业名录"]
