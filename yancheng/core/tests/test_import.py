@@ -310,14 +310,14 @@ def test_confirming_twice_queues_one_import_and_a_second_run_does_nothing(client
 
 
 def test_importing_the_same_file_again_changes_nothing(client, office, hengyang):
-    rows = [row(n) for n in range(1, 4)]
-    first = uploaded(client, rows)
+    data = xlsx([row(n) for n in range(1, 4)])  # made once: a workbook records when it was saved
+    first = uploaded_data(client, data)
     confirm(client, first)
     run_queued()
     stored = list(Enterprise.objects.order_by("pk").values_list())
     audit_before = AuditEntry.objects.filter(action__in=["import_created", "import_updated"]).count()
 
-    again = uploaded(client, rows)
+    again = uploaded_data(client, data)
     page = client.get(reverse("import_job", args=[again.pk])).content.decode()
     assert "同一文件已于" in page
     confirm(client, again)
