@@ -1,16 +1,20 @@
 """Shared fixtures: a small Hengyang, a named user for every role, and the authorization helper."""
 
 import hashlib
+from datetime import datetime
+from unittest import mock
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from yancheng.core.models import AuditEntry, Enterprise, Person, PersonRole, Region, Unit
 from yancheng.core.roles import Role
 from yancheng.core.validators import make_uscc
 
 PASSWORD = "Test-passw0rd"
+SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 
 # Tables that a refused call may legitimately touch: the audit log records the refusal, the session
 # and lockout tables record the sign-in, the task queue, the cache.
@@ -63,6 +67,21 @@ def hengyang(db):
         "units": units,
         "enterprises": enterprises,
     }
+
+
+@pytest.fixture
+def at():
+    """Set the platform's clock (yancheng.core.clock.now) for the rest of the test: at(2025, 9, 30, 16)."""
+    patcher = mock.patch("yancheng.core.clock.now")
+    fake = patcher.start()
+
+    def move(*args):
+        fake.return_value = datetime(*args, tzinfo=SHANGHAI)
+        return fake.return_value
+
+    move(2025, 9, 30, 16)  # a Tuesday afternoon before the National Day holiday
+    yield move
+    patcher.stop()
 
 
 def make_user(username, role, *, unit=None, enterprise=None, full_name=None):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "yancheng.visits",
     "yancheng.enterprise_requests",
     "yancheng.mortgage",
+    "yancheng.projects",
 ]
 
 MIDDLEWARE = [

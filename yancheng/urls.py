@@ -29,6 +29,7 @@ urlpatterns = [
     path("visits/", include("yancheng.visits.urls")),
     path("requests/", include("yancheng.enterprise_requests.urls")),
     path("mortgage/", include("yancheng.mortgage.urls")),
+    path("projects/", include("yancheng.projects.urls")),
     path("favicon.ico", core.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", core.admin_login),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core import clock
+from yancheng.core.forms import MultipleFileField
 from yancheng.core.models import Region, Unit
 from yancheng.visits.models import Visit, VisitRequest
 
@@ -25,24 +26,6 @@ KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 def handling_units():
     """Units a request can be sent to: every unit but the banks."""
     return Unit.objects.exclude(kind=Unit.Kind.BANK).order_by("kind", "name")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented recipe); the view reads request.FILES.getlist."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class AttachmentsMixin:

@@ -11,10 +11,9 @@ supervision office and administrators (everyone else: 403; anonymous: to the sig
 
 import calendar
 from datetime import date, timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django import forms
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,13 +23,12 @@ from django.views.decorators.http import require_GET
 
 from yancheng.core import clock
 from yancheng.core.forms import REPORT_DAY_VALIDATORS
+from yancheng.core.output.official_document import docx_response
 from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.roles import role_required
 
 from . import bulletin, ledger
 from .models import OVERSEERS, LedgerThresholds
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 COLUMNS = [
     gettext_lazy("排名"),
@@ -153,11 +151,6 @@ def table(rows: list[ledger.LedgerRow]) -> list[dict]:
     return lines
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 @role_required(*OVERSEERS)
 @require_GET
 def ledger_page(request):
@@ -205,7 +198,7 @@ def bulletin_docx(request):
         thresholds=LedgerThresholds.current(),
         number=number,
     )
-    return _attachment(HttpResponse(content, content_type=DOCX), f"{bulletin.title_text(start, end)}.docx")
+    return docx_response(f"{bulletin.title_text(start, end)}.docx", content)
 
 
 urlpatterns = [

@@ -41,6 +41,8 @@ UNITS = [
     ("hi-tech-zone", "衡阳高新技术产业开发区管理委员会", "衡阳高新区", "park", "430408", None),
     ("baishazhou-park", "衡阳白沙洲工业园区管理委员会", "白沙洲园区", "park", "430406", None),
     ("songmu-zone", "衡阳松木经济开发区管理委员会", "松木经开区", "park", "430407", None),
+    ("leiyang-zone", "耒阳经济开发区管理委员会", "耒阳经开区", "park", "430481", None),
+    ("shuikoushan-zone", "常宁水口山经济开发区管理委员会", "水口山经开区", "park", "430482", None),
     ("registry", "衡阳市不动产登记中心", "市不动产登记中心", "registry", "430400", "city-natural-resources"),
     ("bank-icbc", "中国工商银行股份有限公司衡阳分行", "工行衡阳分行", "bank", "430400", None),
     ("bank-ccb", "中国建设银行股份有限公司衡阳市分行", "建行衡阳分行", "bank", "430400", None),

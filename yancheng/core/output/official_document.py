@@ -32,7 +32,9 @@ tables); this module owns the layout. Choices, by element of the standard:
 
 from datetime import date
 from io import BytesIO
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -287,3 +289,13 @@ def _colophon(document, authority: str, issued: date):
     _run(line, f"{authority}\t{chinese_date(issued)}印发", size=PAGE_NUMBER_PT)
     _border(line, "top", size_eighths=8)
     _border(line, "bottom", size_eighths=8)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_response(filename: str, content: bytes) -> HttpResponse:
+    """A finished document as a download named `filename` (Chinese names survive: RFC 5987)."""
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

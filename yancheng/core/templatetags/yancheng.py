@@ -18,3 +18,17 @@ def amount(value) -> str:
     if value is None or value == "":
         return ""
     return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def wan(yuan) -> str:
+    """Whole yuan shown in 万元, as investment ledgers print them: 12,345.68."""
+    if yuan is None or yuan == "":
+        return ""
+    return f"{Decimal(yuan) / 10_000:,.2f}"
+
+
+@register.filter
+def percent(value) -> str:
+    """A percentage already rounded (121.6) as “121.6%”; “—” when there is nothing to divide by."""
+    return "—" if value is None or value == "" else f"{value}%"

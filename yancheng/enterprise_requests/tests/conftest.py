@@ -1,6 +1,4 @@
 import uuid
-from datetime import datetime
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -9,21 +7,6 @@ from yancheng.core.roles import Role
 from yancheng.enterprise_requests import actions
 
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
-
-
-@pytest.fixture
-def at():
-    """Set the platform's clock (yancheng.core.clock.now) for the rest of the test: at(2025, 9, 30, 16)."""
-    patcher = mock.patch("yancheng.core.clock.now")
-    fake = patcher.start()
-
-    def move(*args):
-        fake.return_value = datetime(*args, tzinfo=SHANGHAI)
-        return fake.return_value
-
-    move(2025, 9, 30, 16)
-    yield move
-    patcher.stop()
 
 
 @pytest.fixture

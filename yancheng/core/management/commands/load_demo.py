@@ -29,6 +29,11 @@ DEMO_LOGINS = [
     ("yinhang", "赵磊", "信贷柜员", Role.BANK_CLERK, "bank-icbc", None),
     ("dengji", "孙敏", "登记员", Role.REGISTRY_OFFICIAL, "registry", None),
     ("admin", "系统管理员", "信息中心", Role.ADMINISTRATOR, "city-gov-office", None),
+    # The major-project ledger (yancheng/projects/demo.py): the commission that keeps it, a county
+    # government that is responsible for projects and confirms their reports, an owner that reports.
+    ("fagaiwei", "欧阳建平", "重点项目办公室主任", Role.UNIT_OFFICIAL, "city-drc", None),
+    ("leiyangshi", "谢海涛", "重点项目事务中心主任", Role.UNIT_OFFICIAL, "county-430481", None),
+    ("yezhu", "黄志勇", "项目部经理", Role.ENTERPRISE_USER, None, 1),
 ]
 
 

@@ -1,0 +1,413 @@
+"""The major-project ledger (台账): projects, their year plans, monthly reports and history.
+
+Amounts of money are whole yuan (元) in integer columns, so sums over thousands of reports are exact on
+every database; pages and Excel show them in 万元, as the ledgers officials keep do."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yancheng.core.models.base import ScopedQuerySet
+from yancheng.core.reference.industries import DIVISION_CHOICES, section_of
+from yancheng.core.roles import Role, roles_of
+from yancheng.core.validators import validate_project_code
+
+from .choices import EventKind, Level, MilestoneStatus, ReportState, Stage
+
+# Roles that read the whole ledger. The development and reform commission's officials do too (their
+# unit is named in ProjectRules), and they alone, with administrators, keep the ledger.
+OVERSEERS = frozenset({Role.LEADER, Role.SUPERVISION_OFFICE, Role.ADMINISTRATOR})
+
+
+class ProjectRules(models.Model):
+    """The commission's settings for the ledger; one row, the defaults until it is first saved."""
+
+    commission = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("项目主管单位（发展改革委）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    report_due_workday = models.PositiveSmallIntegerField(
+        _("月报截止（次月第几个工作日）"),
+        default=5,
+        help_text=_("上月月报须在本月第几个工作日结束前报送，默认第 5 个工作日。"),
+    )
+
+    class Meta:
+        verbose_name = _("项目调度规则")
+        verbose_name_plural = _("项目调度规则")
+
+    def __str__(self):
+        return str(_("项目调度规则"))
+
+    @classmethod
+    def current(cls) -> "ProjectRules":
+        """The saved rules, or the defaults until they are saved (reading never writes)."""
+        return cls.objects.select_related("commission").filter(pk=1).first() or cls(pk=1)
+
+
+def is_commission(user) -> bool:
+    """Whether ``user`` is an official of the development and reform commission (read once a request)."""
+    cached = getattr(user, "_yancheng_commission", None)
+    if cached is None:
+        person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+        commission_id = ProjectRules.objects.filter(pk=1).values_list("commission_id", flat=True).first()
+        cached = bool(
+            person is not None
+            and person.unit_id is not None
+            and person.unit_id == commission_id
+            and Role.UNIT_OFFICIAL in roles_of(user)
+        )
+        if getattr(user, "is_authenticated", False):
+            user._yancheng_commission = cached
+    return cached
+
+
+def sees_whole_ledger(user) -> bool:
+    return bool(roles_of(user) & OVERSEERS) or is_commission(user)
+
+
+def keeps_ledger(user) -> bool:
+    """Who imports and edits the ledger, sets plans and moves stages."""
+    return Role.ADMINISTRATOR in roles_of(user) or is_commission(user)
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        if sees_whole_ledger(user):
+            return self
+        person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+        if person is None:
+            return self.none()
+        roles = roles_of(user)
+        mine = models.Q(pk__in=[])
+        if Role.UNIT_OFFICIAL in roles and person.unit_id:
+            mine |= models.Q(responsible_unit_id=person.unit_id) | models.Q(owner_unit_id=person.unit_id)
+        if Role.ENTERPRISE_USER in roles and person.enterprise_id:
+            mine |= models.Q(owner_enterprise_id=person.enterprise_id)
+        return self.filter(mine)
+
+
+class Project(models.Model):
+    code = models.CharField(_("项目代码"), max_length=24, unique=True, validators=[validate_project_code])
+    name = models.CharField(_("项目名称"), max_length=100)
+    industrial = models.BooleanField(_("产业项目"), default=True)
+    industry = models.CharField(_("行业（国民经济行业分类大类）"), max_length=2, choices=DIVISION_CHOICES)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("县市区"), on_delete=models.PROTECT, related_name="projects"
+    )
+    park = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("所在园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="park_projects",
+    )
+    # The owner (项目业主) is an enterprise, or for a government project the unit that builds it.
+    owner_enterprise = models.ForeignKey(
+        "core.Enterprise",
+        verbose_name=_("业主企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    owner_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("业主单位（政府投资）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
+    )
+    responsible_unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="projects"
+    )
+    leader = models.ForeignKey(
+        "core.Person",
+        verbose_name=_("联系市领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+    )
+    address = models.CharField(_("建设地点"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    content = models.TextField(_("建设内容"), blank=True)
+    starts_on = models.DateField(_("计划开工"))
+    completes_on = models.DateField(_("计划竣工"))
+    total_investment = models.BigIntegerField(_("总投资（元）"))
+    stage = models.CharField(_("建设阶段"), max_length=20, choices=Stage, default=Stage.PREPARATION)
+    started_on = models.DateField(_("实际开工"), null=True, blank=True)
+    completed_on = models.DateField(_("实际竣工"), null=True, blank=True)
+    in_production_on = models.DateField(_("投产日期"), null=True, blank=True)
+    # The month a project entered the ledger is the first it owes a report for.
+    entered_on = models.DateField(_("入库日期"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("重大项目")
+        verbose_name_plural = _("重大项目")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(owner_enterprise__isnull=False) & models.Q(owner_unit__isnull=True))
+                | (models.Q(owner_enterprise__isnull=True) & models.Q(owner_unit__isnull=False)),
+                name="project_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_investment__gte=0), name="project_investment_gte_0"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "code"]),
+            models.Index(fields=["responsible_unit", "code"]),
+            models.Index(fields=["stage", "code"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def section(self) -> str:
+        return section_of(self.industry)
+
+    @property
+    def level_labels(self) -> list[str]:
+        """The project's levels, highest first (reads the prefetched levels when there are)."""
+        order = list(Level.values)
+        return [
+            str(Level(lv.level).label)
+            for lv in sorted(self.levels.all(), key=lambda lv: order.index(lv.level))
+        ]
+
+    @property
+    def owner(self):
+        return self.owner_enterprise or self.owner_unit
+
+
+class ProjectLevel(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="levels"
+    )
+    level = models.CharField(_("项目级别"), max_length=20, choices=Level)
+
+    class Meta:
+        verbose_name = _("项目级别")
+        verbose_name_plural = _("项目级别")
+        constraints = [models.UniqueConstraint(fields=["project", "level"], name="project_level_once")]
+        indexes = [models.Index(fields=["level", "project"])]
+
+    def __str__(self):
+        return self.get_level_display()
+
+
+class AnnualPlan(models.Model):
+    """A project's plan for one year: the investment to complete and the milestones to reach."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    planned_investment = models.BigIntegerField(_("年度计划投资（元）"))
+
+    class Meta:
+        verbose_name = _("年度计划")
+        verbose_name_plural = _("年度计划")
+        ordering = ["project", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="one_plan_a_year"),
+            models.CheckConstraint(condition=models.Q(planned_investment__gte=0), name="plan_gte_0"),
+        ]
+        indexes = [models.Index(fields=["year", "project"])]
+
+    def __str__(self):
+        return f"{self.project} {self.year}"
+
+
+class Milestone(models.Model):
+    plan = models.ForeignKey(
+        AnnualPlan, verbose_name=_("年度计划"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField(_("节点"), max_length=100)
+    due_on = models.DateField(_("计划完成"))
+
+    class Meta:
+        verbose_name = _("计划节点")
+        verbose_name_plural = _("计划节点")
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReportQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        return self.filter(project__in=Project.objects.for_user(user).values("pk"))
+
+    def in_force(self):
+        """The reports the figures read: per project and month, the confirmed version in force."""
+        return self.filter(in_force=True)
+
+
+class MonthlyReport(models.Model):
+    """A month's report on a project (月度调度). Once confirmed by the responsible unit it is never
+    edited: a correction is a new version with its reason, which takes over when confirmed."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    state = models.CharField(_("状态"), max_length=20, choices=ReportState, default=ReportState.SUBMITTED)
+    # The confirmed version every figure reads: at most one per project and month (constraint below).
+    in_force = models.BooleanField(_("现行版本"), default=False)
+    completed_investment = models.BigIntegerField(_("本月完成投资（元）"))
+    progress = models.TextField(_("形象进度"))
+    problems = models.TextField(_("存在问题"), blank=True)
+    correction_reason = models.CharField(_("更正理由"), max_length=300, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("报送时间"))
+    submission_key = models.CharField(_("提交编号"), max_length=64, unique=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("月度报告")
+        verbose_name_plural = _("月度报告")
+        ordering = ["project", "-year", "-month", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "month", "version"], name="report_version_once"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "year", "month"],
+                condition=models.Q(in_force=True),
+                name="one_report_in_force",
+            ),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="report_month_1_12"),
+            models.CheckConstraint(
+                condition=models.Q(completed_investment__gte=0), name="report_investment_gte_0"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "month", "in_force", "project"]),
+            models.Index(fields=["project", "year", "month"]),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.year}-{self.month:02d} v{self.version}"
+
+
+class MilestoneProgress(models.Model):
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name=_("月度报告"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("计划节点"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("完成情况"), max_length=20, choices=MilestoneStatus)
+
+    class Meta:
+        verbose_name = _("节点完成情况")
+        verbose_name_plural = _("节点完成情况")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "milestone"], name="milestone_once_a_report")
+        ]
+
+    def __str__(self):
+        return self.get_status_display()
+
+
+def photo_path(instance, filename):
+    return f"projects/{instance.report.project_id}/{instance.report_id}/{filename}"
+
+
+class ReportPhoto(models.Model):
+    """A site photo of a report, with the time and place its camera wrote into it (EXIF) when it did."""
+
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name=_("月度报告"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("照片"), upload_to=photo_path)
+    thumbnail = models.ImageField(_("缩略图"), upload_to=photo_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.DecimalField(_("拍摄纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("拍摄经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("现场照片")
+        verbose_name_plural = _("现场照片")
+        ordering = ["report", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectEvent(models.Model):
+    """The project's history, step by step, never rewritten."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("事项"), max_length=30, choices=EventKind)
+    note = models.TextField(_("说明"), blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("项目记录")
+        verbose_name_plural = _("项目记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["project", "at"])]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class ReportReminder(models.Model):
+    """A reminder sent for a month's missing report: one row per project and month, so it is sent once."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year", "month"], name="remind_once_a_month")
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} {self.year}-{self.month:02d}"
