@@ -196,10 +196,6 @@ def importer_for(kind) -> Importer:
         raise Http404("no such import") from None
 
 
-def registered() -> list[Importer]:
-    return list(_registry.values())
-
-
 # --- the template -------------------------------------------------------------------------------------
 
 
@@ -222,7 +218,7 @@ def template_response(importer: Importer) -> HttpResponse:
             _add_dropdown(book, sheet, letter, column, importer.max_rows)
     sheet.freeze_panes = "A2"
     _write_instructions(book.create_sheet(INSTRUCTIONS_SHEET), importer)
-    return book_response(book, f"{importer.title}导入模板.xlsx")
+    return book_response(book, _("%(title)s导入模板.xlsx") % {"title": importer.title})
 
 
 def _template_header(column: Column) -> str:

@@ -7,6 +7,7 @@ The worker's task is run synchronously with `run_import.call`, on what confirmin
 django-tasks-db's table."""
 
 from io import BytesIO
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -113,7 +114,7 @@ def test_the_template_has_the_headers_dropdowns_and_a_sheet_that_says_how_to_fil
     response = client.get(TEMPLATE)
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith(f"filename*=UTF-8''{quote('企业名录导入模板.xlsx')}")
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames == ["企业名录", "填写说明"]
     sheet = book["企业名录"]
@@ -309,14 +310,14 @@ def test_confirming_twice_queues_one_import_and_a_second_run_does_nothing(client
 
 
 def test_importing_the_same_file_again_changes_nothing(client, office, hengyang):
-    rows = [row(n) for n in range(1, 4)]
-    first = uploaded(client, rows)
+    data = xlsx([row(n) for n in range(1, 4)])  # made once: a workbook records when it was saved
+    first = uploaded_data(client, data)
     confirm(client, first)
     run_queued()
     stored = list(Enterprise.objects.order_by("pk").values_list())
     audit_before = AuditEntry.objects.filter(action__in=["import_created", "import_updated"]).count()
 
-    again = uploaded(client, rows)
+    again = uploaded_data(client, data)
     page = client.get(reverse("import_job", args=[again.pk])).content.decode()
     assert "同一文件已于" in page
     confirm(client, again)
