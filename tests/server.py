@@ -50,11 +50,14 @@ def demo_env(var: Path, database_url: str | None = None, **extra: str) -> dict:
 
 @contextlib.contextmanager
 def own_postgres_database(url: str, suffix: str):
-    """A database of its own beside `url`'s (named after it, with `suffix`), dropped afterwards."""
+    """A database of its own beside `url`'s (named after it, with `suffix` and the xdist worker), dropped
+    afterwards. Each worker has its own: a module fixture runs once per worker that takes one of its tests,
+    and two workers sharing a name would drop each other's database."""
     import psycopg
 
     parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/')}_{suffix}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    name = "_".join(filter(None, [parts.path.lstrip("/"), suffix, worker]))
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

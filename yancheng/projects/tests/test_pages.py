@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from docx import Document
 from openpyxl import load_workbook
 
+from yancheng.core import clock
 from yancheng.core.roles import Role
-from yancheng.projects.models import MonthlyReport
+from yancheng.projects.choices import EventKind
+from yancheng.projects.models import MonthlyReport, ProjectEvent
 
 from .conftest import WAN
 from .test_ledger import _photo
@@ -64,6 +66,17 @@ def test_the_project_page(client, scene, users):
     assert "40.0%" in page and "报送月报" in page
     assert "变更建设阶段" in page  # the responsible unit moves stages
     assert "年度计划" in page and "保存计划" not in page  # plans are the commission's
+
+
+def test_an_event_of_no_person_shows_as_the_system_s(client, scene, users, at):
+    # Events the platform writes itself (by=None) are in the history as the system's, not a server error.
+    ProjectEvent.objects.create(
+        project=scene["mine"], at=clock.now(), by=None, kind=EventKind.CREATED, note="迁移载入"
+    )
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    response = client.get(f"/projects/{scene['mine'].pk}/")
+    assert response.status_code == 200
+    assert '迁移载入 <small class="muted">系统</small>' in response.content.decode()
 
 
 def test_an_owner_files_a_report_from_the_phone_form_and_the_unit_confirms_it(client, scene, users):
