@@ -18,7 +18,7 @@ from yancheng.core.reference.industries import SECTIONS, section_of
 
 from .choices import Grouping, Level
 from .models import AnnualPlan, MonthlyReport
-from .reporting import month_end, previous_month
+from .reporting import month_end
 
 # Each grouping's field, seen from a project.
 GROUP_FIELDS = {
@@ -168,33 +168,48 @@ class RankingRow:
         return getattr(self, measure)
 
 
-def _month_rows(projects, grouping: str, year: int, month: int) -> dict:
+def _ranking_rows(projects, grouping: str, year: int, months: list[int]) -> dict[int, dict]:
+    """Each of ``months`` of ``year``: its rows of ``grouping`` (year to date), keyed by the group. Four
+    queries whatever the number of months and projects: a month's ranking and last month's beside it
+    read the year's reports once."""
     key = GROUP_FIELDS[grouping]
-    end = month_end(year, month)
+    ids = projects.values("pk")
     start = date(year, 1, 1)
-    rows = {
-        c.key: RankingRow(c.key, c.label, c.projects, c.planned, c.completed)
-        for c in completion(projects, year, month, grouping)
-        if c.key is not None
-    }
-    started = Q(started_on__range=(start, end))
-    finished = Q(completed_on__range=(start, end)) | Q(in_production_on__range=(start, end))
-    tallies = (
-        projects.values(key)
-        .annotate(
-            new_starts=Count("pk", filter=started, distinct=True),
-            new_start_investment=Sum("total_investment", filter=started),
-            finished=Count("pk", filter=finished, distinct=True),
-        )
-        .order_by()
+    tallies = {"projects": Count("pk", distinct=True)}
+    for month in months:
+        end = month_end(year, month)
+        started = Q(started_on__range=(start, end))
+        finished = Q(completed_on__range=(start, end)) | Q(in_production_on__range=(start, end))
+        tallies[f"new_starts_{month}"] = Count("pk", filter=started, distinct=True)
+        tallies[f"new_start_investment_{month}"] = Sum("total_investment", filter=started)
+        tallies[f"finished_{month}"] = Count("pk", filter=finished, distinct=True)
+    groups = {t[key]: t for t in projects.values(key).annotate(**tallies).order_by() if t[key] is not None}
+    labels = _labels(grouping, groups)
+    planned = _sum_by(
+        AnnualPlan.objects.filter(year=year, project__in=ids), f"project__{key}", "planned_investment"
     )
-    for tally in tallies:
-        row = rows.get(tally[key])
-        if row is not None:
-            row.new_starts = tally["new_starts"]
-            row.new_start_investment = tally["new_start_investment"] or 0
-            row.finished = tally["finished"]
-    return rows
+    done: dict = defaultdict(lambda: defaultdict(int))  # group -> month -> completed in that month
+    reports = MonthlyReport.objects.in_force().filter(year=year, month__lte=max(months), project__in=ids)
+    for row in (
+        reports.values(f"project__{key}", "month").annotate(total=Sum("completed_investment")).order_by()
+    ):
+        done[row[f"project__{key}"]][row["month"]] += row["total"] or 0
+    return {
+        month: {
+            k: RankingRow(
+                k,
+                labels.get(k, _("未填写")),
+                t["projects"],
+                planned.get(k, 0),
+                sum(total for m, total in done[k].items() if m <= month),
+                t[f"new_starts_{month}"],
+                t[f"new_start_investment_{month}"] or 0,
+                t[f"finished_{month}"],
+            )
+            for k, t in groups.items()
+        }
+        for month in months
+    }
 
 
 def _rank(rows, measure: str) -> None:
@@ -224,14 +239,15 @@ def ranking(projects, grouping: str, measure: str, year: int, month: int) -> Ran
     each row (none in January: the year starts afresh)."""
     if grouping not in RANKING_GROUPINGS or measure not in MEASURES:
         raise ValueError(f"unknown ranking {grouping}/{measure}")
-    current = _month_rows(projects, grouping, year, month)
+    months = [month - 1, month] if month > 1 else [month]
+    by_month = _ranking_rows(projects, grouping, year, months)
+    current = by_month[month]
     _rank(current.values(), measure)
     if month > 1:
-        before = _month_rows(projects, grouping, *previous_month(year, month))
+        before = by_month[month - 1]
         _rank(before.values(), measure)
         for key, row in current.items():
-            if key in before:
-                row.previous_rank = before[key].rank
+            row.previous_rank = before[key].rank
     rows = sorted(current.values(), key=lambda r: (r.rank, r.label))
     return Ranking(grouping, measure, year, month, rows)
 

@@ -16,7 +16,7 @@ from yancheng.core.roles import Role
 
 from .choices import STAGE_TRANSITIONS, Grouping, Level, MilestoneStatus, Stage
 from .figures import MEASURES, RANKING_GROUPINGS, Measure
-from .models import ProjectLevel
+from .models import Project, ProjectLevel
 from .photos import MAX_PHOTOS
 
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
@@ -57,7 +57,9 @@ class LedgerFilterForm(forms.Form):
     )
     unit = forms.ModelChoiceField(
         label=_("责任单位"),
-        queryset=Unit.objects.filter(projects__isnull=False).distinct().order_by("kind", "name"),
+        queryset=Unit.objects.filter(pk__in=Project.objects.values("responsible_unit_id")).order_by(
+            "kind", "name"
+        ),
         required=False,
         empty_label=_("全部单位"),
     )

