@@ -112,6 +112,11 @@ def set_plan(project, *, by, year: int, planned_investment: int, milestones=()) 
     _refuse_unless(keeps_ledger(by), _("只有项目主管单位可以修改年度计划。"), "forbidden")
     _refuse_unless(planned_investment >= 0, _("年度计划投资不能为负数。"), "plan_negative")
     _refuse_unless(2015 <= year <= 2100, _("请填写正确的年度。"), "plan_year")
+    _refuse_unless(
+        all(due_on.year == year for _name, due_on in milestones),
+        _("年度计划节点的日期应在 %(year)d 年内。") % {"year": year},
+        "milestone_year",
+    )
     with transaction.atomic():
         project = _locked(project)
         plan, created = AnnualPlan.objects.get_or_create(

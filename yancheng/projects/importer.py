@@ -274,6 +274,13 @@ class ProjectImporter(Importer):
         row["stage_on"] = values["stage_on"]
         row["plan_year"] = values["plan_year"] or _this_year()
         row["milestones"] = values["milestones"] or []
+        if any(due.year != row["plan_year"] for _name, due in row["milestones"]):
+            errors.append(
+                RowError(
+                    _("年度计划节点的日期应在计划年度（%(year)d 年）内。") % {"year": row["plan_year"]},
+                    "年度计划节点",
+                )
+            )
         row["latitude"], row["longitude"] = values["latitude"], values["longitude"]
         if bool(row["latitude"]) != bool(row["longitude"]):
             errors.append(RowError(_("经度和纬度须同时填写。"), "经度"))

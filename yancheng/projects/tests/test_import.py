@@ -107,12 +107,13 @@ def test_every_bad_row_is_named_in_chinese_and_nothing_is_written(client, commis
         line(7),  # no owner
         line(8, owner_uscc="91430405MA4L00099X"),  # not in the register
         line(9, completes_on="2025-01-01", owner_uscc=owner_uscc),
+        line(10, milestones="主体结构封顶 2027-06-30", owner_uscc=owner_uscc),  # not in the 2026 plan
         line(1, name="重复", owner_uscc=owner_uscc),  # the code of row 2 again
     ]
     job = upload(client, rows)
     errors = errors_of(job)
     said = {row: message for row, _column, message in errors}
-    assert set(said) == set(range(3, 12))
+    assert set(said) == set(range(3, 13))
     assert "不是有效的行政区划代码" in said[3]
     assert "「县市区」“长沙市”不是平台登记的县市区" in said[4]
     assert "“三千万”不是数字" in said[5]
@@ -121,7 +122,8 @@ def test_every_bad_row_is_named_in_chinese_and_nothing_is_written(client, commis
     assert "二者填一项" in said[8]
     assert "企业名录中没有" in said[9]
     assert "计划竣工不能早于计划开工" in said[10]
-    assert "第 2 行" in said[11]
+    assert "年度计划节点的日期应在计划年度（2026 年）内" in said[11]
+    assert "第 2 行" in said[12]
     page = client.get(reverse("import_job", args=[job.pk])).content.decode()
     assert "不是有效的行政区划代码" in page and "确认导入" not in page
     assert Project.objects.count() == 0
