@@ -28,6 +28,10 @@ SMOKE = {
         ["--units", "3", "--enterprises", "10", "--requests", "200", "--visits", "200", "--runs", "1"],
         rf"ledger_s={N} rows=3",
     ),
+    "bench/projects.py": (
+        ["--projects", "20", "--months", "3", "--import-rows", "10", "--requests", "3"],
+        rf"import_s={N} list_p95_ms={N} project_p95_ms={N} rankings_p95_ms={N}",
+    ),
     "bench/mortgage.py": (
         ["--filings", "4", "--register", "20"],
         rf"p50_s={N} p95_s={N} per_s={N} vs_seed={N}",
