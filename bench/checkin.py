@@ -99,7 +99,17 @@ def main() -> int:
     if min(args.enterprises, args.passes, args.duration, args.connections) <= 0 or args.visits < 0:
         parser.error("sizes and durations must be positive")
 
-    # Ctrl-C and kill both unwind through the finally blocks below, which stop and drop everything.
+    return run_backends(run_backend, args)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run_backends(run_backend, args) -> int:
+    """`run_backend(backend, args) -> last line` for each backend `--database` names, then the last lines
+    (one per backend when both ran; the last printed is the last backend's). Ctrl-C and kill unwind
+    through the scripts' `finally` blocks, which stop and drop everything they started."""
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_interrupt)
     backends = ["sqlite", "postgres"] if args.database == "both" else [args.database]
@@ -115,10 +125,6 @@ def main() -> int:
             print(f"{backend} {summary}")
     print(summaries[backends[-1]])
     return 0
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
 
 
 def run_backend(backend: str, args) -> str:

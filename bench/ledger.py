@@ -47,7 +47,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -93,21 +92,7 @@ def main() -> int:
     if args.units < 3:
         parser.error("--units must be at least 3 (joint visits take up to three units)")
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, checkin._raise_interrupt)
-    backends = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    summaries = {}
-    try:
-        for backend in backends:
-            summaries[backend] = run_backend(backend, args)
-    except KeyboardInterrupt:
-        print("\ninterrupted: everything started has been stopped and removed", file=sys.stderr)
-        return 130
-    if len(summaries) > 1:
-        for backend, summary in summaries.items():
-            print(f"{backend} {summary}")
-    print(summaries[backends[-1]])
-    return 0
+    return checkin.run_backends(run_backend, args)
 
 
 def run_backend(backend: str, args) -> str:

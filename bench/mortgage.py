@@ -45,7 +45,6 @@ import json
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -97,22 +96,7 @@ def main() -> int:
     if args.register < 0:
         parser.error("--register cannot be negative")
 
-    # Ctrl-C and kill both unwind through the finally blocks below, which stop and drop everything.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, checkin._raise_interrupt)
-    backends = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    summaries = {}
-    try:
-        for backend in backends:
-            summaries[backend] = run_backend(backend, args)
-    except KeyboardInterrupt:
-        print("\ninterrupted: everything started has been stopped and removed", file=sys.stderr)
-        return 130
-    if len(summaries) > 1:
-        for backend, summary in summaries.items():
-            print(f"{backend} {summary}")
-    print(summaries[backends[-1]])
-    return 0
+    return checkin.run_backends(run_backend, args)
 
 
 def phase_sizes(args) -> dict[str, int]:

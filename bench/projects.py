@@ -50,7 +50,6 @@ import json
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -91,21 +90,7 @@ def main() -> int:
     if min(args.projects, args.months, args.requests) <= 0 or args.import_rows < 2:
         parser.error("sizes must be positive, and the file needs at least two rows")
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, checkin._raise_interrupt)
-    backends = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    summaries = {}
-    try:
-        for backend in backends:
-            summaries[backend] = run_backend(backend, args)
-    except KeyboardInterrupt:
-        print("\ninterrupted: everything started has been stopped and removed", file=sys.stderr)
-        return 130
-    if len(summaries) > 1:
-        for backend, summary in summaries.items():
-            print(f"{backend} {summary}")
-    print(summaries[backends[-1]])
-    return 0
+    return checkin.run_backends(run_backend, args)
 
 
 def run_backend(backend: str, args) -> str:
