@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock
 from yancheng.core.actions import ActionRefused
-from yancheng.projects.models import is_commission
+from yancheng.projects.models import is_commission, sees_whole_ledger
 from yancheng.projects.photos import MAX_PHOTOS, read_photo
 
 from .choices import RoundState
@@ -67,8 +67,10 @@ def observer_of(user, observation_round) -> Observer | None:
     return Observer.objects.filter(round=observation_round, person=person).first()
 
 
-def may_score(user, observation_round) -> bool:
-    return observation_round.state == RoundState.OPEN and observer_of(user, observation_round) is not None
+def sees_results(user, observation_round) -> bool:
+    """The commission and who sees the whole ledger follow the scores as they come; everyone else who
+    may open the round sees them once published."""
+    return sees_whole_ledger(user) or observation_round.state == RoundState.PUBLISHED
 
 
 def score_site(site, *, by, values: dict, note: str = "", photos=()) -> Score:

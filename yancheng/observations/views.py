@@ -13,7 +13,7 @@ from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.output.official_document import docx_response
 from yancheng.core.output.xlsx import xlsx_response
-from yancheng.projects.models import is_commission, sees_whole_ledger
+from yancheng.projects.models import is_commission
 
 from . import actions, bulletin, scoring
 from .choices import RoundState
@@ -25,12 +25,6 @@ SITE_COLUMNS = ["排名", "项目代码", "项目名称", "县市区", "评分�
 
 def _round(request, pk) -> ObservationRound:
     return get_object_or_404(ObservationRound.objects.for_user(request.user), pk=pk)
-
-
-def _sees_results(user, observation_round) -> bool:
-    """The commission and who sees the whole ledger follow the scores as they come; everyone else who
-    may open the round sees them once published."""
-    return sees_whole_ledger(user) or observation_round.state == RoundState.PUBLISHED
 
 
 @login_required
@@ -71,7 +65,9 @@ def round_detail(request, pk):
     mine = set()
     if observer is not None:
         mine = set(Score.objects.filter(observer=observer).values_list("site_id", flat=True))
-    results = scoring.results(observation_round) if _sees_results(request.user, observation_round) else None
+    results = (
+        scoring.results(observation_round) if actions.sees_results(request.user, observation_round) else None
+    )
     if results is not None and request.GET.get("export") == "xlsx":
         return xlsx_response(f"{observation_round.name}.xlsx", "观摩得分", SITE_COLUMNS, _site_lines(results))
     if results is not None and request.GET.get("export") == "docx":
