@@ -112,3 +112,24 @@ def test_refusals_change_nothing(assert_refused, scene, observers, users, ledger
     assert_refused(outsiders + [users[Role.LEADER]], "POST", f"/observations/{observation_round.pk}/publish/")
     assert_refused(outsiders + [users[Role.LEADER]], "POST", "/observations/new/", {"name": "x"})
     assert_refused([None, users[Role.UNIT_OFFICIAL]], "GET", f"/observations/{observation_round.pk}/")
+
+
+def test_the_round_page_costs_the_same_queries_however_many_sites(
+    client, at, make_project, round_of, observers, ledger
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(size):
+        observation_round = round_of([make_project() for _ in range(size)])
+        for site in observation_round.sites.all():
+            for user in observers:
+                values = {f"criterion_{c.pk}": 80 for c in observation_round.criteria.all()}
+                client.force_login(user)
+                client.post(f"/observations/sites/{site.pk}/score/", values)
+        client.force_login(ledger["commission"])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/observations/{observation_round.pk}/").status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(6)
