@@ -17,6 +17,7 @@ from yancheng.core.auth import api_auth
 from yancheng.core.schemas import ErrorOut
 from yancheng.enterprise_requests.api import router as requests_router
 from yancheng.mortgage.api import router as mortgage_router
+from yancheng.observations.api import router as observations_router
 from yancheng.projects.api import router as projects_router
 from yancheng.visits.api import router as visits_router
 
@@ -153,3 +154,4 @@ api.add_router("/visits", visits_router)
 api.add_router("/requests", requests_router)
 api.add_router("/mortgage", mortgage_router)
 api.add_router("/projects", projects_router)
+api.add_router("/observations", observations_router)
