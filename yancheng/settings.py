@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "yancheng.enterprise_requests",
     "yancheng.mortgage",
     "yancheng.projects",
+    "yancheng.commitments",
 ]
 
 MIDDLEWARE = [
