@@ -101,7 +101,7 @@ def test_refusals_change_nothing(assert_refused, scene, users, ledger):
         f"/commitments/{kept.pk}/confirm/",
     )
     assert_refused(
-        [None, users["other_enterprise"], users[Role.BANK_CLERK]],
+        [None, users[Role.ENTERPRISE_USER], users[Role.BANK_CLERK]],
         "POST",
         f"/commitments/{late.pk}/dispute/",
         {"reason": "x"},
