@@ -11,6 +11,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from yancheng.commitments.api import router as commitments_router
 from yancheng.core.actions import ActionRefused
 from yancheng.core.api import router as core_router
 from yancheng.core.auth import api_auth
@@ -155,3 +156,4 @@ api.add_router("/requests", requests_router)
 api.add_router("/mortgage", mortgage_router)
 api.add_router("/projects", projects_router)
 api.add_router("/observations", observations_router)
+api.add_router("/commitments", commitments_router)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "yancheng.mortgage",
     "yancheng.projects",
     "yancheng.observations",
+    "yancheng.commitments",
 ]
 
 MIDDLEWARE = [
