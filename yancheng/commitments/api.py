@@ -15,7 +15,7 @@ from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.models import Person, Unit
 from yancheng.core.pagination import PageIn, page_of
-from yancheng.core.schemas import ErrorOut, Id
+from yancheng.core.schemas import ErrorOut, Id, Lines, SubmissionKey, text
 from yancheng.projects.models import Project, sees_whole_ledger
 
 from . import actions, figures
@@ -69,17 +69,17 @@ class CommitmentFilterIn(Schema):
 class CommitmentIn(Schema):
     project_id: Id
     kind: Literal[tuple(Kind.values)]
-    content: str = Field(min_length=1, max_length=2000)
+    content: Lines = Field(min_length=1, max_length=2000)
     unit_id: Id
     leader_id: Id | None = None
-    promised_to: str = Field("", max_length=200)
+    promised_to: text(200) = ""
     due_on: date | None = Field(None, description="兑现期限；与 working_days 二选一")
     working_days: int | None = Field(None, ge=1, le=750, description="自今天起的工作日数")
-    submission_key: str = Field(min_length=8, max_length=64, description="同一编号重复提交只登记一次")
+    submission_key: SubmissionKey = Field(description="同一编号重复提交只登记一次")
 
 
 class DisputeIn(Schema):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: text(500, 1)
 
 
 class RateOut(Schema):

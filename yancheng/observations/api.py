@@ -10,7 +10,7 @@ from typing import Annotated
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from yancheng.core.schemas import ErrorOut, Id
+from yancheng.core.schemas import ErrorOut, Id, Lines
 
 from . import actions, scoring
 from .models import ObservationRound, Site
@@ -76,7 +76,7 @@ class CriterionScoreIn(Schema):
 
 class ScoreIn(Schema):
     values: list[CriterionScoreIn] = Field(description="每个评分项目一项", max_length=20)
-    note: str = Field("", max_length=2000)
+    note: Lines = Field("", max_length=2000)
 
 
 class ScoreOut(Schema):
