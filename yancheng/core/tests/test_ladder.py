@@ -291,6 +291,18 @@ def test_an_offices_offset_moves_the_step_with_no_deploy(at, items, hengyang, ru
         ladder.check_offset(on, Rung.NOTICE, 4)  # would come after the supervision order
 
 
+def test_the_office_sets_an_offset_in_the_admin_within_the_ladders_order(items, users, client):
+    items.ladder()
+    client.force_login(users[Role.ADMINISTRATOR])
+    url = "/admin/core/ladderoffset/add/"
+    out_of_order = client.post(url, {"kind": KIND, "rung": Rung.NOTICE, "offset": 4})
+    assert out_of_order.status_code == 200 and "不早于前一环节" in out_of_order.content.decode()
+    assert not LadderOffset.objects.exists()
+    assert client.post(url, {"kind": KIND, "rung": Rung.REPORT, "offset": 10}).status_code == 302
+    assert LadderOffset.objects.get().offset == 10
+    assert AuditEntry.objects.filter(action="admin_created", object_type="core.ladderoffset").exists()
+
+
 def test_a_pass_costs_the_same_few_queries_however_many_records(at, items, hengyang, run):
     codes = list(hengyang["units"])
     on = None
