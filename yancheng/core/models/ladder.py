@@ -36,6 +36,11 @@ class LadderStep(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     serial = models.PositiveIntegerField(_("序号"), null=True, blank=True)
     number = models.CharField(_("文号"), max_length=60, blank=True)
+    # The document's content, fixed when the step is sent; the .docx is made from it after the step
+    # commits (core.tasks.store_ladder_document, or on the first download), so a pass writes rows only.
+    title = models.CharField(_("文书标题"), max_length=200, blank=True)
+    addressee = models.CharField(_("主送"), max_length=200, blank=True)
+    body = models.TextField(_("正文"), blank=True)
     document = models.FileField(_("文书"), upload_to=document_path, blank=True)
     recipients = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("送达人"), related_name="ladder_steps", blank=True

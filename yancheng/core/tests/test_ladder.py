@@ -211,8 +211,31 @@ def test_the_reminder_is_not_a_document_and_the_instruments_are_numbered_without
     for unit in units:
         serials = list(numbered.filter(object_id=unit.pk).order_by("rung").values_list("serial", flat=True))
         assert serials == sorted(serials)
-    text = "\n".join(p.text for p in Document(io.BytesIO(numbered[0].document.read())).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(ladder.document_bytes(numbered[0]))).paragraphs)
     assert "衡督〔2026〕1号" in text and "提示单" in text and "衡阳市人民政府督查室" in text
+
+
+def test_the_document_is_stored_once_after_the_step_commits(at, items, hengyang, run):
+    from django_tasks_db.models import DBTaskResult
+
+    from yancheng.core.tasks import store_ladder_document
+
+    samr = hengyang["units"]["samr"]
+    items.deadlines[samr.pk] = DUE
+    at(2026, 3, 10, 9)
+    run(items.ladder())
+    notice = LadderStep.objects.get()
+    assert not notice.document  # the pass wrote the row; the .docx is the worker's
+    queued = DBTaskResult.objects.get(task_path=store_ladder_document.module_path)
+    assert queued.args_kwargs["args"] == [notice.pk]
+    before = ladder.document_bytes(notice)  # a download before the worker: made on the spot
+    assert store_ladder_document.call(notice.pk) == "stored"
+    assert store_ladder_document.call(notice.pk) == "kept already"
+    notice.refresh_from_db()
+    assert notice.document.name.startswith(f"ladder/{KIND}/2026/")
+    kept = ladder.document_bytes(notice)
+    texts = [[p.text for p in Document(io.BytesIO(b)).paragraphs] for b in (before, kept)]
+    assert texts[0] == texts[1] and "衡督〔2026〕1号" in texts[0]
 
 
 def test_a_step_rolled_back_gives_its_number_back(at, items, hengyang, run):

@@ -6,6 +6,7 @@ import io
 import pytest
 from docx import Document
 
+from yancheng.core import ladder
 from yancheng.core.models import LadderStep, Rung
 from yancheng.core.roles import Role
 from yancheng.enterprise_requests import actions, tasks
@@ -32,7 +33,7 @@ def test_an_overdue_requests_instruments_are_numbered_documents_on_its_page(
     notice, order = LadderStep.objects.filter(kind="request_reply").order_by("rung")
     assert (notice.rung, notice.number) == (Rung.NOTICE, "衡优办督〔2026〕1号")
     assert (order.rung, order.number) == (Rung.SUPERVISION_ORDER, "衡优办督〔2026〕2号")
-    text = "\n".join(p.text for p in Document(io.BytesIO(order.document.read())).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(ladder.document_bytes(order))).paragraphs)
     assert "衡阳市优化经济发展环境办公室" in text and "衡阳市市场监督管理局、市委督查室：" in text
 
     client.force_login(users[Role.UNIT_OFFICIAL])
