@@ -18,8 +18,8 @@ relative to the deadline and its recipients (functions of the record), the recor
 
 Offsets, in working days relative to the deadline, counted as ``workdays.working_days_left`` counts:
 
-- ``offset <= 0``: before the deadline, while it has not passed. −1: one working day or less left
-  ("due soon"); 0: on the deadline's own day.
+- ``offset <= 0``: before the deadline. −1: one working day or less left ("due soon"); 0: on the
+  deadline's own day. A reminder is not sent once the deadline has passed (the notice says it then).
 - ``offset >= 1``: once the deadline has passed and it is ``offset`` working days late, the day it
   passed counting as the first. 1: as soon as it has passed; 2: two working days late.
 
@@ -83,7 +83,14 @@ class Step:
 
     @property
     def label(self) -> str:
+        """The rung's name in the active language (messages)."""
         return str(Rung(self.rung).label)
+
+    @property
+    def chinese_label(self) -> str:
+        """The rung's name in what is kept: the record's history, the documents."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.label
 
     @property
     def with_document(self) -> bool:
@@ -113,12 +120,12 @@ def default_message(ladder, record, step: Step, deadline: datetime, days_late: i
     if days_late < 1:
         return (
             _("%(step)s：“%(subject)s”将于%(due)s到期，请及时办理") % values,
-            f"{step.label}：期限为{due}，即将到期。",
+            f"{step.chinese_label}：期限为{due}，即将到期。",
         )
     values["days"] = days_late
     return (
         _("%(step)s：“%(subject)s”已超期 %(days)s 个工作日") % values,
-        f"{step.label}：期限{due}，已超期 {days_late} 个工作日。",
+        f"{step.chinese_label}：期限{due}，已超期 {days_late} 个工作日。",
     )
 
 
@@ -197,17 +204,18 @@ def days_late(deadline: datetime, now: datetime) -> int:
     return -workdays.working_days_left(deadline, now)
 
 
-def holds(offset: int, late: int, *, passed: bool) -> bool:
-    """Whether a step at ``offset`` holds ``late`` working days late; one before the deadline no longer
-    does once it has passed (a "due soon" reminder is no use then)."""
-    return late >= offset and (offset >= 1 or not passed)
+def holds(rung, offset: int, late: int, *, passed: bool) -> bool:
+    """Whether a step at ``offset`` holds ``late`` working days late. The reminder no longer does once
+    the deadline has passed ("due soon" is no use then: the notice says it); an instrument holds from
+    its offset on, whenever the pass comes to it."""
+    return late >= offset and (rung != Rung.REMINDER or not passed)
 
 
 def steps_due(ladder: Ladder, deadline: datetime, now: datetime, offsets=None) -> list[Step]:
     """The steps that hold at ``now`` for ``deadline``, in order."""
     offsets = offsets or {step.rung: step.offset for step in ladder.steps}
     late = days_late(deadline, now)
-    return [s for s in ladder.steps if holds(offsets[s.rung], late, passed=now > deadline)]
+    return [s for s in ladder.steps if holds(s.rung, offsets[s.rung], late, passed=now > deadline)]
 
 
 def reached(ladder: Ladder, record, now: datetime | None = None, offsets=None) -> Step | None:
@@ -338,7 +346,11 @@ def take(
         audit.record(
             "ladder_step_sent",
             record,
-            changes={"step": [None, step.label], "number": [None, row.number], "note": [None, note[:200]]},
+            changes={
+                "step": [None, step.chinese_label],
+                "number": [None, row.number],
+                "note": [None, note[:200]],
+            },
         )
         link = ladder.link(record)
         notify_after_commit(lambda: notify(recipients, title, body=note, link=link))
@@ -372,9 +384,7 @@ def _number(ladder: Ladder, row: LadderStep, record, step: Step, note: str) -> N
     issued = timezone.localdate(row.at)
     row.year, row.serial = issued.year, next_serial(ladder.kind, issued.year)
     row.number = number_text(ladder.number_prefix, row.year, str(row.serial))
-    with translation.override(settings.LANGUAGE_CODE):  # an official text: always in Chinese
-        label = step.label
-    row.title = f"关于“{ladder.subject(record)}”的{label}"[:200]
+    row.title = f"关于“{ladder.subject(record)}”的{step.chinese_label}"[:200]
     row.addressee = ladder.addressee(record, step)[:200]
     closing = "特此报告。" if step.rung == Rung.REPORT else "请接此单后抓紧办理，并将办理结果及时反馈。"
     row.body = "\n".join([note.partition("：")[2] or note, closing])

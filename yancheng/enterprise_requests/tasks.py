@@ -102,7 +102,7 @@ def rungs_due(days_left: int) -> list[int]:
     return [
         LEVEL_OF_RUNG[step.rung]
         for step in REPLY.steps
-        if ladder.holds(step.offset, late, passed=days_left < 0)
+        if ladder.holds(step.rung, step.offset, late, passed=days_left < 0)
     ]
 
 

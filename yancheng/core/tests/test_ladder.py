@@ -314,6 +314,21 @@ def test_an_offices_offset_moves_the_step_with_no_deploy(at, items, hengyang, ru
         ladder.check_offset(on, Rung.NOTICE, 4)  # would come after the supervision order
 
 
+def test_an_instrument_before_the_deadline_is_still_sent_late_a_reminder_is_not(at, items, hengyang, run):
+    samr = hengyang["units"]["samr"]
+    items.deadlines[samr.pk] = DUE
+    on = items.ladder(
+        steps=(
+            ladder.Step(Rung.REMINDER, -3, items.person),
+            ladder.Step(Rung.NOTICE, -1, items.person),  # a notice the day before, as some offices do
+        )
+    )
+    assert ladder.reached(on, samr, moment(6)).rung == Rung.NOTICE
+    at(2026, 3, 10, 9)  # the worker comes only after the deadline
+    assert run(on) == (1, {("official", "提示单")})
+    assert rungs(samr) == [Rung.NOTICE]
+
+
 def test_the_office_sets_an_offset_in_the_admin_within_the_ladders_order(items, users, client):
     items.ladder()
     client.force_login(users[Role.ADMINISTRATOR])
