@@ -177,6 +177,27 @@ class Ladder:
 registry: dict[str, Ladder] = {}
 
 
+def to_role(role) -> Callable[[Any], list]:
+    """Recipients: every active user with the role (the supervision office, the city leaders)."""
+    from django.contrib.auth import get_user_model
+
+    def users(_record) -> list:
+        return list(get_user_model().objects.filter(is_active=True, person__roles__role=role).distinct())
+
+    return users
+
+
+def to_head(unit_of: Callable[[Any], Any]) -> Callable[[Any], list]:
+    """Recipients: the head (负责人) of the record's unit, ``unit_of(record)``, if it has an active one."""
+
+    def users(record) -> list:
+        unit = unit_of(record)
+        head = unit.head if unit is not None else None
+        return [head] if head is not None and head.is_active else []
+
+    return users
+
+
 def register(ladder: Ladder) -> Ladder:
     """Make a ladder known to the document view (by its kind); apps register theirs when loaded."""
     registry[ladder.kind] = ladder

@@ -54,8 +54,7 @@ def supervision_recipients(request):
     return head_or_officials(request) + list(_role_users(Role.SUPERVISION_OFFICE))
 
 
-def leaders(_request):
-    return list(_role_users(Role.LEADER))
+leaders = ladder.to_role(Role.LEADER)
 
 
 def _handler(request) -> str:

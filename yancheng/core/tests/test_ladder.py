@@ -50,7 +50,6 @@ class Items:
 
     def ladder(self, steps=None) -> ladder.Ladder:
         deadlines = self.deadlines
-        users = self.users
         when = [When(pk=pk, then=Value(due)) for pk, due in deadlines.items() if due is not None]
         return ladder.register(
             ladder.Ladder(
@@ -60,9 +59,9 @@ class Items:
                 or (
                     ladder.Step(Rung.REMINDER, -2, self.person),
                     ladder.Step(Rung.NOTICE, 1, self.person),
-                    ladder.Step(Rung.SUPERVISION_ORDER, 2, lambda unit: [unit.head] if unit.head else []),
-                    ladder.Step(Rung.LIAISON_LETTER, 3, lambda unit: [users[Role.SUPERVISION_OFFICE]]),
-                    ladder.Step(Rung.REPORT, 5, lambda unit: [users[Role.LEADER]]),
+                    ladder.Step(Rung.SUPERVISION_ORDER, 2, ladder.to_head(lambda unit: unit)),
+                    ladder.Step(Rung.LIAISON_LETTER, 3, ladder.to_role(Role.SUPERVISION_OFFICE)),
+                    ladder.Step(Rung.REPORT, 5, ladder.to_role(Role.LEADER)),
                 ),
                 deadline=lambda unit, now: deadlines.get(unit.pk),
                 deadline_sql=Case(*when, default=Value(None), output_field=DateTimeField())
