@@ -5,6 +5,7 @@ from django.urls import include, path
 from yancheng.api import api
 from yancheng.core import views as core
 from yancheng.core import views_import as imports
+from yancheng.core import views_ladder as ladder
 
 admin.site.site_header = "雁城 · 系统管理"
 admin.site.site_title = "雁城"
@@ -26,6 +27,7 @@ urlpatterns = [
     path("imports/jobs/<int:job_id>/progress", imports.progress, name="import_progress"),
     path("imports/<slug:kind>/", imports.start, name="import_start"),
     path("imports/<slug:kind>/template.xlsx", imports.template, name="import_template"),
+    path("ladder/<int:step_id>/document.docx", ladder.document, name="ladder_document"),
     path("visits/", include("yancheng.visits.urls")),
     path("requests/", include("yancheng.enterprise_requests.urls")),
     path("mortgage/", include("yancheng.mortgage.urls")),

@@ -1,3 +1,4 @@
+from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from yancheng.core import audit
+from yancheng.core import ladder as ladders
 from yancheng.core.models import (
     ApiToken,
     AuditEntry,
@@ -13,6 +15,8 @@ from yancheng.core.models import (
     Delivery,
     Enterprise,
     ImportJob,
+    LadderOffset,
+    LadderStep,
     Person,
     PersonRole,
     Region,
@@ -138,6 +142,56 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LadderOffsetForm(forms.ModelForm):
+    """An office's offset for a ladder's step: only the steps the ladder has, kept in their order."""
+
+    class Meta:
+        model = LadderOffset
+        fields = ["kind", "rung", "offset"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The ladders the apps declared (registered when they load).
+        self.fields["kind"] = forms.ChoiceField(
+            label=self.fields["kind"].label, choices=[(kind, kind) for kind in sorted(ladders.registry)]
+        )
+
+    def clean(self):
+        data = super().clean()
+        kind, rung, offset = data.get("kind"), data.get("rung"), data.get("offset")
+        if kind is None or rung is None or offset is None:
+            return data
+        ladder = ladders.registry.get(kind)
+        if ladder is None:
+            raise forms.ValidationError(_("没有这类催办：%(kind)s") % {"kind": kind})
+        if rung not in {step.rung for step in ladder.steps}:
+            raise forms.ValidationError(_("这类催办没有这个环节。"))
+        try:
+            ladders.check_offset(ladder, rung, offset)
+        except ValueError:
+            raise forms.ValidationError(
+                _(
+                    "时点须在期限前 %(lead)s 至期限后 %(late)s 个工作日之间，且不早于前一环节、不晚于后一环节。"
+                )
+                % {"lead": ladders.MAX_LEAD, "late": ladders.MAX_LATE}
+            ) from None
+        return data
+
+
+@admin.register(LadderOffset)
+class LadderOffsetAdmin(AuditedAdmin):
+    form = LadderOffsetForm
+    list_display = ["kind", "rung", "offset"]
+    list_filter = ["kind"]
+
+
+@admin.register(LadderStep)
+class LadderStepAdmin(ReadOnlyAdmin):
+    list_display = ["number", "kind", "object_id", "rung", "deadline", "at"]
+    list_filter = ["kind", "rung"]
+    search_fields = ["number"]
 
 
 @admin.register(Delivery)

@@ -146,3 +146,15 @@ def _import_failed(job: ImportJob, message: str, result=None) -> str:
     job.save(update_fields=fields)
     audit.record("import_failed", job, actor=job.uploaded_by, changes={"state": ["running", "failed"]})
     return "failed"
+
+
+@task()
+def store_ladder_document(step_id: int) -> str:
+    """Make and keep the .docx of a ladder step once it has committed (core.ladder), off the pass."""
+    from yancheng.core import ladder
+    from yancheng.core.models import LadderStep
+
+    step = LadderStep.objects.filter(pk=step_id).first()
+    if step is None:
+        return "missing"
+    return "stored" if ladder.store_document(step) else "kept already"

@@ -59,6 +59,18 @@ def preloaded(start: date, end: date):
         _preloaded.reset(token)
 
 
+@contextmanager
+def covering(start: date, end: date):
+    """Like ``preloaded``, but free when a block already open covers ``start``..``end``: a pass over
+    many records preloads once, and the helpers it calls may ask again without another query."""
+    loaded = _preloaded.get()
+    if loaded is not None and loaded[0] <= start and end <= loaded[1]:
+        yield
+        return
+    with preloaded(start, end):
+        yield
+
+
 def is_workday(day: date, overrides: Mapping[date, bool] | None = None) -> bool:
     """Whether ``day`` is a working day in mainland China.
 

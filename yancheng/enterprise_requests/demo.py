@@ -36,14 +36,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from yancheng.core import clock, workdays
+from yancheng.core import clock, ladder, workdays
 from yancheng.core.management.commands.load_demo import DEMO_PASSWORD
-from yancheng.core.models import Enterprise, Notification, Person, PersonRole, Unit
+from yancheng.core.models import Enterprise, LadderStep, Notification, Person, PersonRole, Unit
 from yancheng.core.roles import Role
 from yancheng.visits.models import Visit
 
-from . import tasks
+from . import ladders, tasks
 from .choices import Escalation, EventKind, RequestKind, Satisfaction
+from .ladders import RUNG_OF_LEVEL
 from .models import EnterpriseRequest, EscalationStep, KindDeadline, RequestEvent
 from .state import derive
 
@@ -1117,6 +1118,25 @@ def _write(ctx: Context, drafts: list[Draft]):
             for level, at, deadline in draft.steps
         ]
     )
+    # Core's rows, by which the worker knows what was sent (the demo's history has no documents).
+    LadderStep.objects.bulk_create(
+        [
+            LadderStep(
+                kind=_ladder_of(draft.request, level, deadline).kind,
+                object_id=draft.request.pk,
+                rung=RUNG_OF_LEVEL[level],
+                deadline=deadline,
+                at=at,
+            )
+            for draft in drafts
+            for level, at, deadline in draft.steps
+        ]
+    )
+
+
+def _ladder_of(request, level, deadline):
+    accepting = level == Escalation.REMINDER and deadline == request.accept_deadline
+    return ladders.ACCEPTANCE if accepting else ladders.REPLY
 
 
 def _send(ctx: Context, drafts: list[Draft]):
@@ -1257,6 +1277,7 @@ def _load(now: datetime) -> str:
             if _open_is_current(ctx, found, situation, n):
                 continue
             Notification.objects.filter(link=f"/requests/{found.pk}/").delete()
+            ladder.forget(ladders.LADDERS, found)
             found.delete()
         enterprise = home if number is None else pilot_list[number % len(pilot_list)]
         fresh.append(_open_draft(ctx, name, enterprise, topic_key, situation, n))

@@ -2,6 +2,7 @@ from .audit import AuditEntry, AuditLogIsAppendOnly
 from .calendar import CalendarOverride
 from .enterprises import Enterprise
 from .imports import ImportJob
+from .ladder import LadderOffset, LadderSerial, LadderStep, Rung
 from .notifications import ChannelKind, Delivery, Notification, WebhookChannel
 from .people import Person, PersonRole
 from .regions import Region, Unit
@@ -16,10 +17,14 @@ __all__ = [
     "Delivery",
     "Enterprise",
     "ImportJob",
+    "LadderOffset",
+    "LadderSerial",
+    "LadderStep",
     "Notification",
     "Person",
     "PersonRole",
     "Region",
+    "Rung",
     "Unit",
     "WebhookChannel",
 ]

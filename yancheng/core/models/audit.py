@@ -24,6 +24,8 @@ ACTION_LABELS: dict[str, str] = {
     "admin_created": _("后台新增"),
     "admin_changed": _("后台修改"),
     "admin_deleted": _("后台删除"),
+    # A step of an escalation ladder (core.ladder), of whichever app.
+    "ladder_step_sent": _("发出催办"),
     "import_uploaded": _("上传导入文件"),
     "import_confirmed": _("确认导入"),
     "import_done": _("导入完成"),

@@ -1,0 +1,451 @@
+"""One escalation ladder for every record with a deadline (architecture, second wave, pattern 2).
+
+An app declares, once per deadline it watches, a ``Ladder``: its kind, its steps (a reminder before
+the deadline, then 提示单 → 督办单 → 联系单 → 报告单, or a subset), each with an offset in working days
+relative to the deadline and its recipients (functions of the record), the record's current deadline
+(None: off the ladder) and the queryset of the records that may be on it. Then:
+
+- the step reached is derived from the deadline and the time now (``reached``), so it is right whether
+  or not a worker has run;
+- the worker pass (``run_pass``, which the app schedules with ``core.periodic.every``) sends each step
+  that holds once: one ``LadderStep`` row per (kind, record, rung, deadline), inserted in the step's
+  transaction under a unique constraint, so a second pass or a second worker finds it and does nothing.
+  Each step is a numbered GB/T 9704 document (衡优办督〔2026〕12号, a serial per kind and year given in the
+  same transaction, so without gaps), an event on the record (the app's ``on_step`` hook), a message to
+  its recipients and an audit entry. The document's content is fixed on the row; its .docx (~40 ms to
+  make) is made and stored by a task once the step commits (or on the first download, if that comes
+  first), so a pass that sends thousands of steps writes rows only. A worker that was down takes every step that holds, in order.
+
+Offsets, in working days relative to the deadline, counted as ``workdays.working_days_left`` counts:
+
+- ``offset <= 0``: before the deadline. −1: one working day or less left ("due soon"); 0: on the
+  deadline's own day. A reminder is not sent once the deadline has passed (the notice says it then).
+- ``offset >= 1``: once the deadline has passed and it is ``offset`` working days late, the day it
+  passed counting as the first. 1: as soon as it has passed; 2: two working days late.
+
+An office changes an offset in ``LadderOffset`` (the admin) without a deploy; the declared one is the
+default. The candidates query reads the offsets with the records (no query of its own), so a pass costs
+one calendar query plus one query per ladder, however many records are on it.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Expression,
+    OuterRef,
+    Q,
+    QuerySet,
+    SmallIntegerField,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from yancheng.core import audit, clock, workdays
+from yancheng.core.models import LadderOffset, LadderSerial, LadderStep, Rung
+from yancheng.core.models.ladder import document_path
+from yancheng.core.notify import notify, notify_after_commit
+from yancheng.core.output.official_document import OfficialDocument, chinese_date, number_text
+
+# Bounds of an offset an office may set: far enough for any rule, near enough that one calendar query
+# (below) covers every day a pass asks about.
+MAX_LEAD = 10  # working days before the deadline
+MAX_LATE = 60  # working days after it
+ONE_DAY = timedelta(days=1)
+# 2n + 31 calendar days hold n working days even across the Spring Festival: the window that
+# workdays.add_working_days reads from the day after, for the horizons (up to MAX_LEAD + 1 working days
+# ahead), and what counting MAX_LATE working days back needs.
+CALENDAR_BEHIND = timedelta(days=2 * MAX_LATE + 31)
+CALENDAR_AHEAD = timedelta(days=1 + 2 * (MAX_LEAD + 1) + 31)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A rung of a ladder: when (``offset``, see the module's doc), to whom (``to(record)``: users), and
+    whether it is a numbered document (every rung but the reminder, unless said otherwise)."""
+
+    rung: Rung
+    offset: int
+    to: Callable[[Any], Iterable]
+    document: bool | None = None
+
+    @property
+    def label(self) -> str:
+        """The rung's name in the active language (messages)."""
+        return str(Rung(self.rung).label)
+
+    @property
+    def chinese_label(self) -> str:
+        """The rung's name in what is kept: the record's history, the documents."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.label
+
+    @property
+    def with_document(self) -> bool:
+        return self.rung != Rung.REMINDER if self.document is None else self.document
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A step just sent, as the app's ``on_step`` hook is told of it."""
+
+    row: LadderStep
+    step: Step
+    days_late: int
+    title: str
+    note: str
+
+
+def _subject(record) -> str:
+    return str(record)
+
+
+def default_message(ladder, record, step: Step, deadline: datetime, days_late: int) -> tuple[str, str]:
+    """(message title, event note): the title in the active language, the note as the record's history
+    keeps it (in Chinese)."""
+    values = {"step": step.label, "subject": ladder.subject(record), "due": _title_day(deadline)}
+    due = chinese_date(timezone.localdate(deadline))
+    if days_late < 1:
+        return (
+            _("%(step)s：“%(subject)s”将于%(due)s到期，请及时办理") % values,
+            f"{step.chinese_label}：期限为{due}，即将到期。",
+        )
+    values["days"] = days_late
+    return (
+        _("%(step)s：“%(subject)s”已超期 %(days)s 个工作日") % values,
+        f"{step.chinese_label}：期限{due}，已超期 {days_late} 个工作日。",
+    )
+
+
+def _title_day(moment: datetime) -> str:
+    # Translators: a Django date format (Y year, n month, j day: numbers without leading zeros).
+    return date_format(timezone.localdate(moment), _("Y年n月j日"))
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """An app's declaration of the ladder of one deadline of one model; see the module's doc.
+
+    ``deadline(record, now)`` and ``deadline_sql`` (an expression over the model's fields) name the same
+    deadline; ``open(now)`` is the records that may be on the ladder at ``now`` (not closed, not
+    answered), as a queryset the pass narrows in SQL; ``visible(user)`` the records a user may see
+    (who may download a step's document besides its recipients); ``link(record)`` the record's page.
+    """
+
+    kind: str
+    model: type
+    steps: tuple[Step, ...]
+    deadline: Callable[[Any, datetime], datetime | None]
+    deadline_sql: Expression
+    open: Callable[[datetime], QuerySet]
+    visible: Callable[[Any], QuerySet]
+    link: Callable[[Any], str]
+    authority: str  # the issuing office of the documents, 衡阳市优化经济发展环境办公室
+    number_prefix: str  # of the document numbers, 衡优办督
+    subject: Callable[[Any], str] = _subject
+    addressee: Callable[[Any, Step], str] = field(default=lambda record, step: "有关单位")
+    message: Callable[..., tuple[str, str]] = default_message
+    on_step: Callable[[Any, Sent], None] | None = None
+
+    def __post_init__(self):
+        rungs = [step.rung for step in self.steps]
+        if rungs != sorted(set(rungs)):
+            raise ValueError(f"ladder {self.kind}: steps must climb, each rung once")
+        _check_offsets(self, {step.rung: step.offset for step in self.steps})
+
+    def step(self, rung) -> Step:
+        return next(step for step in self.steps if step.rung == rung)
+
+    def offsets(self) -> dict[int, int]:
+        """Every step's offset now: the office's where it set one, else the declared one (one query)."""
+        stored = dict(LadderOffset.objects.filter(kind=self.kind).values_list("rung", "offset"))
+        return {step.rung: stored.get(step.rung, step.offset) for step in self.steps}
+
+
+registry: dict[str, Ladder] = {}
+
+
+def to_role(role) -> Callable[[Any], list]:
+    """Recipients: every active user with the role (the supervision office, the city leaders)."""
+    from django.contrib.auth import get_user_model
+
+    def users(_record) -> list:
+        return list(get_user_model().objects.filter(is_active=True, person__roles__role=role).distinct())
+
+    return users
+
+
+def to_head(unit_of: Callable[[Any], Any]) -> Callable[[Any], list]:
+    """Recipients: the head (负责人) of the record's unit, ``unit_of(record)``, if it has an active one."""
+
+    def users(record) -> list:
+        unit = unit_of(record)
+        head = unit.head if unit is not None else None
+        return [head] if head is not None and head.is_active else []
+
+    return users
+
+
+def register(ladder: Ladder) -> Ladder:
+    """Make a ladder known to the document view (by its kind); apps register theirs when loaded."""
+    registry[ladder.kind] = ladder
+    return ladder
+
+
+def _check_offsets(ladder: Ladder, offsets: dict[int, int]) -> None:
+    values = [offsets[step.rung] for step in ladder.steps]
+    if values != sorted(values) or not all(-MAX_LEAD <= v <= MAX_LATE for v in values):
+        raise ValueError(f"ladder {ladder.kind}: offsets must not go down and lie in −{MAX_LEAD}…{MAX_LATE}")
+
+
+def check_offset(ladder: Ladder, rung, offset: int) -> None:
+    """Refuse an office's offset that would put the ladder's steps out of order (ValueError)."""
+    offsets = ladder.offsets()
+    offsets[rung] = offset
+    _check_offsets(ladder, offsets)
+
+
+# --- the step reached: pure functions of the deadline and now ---------------------------------------
+
+
+def days_late(deadline: datetime, now: datetime) -> int:
+    """Working days late (≥ 1 once the deadline has passed), or minus the working days left."""
+    return -workdays.working_days_left(deadline, now)
+
+
+def holds(rung, offset: int, late: int, *, passed: bool) -> bool:
+    """Whether a step at ``offset`` holds ``late`` working days late. The reminder no longer does once
+    the deadline has passed ("due soon" is no use then: the notice says it); an instrument holds from
+    its offset on, whenever the pass comes to it."""
+    return late >= offset and (rung != Rung.REMINDER or not passed)
+
+
+def steps_due(ladder: Ladder, deadline: datetime, now: datetime, offsets=None) -> list[Step]:
+    """The steps that hold at ``now`` for ``deadline``, in order."""
+    offsets = offsets or {step.rung: step.offset for step in ladder.steps}
+    late = days_late(deadline, now)
+    return [s for s in ladder.steps if holds(s.rung, offsets[s.rung], late, passed=now > deadline)]
+
+
+def reached(ladder: Ladder, record, now: datetime | None = None, offsets=None) -> Step | None:
+    """The highest step that holds for the record now (None: none yet, or off the ladder)."""
+    now = now or clock.now()
+    deadline = ladder.deadline(record, now)
+    if deadline is None:
+        return None
+    due = steps_due(ladder, deadline, now, offsets or _offsets_of(ladder, record))
+    return due[-1] if due else None
+
+
+def sent(ladder: Ladder, record) -> QuerySet:
+    """The steps sent for a record, every deadline's, in the order they were sent."""
+    return LadderStep.objects.filter(kind=ladder.kind, object_id=record.pk).order_by("at", "id")
+
+
+def forget(ladders: Iterable[Ladder], record) -> None:
+    """Drop a record's steps before the record itself is deleted: the rows name it by id only."""
+    LadderStep.objects.filter(kind__in=[each.kind for each in ladders], object_id=record.pk).delete()
+
+
+# --- the pass ---------------------------------------------------------------------------------------
+
+
+def _end_of(day) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone())
+
+
+def _offset_column(rung) -> str:
+    return f"ladder_offset_{int(rung)}"
+
+
+def _offsets_of(ladder: Ladder, record) -> dict[int, int]:
+    """The offsets read with the record by ``candidates``, or read now."""
+    if hasattr(record, _offset_column(ladder.steps[0].rung)):
+        return {step.rung: getattr(record, _offset_column(step.rung)) for step in ladder.steps}
+    return ladder.offsets()
+
+
+def candidates(ladder: Ladder, now: datetime) -> QuerySet:
+    """The records that may need a step now, in one query (plus one of the calendar, unless a pass has
+    it loaded): open, with a deadline no later than the first step's horizon, and the last step for
+    that deadline not taken yet. Each comes with its deadline (``ladder_deadline``), the highest rung
+    taken for it (``ladder_top``) and the offsets in force."""
+    today = timezone.localdate(now)
+    with workdays.covering(today, today + CALENDAR_AHEAD):
+        # k working days or less left: due no later than the day before the (k+1)-th working day.
+        horizons = {
+            k: _end_of(workdays.add_working_days(today, k + 1) - ONE_DAY) for k in range(MAX_LEAD + 1)
+        }
+    taken = LadderStep.objects.filter(
+        kind=ladder.kind, object_id=OuterRef("pk"), deadline=OuterRef("ladder_deadline")
+    )
+    offsets = {
+        _offset_column(step.rung): Coalesce(
+            Subquery(LadderOffset.objects.filter(kind=ladder.kind, rung=step.rung).values("offset")[:1]),
+            Value(step.offset),
+            output_field=SmallIntegerField(),
+        )
+        for step in ladder.steps
+    }
+    first = _offset_column(ladder.steps[0].rung)
+    # The first step's offset is the office's (read in the same query): its horizon is chosen in SQL.
+    horizon = Case(
+        *[When(**{first: -k}, then=Value(moment)) for k, moment in horizons.items()],
+        default=Value(now),
+        output_field=DateTimeField(),
+    )
+    return (
+        ladder.open(now)
+        .annotate(ladder_deadline=ladder.deadline_sql)
+        .annotate(ladder_top=Subquery(taken.order_by("-rung").values("rung")[:1]), **offsets)
+        .filter(ladder_deadline__isnull=False, ladder_deadline__lte=horizon)
+        .filter(Q(ladder_top__isnull=True) | Q(ladder_top__lt=ladder.steps[-1].rung))
+        .order_by("pk")
+    )
+
+
+def run_pass(ladders: Iterable[Ladder], now: datetime | None = None) -> int:
+    """Send every step of these ladders that holds at ``now`` (default: the platform's clock) and was
+    not sent yet; return how many were sent. Safe at any time, any number of times, from any number of
+    workers. The calendar for every day it may ask about is read once."""
+    now = now or clock.now()
+    today = timezone.localdate(now)
+    with workdays.covering(today - CALENDAR_BEHIND, today + CALENDAR_AHEAD):
+        return sum(climb(ladder, record, now) for ladder in ladders for record in candidates(ladder, now))
+
+
+def climb(ladder: Ladder, record, now: datetime) -> int:
+    """Send the record's steps that hold and were not sent, lowest first."""
+    deadline = ladder.deadline(record, now)
+    if deadline is None:
+        return 0
+    top = (
+        getattr(record, "ladder_top", None) if getattr(record, "ladder_deadline", None) == deadline else None
+    )
+    late = days_late(deadline, now)
+    due = steps_due(ladder, deadline, now, _offsets_of(ladder, record))
+    return sum(
+        take(ladder, record, step, deadline, late=late) for step in due if top is None or step.rung > top
+    )
+
+
+def take(
+    ladder: Ladder, record, step: Step, deadline: datetime, *, late: int, title=None, note=None, to=None
+):
+    """One step, all or nothing: the row (False when it was there: another pass sent it), its numbered
+    document, the event on the record, the audit entry, and the messages once committed."""
+    if title is None:
+        title, note = ladder.message(ladder, record, step, deadline, late)
+    with transaction.atomic():
+        row, created = LadderStep.objects.get_or_create(
+            kind=ladder.kind,
+            object_id=record.pk,
+            rung=step.rung,
+            deadline=deadline,
+            defaults={"at": clock.now()},
+        )
+        if not created:
+            return False
+        recipients = _distinct(step.to(record) if to is None else to)
+        if step.with_document:
+            _number(ladder, row, record, step, note)
+        row.recipients.set(recipients)
+        if ladder.on_step is not None:
+            ladder.on_step(record, Sent(row, step, late, title, note))
+        audit.record(
+            "ladder_step_sent",
+            record,
+            changes={
+                "step": [None, step.chinese_label],
+                "number": [None, row.number],
+                "note": [None, note[:200]],
+            },
+        )
+        link = ladder.link(record)
+        notify_after_commit(lambda: notify(recipients, title, body=note, link=link))
+    return True
+
+
+def _distinct(users) -> list:
+    seen, out = set(), []
+    for user in users:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            out.append(user)
+    return out
+
+
+# --- the documents ----------------------------------------------------------------------------------
+
+
+def next_serial(kind: str, year: int) -> int:
+    """The next serial of a kind's documents in a year. The counter row stays locked until the step's
+    transaction ends, so concurrent passes number one after another, and a step rolled back gives its
+    number back: no gaps."""
+    counter, _created = LadderSerial.objects.select_for_update().get_or_create(kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _number(ladder: Ladder, row: LadderStep, record, step: Step, note: str) -> None:
+    """Give the step its number and fix its document's content; the .docx is made once it commits."""
+    issued = timezone.localdate(row.at)
+    row.year, row.serial = issued.year, next_serial(ladder.kind, issued.year)
+    row.number = number_text(ladder.number_prefix, row.year, str(row.serial))
+    row.title = f"关于“{ladder.subject(record)}”的{step.chinese_label}"[:200]
+    row.addressee = ladder.addressee(record, step)[:200]
+    closing = "特此报告。" if step.rung == Rung.REPORT else "请接此单后抓紧办理，并将办理结果及时反馈。"
+    row.body = "\n".join([note.partition("：")[2] or note, closing])
+    row.save(update_fields=["year", "serial", "number", "title", "addressee", "body"])
+    transaction.on_commit(lambda pk=row.pk: _enqueue_document(pk), robust=True)
+
+
+def _enqueue_document(step_id: int) -> None:
+    from yancheng.core.tasks import store_ladder_document
+
+    store_ladder_document.enqueue(step_id)
+
+
+def render(row: LadderStep) -> bytes:
+    """The step's document (GB/T 9704) as .docx bytes, from the content fixed when it was sent."""
+    issued = timezone.localdate(row.at)
+    ladder = registry.get(row.kind)
+    doc = OfficialDocument(authority=ladder.authority if ladder else "", title=row.title)
+    doc.head(number=row.number, issued=issued, addressee=f"{row.addressee}：")
+    for paragraph in row.body.splitlines():
+        doc.text(paragraph)
+    return doc.close(issued)
+
+
+def store_document(row: LadderStep) -> bool:
+    """Make and keep the step's .docx unless it is kept already; False when there was nothing to do
+    (no document, or another worker stored it first)."""
+    if not row.number or row.document:
+        return False
+    name = row.document.storage.save(document_path(row, f"{row.serial}.docx"), ContentFile(render(row)))
+    if not LadderStep.objects.filter(pk=row.pk, document="").update(document=name):
+        row.document.storage.delete(name)  # another worker's is there: keep one
+        return False
+    row.document.name = name
+    return True
+
+
+def document_bytes(row: LadderStep) -> bytes:
+    """The kept .docx, or the same made now if the worker has not stored it yet."""
+    if row.document:
+        with row.document.open("rb") as file:
+            return file.read()
+    return render(row)
