@@ -21,7 +21,7 @@ from yancheng.projects.actions import is_owner, owner_users, unit_officials
 from yancheng.projects.models import is_commission
 
 from .choices import PENDING, EventKind, State
-from .models import Commitment, CommitmentEvent, Evidence
+from .models import Commitment, CommitmentEvent, Evidence, end_of
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
@@ -95,7 +95,7 @@ def make(project, *, by, kind, content, unit, promised_to="", leader=None, due_o
             defaults={
                 "project": project, "kind": kind, "content": content.strip(), "unit": unit, "leader": leader,
                 "promised_to": (promised_to.strip() or str(project.owner))[:200], "made_on": made_on,
-                "due_on": deadline, "created_by": by, "created_at": clock.now(),
+                "due_on": deadline, "deadline_at": end_of(deadline), "created_by": by, "created_at": clock.now(),
             },
         )  # fmt: skip
         if created:

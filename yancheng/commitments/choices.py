@@ -36,6 +36,7 @@ class EventKind(models.TextChoices):
     FULFILLED = "fulfilled", _("提交兑现材料")
     CONFIRMED = "confirmed", _("业主确认兑现")
     DISPUTED = "disputed", _("业主提出异议")
+    ESCALATED = "escalated", _("催办")
 
 
 AUDIT_ACTIONS = {f"commitment_{kind.value}": kind.label for kind in EventKind}

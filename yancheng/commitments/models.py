@@ -2,13 +2,21 @@
 project, by when; the unit fulfils it with evidence, the owner confirms or disputes. Overdue and the
 fulfilment rates are derived on read (figures.py), never stored."""
 
+from datetime import datetime, time
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
 
 from .choices import EventKind, Kind, State
+
+
+def end_of(day) -> datetime:
+    """The last moment of a local day: a deadline "by 20 December" holds all of 20 December."""
+    return datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone())
 
 
 class CommitmentQuerySet(ScopedQuerySet):
@@ -43,6 +51,8 @@ class Commitment(models.Model):
     promised_to = models.CharField(_("承诺对象"), max_length=200)
     made_on = models.DateField(_("承诺日期"))
     due_on = models.DateField(_("兑现期限"))
+    # The end of due_on in Asia/Shanghai, as the escalation ladder compares it with now (kept with the day).
+    deadline_at = models.DateTimeField(_("兑现期限（截止时刻）"), editable=False)
     state = models.CharField(_("状态"), max_length=20, choices=State, default=State.OPEN)
     # The day the evidence that the owner confirmed was filed: on time when not after due_on.
     fulfilled_on = models.DateField(_("兑现日期"), null=True, blank=True)
@@ -60,7 +70,7 @@ class Commitment(models.Model):
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(fields=["unit", "due_on"]),
-            models.Index(fields=["state", "due_on"]),
+            models.Index(fields=["state", "deadline_at"]),
             models.Index(fields=["project", "due_on"]),
         ]
 
