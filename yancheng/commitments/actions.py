@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock
-from yancheng.core.actions import ActionRefused
+from yancheng.core.actions import refuse_unless
 from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, roles_of
 from yancheng.core.workdays import add_working_days
@@ -26,11 +26,6 @@ from .models import Commitment, CommitmentEvent, Evidence, end_of
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
 FILE_TYPES = (".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
-
-
-def _refuse_unless(condition: bool, message: str, code: str):
-    if not condition:
-        raise ActionRefused(message, code)
 
 
 def unit_of(user):
@@ -71,7 +66,7 @@ def due_day(made_on: date, *, due_on: date | None = None, working_days: int | No
     """The deadline as promised: a day, or N working days after the commitment (the work calendar)."""
     if due_on is not None:
         return due_on
-    _refuse_unless(
+    refuse_unless(
         working_days is not None and 1 <= working_days <= 750,
         _("请填写兑现期限：日期，或 1 到 750 个工作日。"),
         "due",
@@ -82,13 +77,13 @@ def due_day(made_on: date, *, due_on: date | None = None, working_days: int | No
 def make(project, *, by, kind, content, unit, promised_to="", leader=None, due_on=None, working_days=None,
          submission_key: str) -> Commitment:  # fmt: skip
     """Record a commitment to `project`. The same submission twice is one commitment."""
-    _refuse_unless(
+    refuse_unless(
         may_record(by, unit.pk), _("只有市发展改革委、市领导或承诺单位本身可以登记承诺事项。"), "forbidden"
     )
-    _refuse_unless(bool(content.strip()), _("请填写承诺内容。"), "content")
+    refuse_unless(bool(content.strip()), _("请填写承诺内容。"), "content")
     made_on = timezone.localdate(clock.now())
     deadline = due_day(made_on, due_on=due_on, working_days=working_days)
-    _refuse_unless(deadline >= made_on, _("兑现期限不能早于今天。"), "due")
+    refuse_unless(deadline >= made_on, _("兑现期限不能早于今天。"), "due")
     with transaction.atomic():
         commitment, created = Commitment.objects.get_or_create(
             submission_key=submission_key[:64],
@@ -111,18 +106,18 @@ def _locked(commitment) -> Commitment:
 def fulfil(commitment, *, by, files, note: str = "") -> Commitment:
     """The committing unit files its evidence; the owner is asked to confirm."""
     files = list(files)
-    _refuse_unless(unit_of(by) == commitment.unit_id, _("只有承诺单位可以提交兑现材料。"), "forbidden")
-    _refuse_unless(bool(files), _("请上传兑现材料（批复、合同、照片等）。"), "no_evidence")
-    _refuse_unless(len(files) <= MAX_FILES, _("一次最多上传 %(n)d 个文件。") % {"n": MAX_FILES}, "files")
+    refuse_unless(unit_of(by) == commitment.unit_id, _("只有承诺单位可以提交兑现材料。"), "forbidden")
+    refuse_unless(bool(files), _("请上传兑现材料（批复、合同、照片等）。"), "no_evidence")
+    refuse_unless(len(files) <= MAX_FILES, _("一次最多上传 %(n)d 个文件。") % {"n": MAX_FILES}, "files")
     for upload in files:
-        _refuse_unless(
+        refuse_unless(
             upload.name.lower().endswith(FILE_TYPES) and upload.size <= MAX_FILE_BYTES,
             _("“%(name)s”不是 PDF、OFD、图片、Word 或 Excel 文件，或超过 20 MB。") % {"name": upload.name},
             "file_type",
         )
     with transaction.atomic():
         locked = _locked(commitment)
-        _refuse_unless(locked.state in PENDING, _("该承诺已提交兑现材料，等待业主确认。"), "state")
+        refuse_unless(locked.state in PENDING, _("该承诺已提交兑现材料，等待业主确认。"), "state")
         now = clock.now()
         for upload in files:
             evidence = Evidence(
@@ -138,10 +133,10 @@ def fulfil(commitment, *, by, files, note: str = "") -> Commitment:
 
 
 def confirm(commitment, *, by) -> Commitment:
-    _refuse_unless(is_owner(by, commitment.project), _("只有项目业主可以确认承诺兑现。"), "forbidden")
+    refuse_unless(is_owner(by, commitment.project), _("只有项目业主可以确认承诺兑现。"), "forbidden")
     with transaction.atomic():
         locked = _locked(commitment)
-        _refuse_unless(locked.state == State.FULFILLED, _("承诺单位尚未提交兑现材料。"), "state")
+        refuse_unless(locked.state == State.FULFILLED, _("承诺单位尚未提交兑现材料。"), "state")
         locked.state = State.CONFIRMED
         locked.save(update_fields=["state"])
         _event(locked, EventKind.CONFIRMED, by)
@@ -150,11 +145,11 @@ def confirm(commitment, *, by) -> Commitment:
 
 def dispute(commitment, *, by, reason: str) -> Commitment:
     """The owner says the commitment is not kept: back to the unit, whose fulfilment no longer counts."""
-    _refuse_unless(is_owner(by, commitment.project), _("只有项目业主可以对承诺兑现提出异议。"), "forbidden")
-    _refuse_unless(bool(reason.strip()), _("请填写异议理由。"), "reason")
+    refuse_unless(is_owner(by, commitment.project), _("只有项目业主可以对承诺兑现提出异议。"), "forbidden")
+    refuse_unless(bool(reason.strip()), _("请填写异议理由。"), "reason")
     with transaction.atomic():
         locked = _locked(commitment)
-        _refuse_unless(locked.state == State.FULFILLED, _("承诺单位尚未提交兑现材料。"), "state")
+        refuse_unless(locked.state == State.FULFILLED, _("承诺单位尚未提交兑现材料。"), "state")
         locked.state, locked.fulfilled_on = State.DISPUTED, None
         locked.save(update_fields=["state", "fulfilled_on"])
         _event(locked, EventKind.DISPUTED, by, reason.strip()[:500])

@@ -22,6 +22,12 @@ class ActionRefused(Exception):
         self.code = code
 
 
+def refuse_unless(condition: bool, message: str, code: str) -> None:
+    """Stop the action with `message` (shown to the person) and a machine `code` unless `condition`."""
+    if not condition:
+        raise ActionRefused(message, code)
+
+
 def submission_key_taken() -> ActionRefused:
     """Another person's submission key: answering with their record would show it to a stranger."""
     return ActionRefused(_("提交编号已被使用，请刷新页面后重新提交。"), "submission_key_taken")

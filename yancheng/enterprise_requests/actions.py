@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock, workdays
-from yancheng.core.actions import ActionRefused, submission_key_taken
+from yancheng.core.actions import ActionRefused, refuse_unless, submission_key_taken
 from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, has_role
 
@@ -68,16 +68,11 @@ HANDLING_UNIT_KINDS = ("department", "county_government", "office", "park")
 
 
 def _check_handling_unit(unit):
-    _refuse_unless(
+    refuse_unless(
         unit.kind in HANDLING_UNIT_KINDS,
         _("“%(unit)s”不办理企业诉求，请选择政府部门或县市区。") % {"unit": unit},
         "unit_kind",
     )
-
-
-def _refuse_unless(condition: bool, message: str, code: str):
-    if not condition:
-        raise ActionRefused(message, code)
 
 
 def file_request(
@@ -87,7 +82,7 @@ def file_request(
     Returns the request and whether this call created it: the same submission sent again (even at the
     same moment) returns the first one, and only its sender is told it was created."""
     person = getattr(by, "person", None)
-    _refuse_unless(
+    refuse_unless(
         has_role(by, Role.ENTERPRISE_USER) and person is not None and person.enterprise_id == enterprise.pk,
         _("只有本企业用户可以提交诉求。"),
         "forbidden",
@@ -95,9 +90,9 @@ def file_request(
     existing = EnterpriseRequest.objects.filter(submission_key=submission_key, filed_by=by).first()
     if existing is not None:
         return existing, False
-    _refuse_unless(kind in RequestKind.values, _("请选择诉求类别。"), "kind_required")
-    _refuse_unless(bool(subject.strip()) and bool(text.strip()), _("请填写标题和具体内容。"), "text_required")
-    _refuse_unless(
+    refuse_unless(kind in RequestKind.values, _("请选择诉求类别。"), "kind_required")
+    refuse_unless(bool(subject.strip()) and bool(text.strip()), _("请填写标题和具体内容。"), "text_required")
+    refuse_unless(
         visit is None or visit.enterprise_id == enterprise.pk, _("所选访企活动不属于本企业。"), "visit"
     )
     now = clock.now()
@@ -148,11 +143,11 @@ def _route(request, unit, *, by, note=""):
 
 
 def route(request, *, unit, by) -> EnterpriseRequest:
-    _refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), _("只有营商办可以分派诉求。"), "forbidden")
+    refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), _("只有营商办可以分派诉求。"), "forbidden")
     _check_handling_unit(unit)
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(
+        refuse_unless(
             locked.unit_id is None, _("该诉求已分派；如需改派，请由责任单位办理转办。"), "already_routed"
         )
         _route(locked, unit, by=by)
@@ -163,21 +158,21 @@ def transfer(request, *, to_unit, by, reason: str) -> EnterpriseRequest:
     """Once, before acceptance and within the acceptance period; the clock keeps running."""
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(locked.unit_id is not None, _("该诉求尚未分派，请先分派。"), "not_routed")
+        refuse_unless(locked.unit_id is not None, _("该诉求尚未分派，请先分派。"), "not_routed")
         _check_handling_unit(to_unit)
-        _refuse_unless(
+        refuse_unless(
             _is_unit_official(by, locked.unit) or has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE),
             _("只有责任单位或营商办可以转办。"),
             "forbidden",
         )
-        _refuse_unless(bool(reason.strip()), _("请写明转办理由。"), "reason_required")
-        _refuse_unless(locked.transferred_from_id is None, _("每件诉求只能转办一次。"), "transferred_once")
-        _refuse_unless(
+        refuse_unless(bool(reason.strip()), _("请写明转办理由。"), "reason_required")
+        refuse_unless(locked.transferred_from_id is None, _("每件诉求只能转办一次。"), "transferred_once")
+        refuse_unless(
             locked.accepted_at is None and clock.now() <= locked.accept_deadline,
             _("只能在受理期限内、受理之前转办；已过期限的诉求视为已受理，须由本单位办理。"),
             "too_late",
         )
-        _refuse_unless(to_unit.pk != locked.unit_id, _("不能转给本单位。"), "same_unit")
+        refuse_unless(to_unit.pk != locked.unit_id, _("不能转给本单位。"), "same_unit")
         locked.transferred_from = locked.unit
         locked.unit = to_unit
         locked.save(update_fields=["transferred_from", "unit"])
@@ -206,7 +201,7 @@ def _is_unit_official(user, unit) -> bool:
 def accept(request, *, by) -> EnterpriseRequest:
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(_is_unit_official(by, locked.unit), _("只有责任单位可以受理。"), "forbidden")
+        refuse_unless(_is_unit_official(by, locked.unit), _("只有责任单位可以受理。"), "forbidden")
         if locked.accepted_at is None:
             locked.accepted_at = clock.now()
             locked.save(update_fields=["accepted_at"])
@@ -223,12 +218,12 @@ def accept(request, *, by) -> EnterpriseRequest:
 def ask_extension(request, *, by, days: int, reason: str) -> EnterpriseRequest:
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(_is_unit_official(by, locked.unit), _("只有责任单位可以申请延期。"), "forbidden")
-        _refuse_unless(locked.replied_at is None, _("已答复的诉求无需延期。"), "replied")
+        refuse_unless(_is_unit_official(by, locked.unit), _("只有责任单位可以申请延期。"), "forbidden")
+        refuse_unless(locked.replied_at is None, _("已答复的诉求无需延期。"), "replied")
         already = locked.extension_pending or locked.events.filter(kind=EventKind.EXTENSION_APPROVED).exists()
-        _refuse_unless(not already, _("每件诉求最多延期一次。"), "extended_once")
-        _refuse_unless(bool(reason.strip()), _("请写明延期理由。"), "reason_required")
-        _refuse_unless(
+        refuse_unless(not already, _("每件诉求最多延期一次。"), "extended_once")
+        refuse_unless(bool(reason.strip()), _("请写明延期理由。"), "reason_required")
+        refuse_unless(
             1 <= days <= MAX_EXTENSION_DAYS,
             _("延期天数须为 1 至 %(max)s 个工作日。") % {"max": MAX_EXTENSION_DAYS},
             "days",
@@ -247,11 +242,11 @@ def ask_extension(request, *, by, days: int, reason: str) -> EnterpriseRequest:
 
 
 def decide_extension(request, *, by, approve: bool, note: str = "") -> EnterpriseRequest:
-    _refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), _("只有营商办可以审批延期。"), "forbidden")
+    refuse_unless(has_role(by, Role.BUSINESS_ENVIRONMENT_OFFICE), _("只有营商办可以审批延期。"), "forbidden")
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(locked.extension_pending, _("没有待审批的延期申请。"), "no_extension")
-        _refuse_unless(locked.replied_at is None, _("该诉求已答复，延期申请不再需要审批。"), "replied")
+        refuse_unless(locked.extension_pending, _("没有待审批的延期申请。"), "no_extension")
+        refuse_unless(locked.replied_at is None, _("该诉求已答复，延期申请不再需要审批。"), "replied")
         locked.extension_pending = False
         if approve:
             locked.extended_deadline = workdays.deadline_after(locked.reply_deadline, locked.extension_days)
@@ -279,10 +274,10 @@ def decide_extension(request, *, by, approve: bool, note: str = "") -> Enterpris
 def reply(request, *, by, text: str, files=()) -> EnterpriseRequest:
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(_is_unit_official(by, locked.unit), _("只有责任单位可以答复。"), "forbidden")
-        _refuse_unless(locked.replied_at is None, _("该诉求已答复。"), "replied")
-        _refuse_unless(derive(locked).accepted, _("请先受理再答复。"), "not_accepted")
-        _refuse_unless(bool(text.strip()), _("请填写答复内容。"), "text_required")
+        refuse_unless(_is_unit_official(by, locked.unit), _("只有责任单位可以答复。"), "forbidden")
+        refuse_unless(locked.replied_at is None, _("该诉求已答复。"), "replied")
+        refuse_unless(derive(locked).accepted, _("请先受理再答复。"), "not_accepted")
+        refuse_unless(bool(text.strip()), _("请填写答复内容。"), "text_required")
         locked.replied_at, locked.reply_text = clock.now(), text.strip()
         locked.save(update_fields=["replied_at", "reply_text"])
         _event(locked, EventKind.REPLIED, by, text.strip(), files=files)
@@ -297,14 +292,14 @@ def reply(request, *, by, text: str, files=()) -> EnterpriseRequest:
 def rate(request, *, by, satisfaction: str) -> EnterpriseRequest:
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(
+        refuse_unless(
             locked.filed_by_id == by.pk or _same_enterprise(by, locked),
             _("只有提交诉求的企业可以评价。"),
             "forbidden",
         )
-        _refuse_unless(locked.replied_at is not None, _("答复后才能评价。"), "not_replied")
-        _refuse_unless(not locked.satisfaction, _("已评价。"), "rated")
-        _refuse_unless(
+        refuse_unless(locked.replied_at is not None, _("答复后才能评价。"), "not_replied")
+        refuse_unless(not locked.satisfaction, _("已评价。"), "rated")
+        refuse_unless(
             satisfaction in Satisfaction.values, _("请选择满意、基本满意或不满意。"), "satisfaction"
         )
         locked.satisfaction, locked.rated_at = satisfaction, clock.now()
@@ -326,14 +321,14 @@ def reopen(request, *, by, reason: str) -> EnterpriseRequest:
     """Once, after a 'not satisfied' rating: the reply clock starts again from now."""
     with transaction.atomic():
         locked = _locked(request)
-        _refuse_unless(_same_enterprise(by, locked), _("只有提交诉求的企业可以要求重新办理。"), "forbidden")
-        _refuse_unless(
+        refuse_unless(_same_enterprise(by, locked), _("只有提交诉求的企业可以要求重新办理。"), "forbidden")
+        refuse_unless(
             locked.satisfaction == Satisfaction.NOT_SATISFIED,
             _("评价为不满意后才能要求重新办理。"),
             "not_unsatisfied",
         )
-        _refuse_unless(locked.reopened_at is None, _("每件诉求只能要求重新办理一次。"), "reopened_once")
-        _refuse_unless(bool(reason.strip()), _("请说明不满意的原因。"), "reason_required")
+        refuse_unless(locked.reopened_at is None, _("每件诉求只能要求重新办理一次。"), "reopened_once")
+        refuse_unless(bool(reason.strip()), _("请说明不满意的原因。"), "reason_required")
         now = clock.now()
         locked.reopened_at = now
         locked.reply_deadline = workdays.deadline_after(now, KindDeadline.for_kind(locked.kind).reply_days)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock
-from yancheng.core.actions import ActionRefused
+from yancheng.core.actions import refuse_unless
 from yancheng.projects.models import is_commission, sees_whole_ledger
 from yancheng.projects.photos import MAX_PHOTOS, read_photo
 
@@ -19,26 +19,21 @@ from .choices import RoundState
 from .models import Criterion, CriterionScore, ObservationRound, Observer, Score, ScorePhoto, Site
 
 
-def _refuse_unless(condition: bool, message: str, code: str):
-    if not condition:
-        raise ActionRefused(message, code)
-
-
 def create_round(*, by, name: str, held_on, projects, observers, criteria) -> ObservationRound:
     """A round over `projects` (in visiting order) scored by `observers` (Persons) on `criteria`, a list
     of (name, weight) whose weights sum to 100."""
-    _refuse_unless(is_commission(by), _("只有市发展改革委可以组织现场观摩。"), "forbidden")
+    refuse_unless(is_commission(by), _("只有市发展改革委可以组织现场观摩。"), "forbidden")
     projects, observers = list(dict.fromkeys(projects)), list(dict.fromkeys(observers))
-    _refuse_unless(bool(name.strip()), _("请填写观摩活动名称。"), "name")
-    _refuse_unless(bool(projects), _("请至少选择一个观摩项目。"), "no_sites")
-    _refuse_unless(bool(observers), _("请至少选择一名观摩人员。"), "no_observers")
+    refuse_unless(bool(name.strip()), _("请填写观摩活动名称。"), "name")
+    refuse_unless(bool(projects), _("请至少选择一个观摩项目。"), "no_sites")
+    refuse_unless(bool(observers), _("请至少选择一名观摩人员。"), "no_observers")
     names = [n.strip() for n, _w in criteria]
-    _refuse_unless(
+    refuse_unless(
         bool(criteria) and all(names) and len(set(names)) == len(names),
         _("请填写评分项目，名称不能为空或重复。"),
         "criteria",
     )
-    _refuse_unless(
+    refuse_unless(
         all(1 <= w <= 100 for _n, w in criteria) and sum(w for _n, w in criteria) == 100,
         _("各评分项目的权重应为 1 到 100，合计 100。"),
         "weights",
@@ -78,12 +73,12 @@ def score_site(site, *, by, values: dict, note: str = "", photos=()) -> Score:
     Scoring the site again replaces the values (a correction), keeps earlier photos and adds new ones."""
     observation_round = site.round
     observer = observer_of(by, observation_round)
-    _refuse_unless(observer is not None, _("您不是本次观摩的观摩人员。"), "forbidden")
-    _refuse_unless(
+    refuse_unless(observer is not None, _("您不是本次观摩的观摩人员。"), "forbidden")
+    refuse_unless(
         observation_round.state == RoundState.OPEN, _("本次观摩已发布结果，不能再评分。"), "published"
     )
     criteria = list(observation_round.criteria.all())
-    _refuse_unless(
+    refuse_unless(
         set(values) == {c.pk for c in criteria} and all(0 <= int(v) <= 100 for v in values.values()),
         _("请为每个评分项目打 0 到 100 分。"),
         "values",
@@ -92,7 +87,7 @@ def score_site(site, *, by, values: dict, note: str = "", photos=()) -> Score:
     read = [(upload, read_photo(upload)) for upload in photos]  # refuses what is not a photo, first
     with transaction.atomic():
         locked = ObservationRound.objects.select_for_update().get(pk=observation_round.pk)
-        _refuse_unless(locked.state == RoundState.OPEN, _("本次观摩已发布结果，不能再评分。"), "published")
+        refuse_unless(locked.state == RoundState.OPEN, _("本次观摩已发布结果，不能再评分。"), "published")
         now = clock.now()
         try:
             with transaction.atomic():
@@ -103,7 +98,7 @@ def score_site(site, *, by, values: dict, note: str = "", photos=()) -> Score:
             score = Score.objects.get(site=site, observer=observer)
             score.note, score.scored_at = note.strip(), now
             score.save(update_fields=["note", "scored_at"])
-        _refuse_unless(
+        refuse_unless(
             score.photos.count() + len(read) <= MAX_PHOTOS,
             _("每个观摩点最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS},
             "photos",
@@ -132,12 +127,12 @@ def _save_photos(score, read, now) -> None:
 
 def publish(observation_round, *, by) -> ObservationRound:
     """Fix the round's ranking: no score is taken after this. Publishing twice changes nothing."""
-    _refuse_unless(is_commission(by), _("只有市发展改革委可以发布观摩结果。"), "forbidden")
+    refuse_unless(is_commission(by), _("只有市发展改革委可以发布观摩结果。"), "forbidden")
     with transaction.atomic():
         locked = ObservationRound.objects.select_for_update().get(pk=observation_round.pk)
         if locked.state == RoundState.PUBLISHED:
             return locked
-        _refuse_unless(
+        refuse_unless(
             Score.objects.filter(site__round=locked).exists(), _("还没有任何评分，不能发布。"), "no_scores"
         )
         locked.state, locked.published_at = RoundState.PUBLISHED, clock.now()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock
-from yancheng.core.actions import ActionRefused, submission_key_taken
+from yancheng.core.actions import refuse_unless, submission_key_taken
 from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, roles_of
 
@@ -25,11 +25,6 @@ from .models import (
     keeps_ledger,
 )
 from .photos import MAX_PHOTOS, read_photo
-
-
-def _refuse_unless(condition: bool, message: str, code: str):
-    if not condition:
-        raise ActionRefused(message, code)
 
 
 def _active_users(**filters):
@@ -109,10 +104,10 @@ def _locked(project) -> Project:
 
 def set_plan(project, *, by, year: int, planned_investment: int, milestones=()) -> AnnualPlan:
     """Set a project's plan for ``year`` (investment in yuan, milestones as (name, due_on) pairs)."""
-    _refuse_unless(keeps_ledger(by), _("只有项目主管单位可以修改年度计划。"), "forbidden")
-    _refuse_unless(planned_investment >= 0, _("年度计划投资不能为负数。"), "plan_negative")
-    _refuse_unless(2015 <= year <= 2100, _("请填写正确的年度。"), "plan_year")
-    _refuse_unless(
+    refuse_unless(keeps_ledger(by), _("只有项目主管单位可以修改年度计划。"), "forbidden")
+    refuse_unless(planned_investment >= 0, _("年度计划投资不能为负数。"), "plan_negative")
+    refuse_unless(2015 <= year <= 2100, _("请填写正确的年度。"), "plan_year")
+    refuse_unless(
         all(due_on.year == year for _name, due_on in milestones),
         _("年度计划节点的日期应在 %(year)d 年内。") % {"year": year},
         "milestone_year",
@@ -157,14 +152,12 @@ STAGE_DATES = {
 
 def change_stage(project, *, by, to: str, on: date, note: str = "") -> Project:
     """Move a project to its next stage on the day it happened (a start, a completion, production)."""
-    _refuse_unless(
-        may_move_stage(by, project), _("只有责任单位或项目主管单位可以变更建设阶段。"), "forbidden"
-    )
-    _refuse_unless(to in Stage.values, _("请选择建设阶段。"), "stage_unknown")
-    _refuse_unless(on <= timezone.localdate(clock.now()), _("日期不能晚于今天。"), "stage_date_future")
+    refuse_unless(may_move_stage(by, project), _("只有责任单位或项目主管单位可以变更建设阶段。"), "forbidden")
+    refuse_unless(to in Stage.values, _("请选择建设阶段。"), "stage_unknown")
+    refuse_unless(on <= timezone.localdate(clock.now()), _("日期不能晚于今天。"), "stage_date_future")
     with transaction.atomic():
         project = _locked(project)
-        _refuse_unless(
+        refuse_unless(
             to in STAGE_TRANSITIONS[Stage(project.stage)],
             _("建设阶段不能由“%(from)s”变为“%(to)s”。")
             % {"from": project.get_stage_display(), "to": Stage(to).label},
@@ -186,21 +179,21 @@ def change_stage(project, *, by, to: str, on: date, note: str = "") -> Project:
 
 
 def _check_period(project, year: int, month: int):
-    _refuse_unless(1 <= month <= 12 and 2015 <= year <= 2100, _("请选择正确的年月。"), "report_month")
+    refuse_unless(1 <= month <= 12 and 2015 <= year <= 2100, _("请选择正确的年月。"), "report_month")
     today = timezone.localdate(clock.now())
-    _refuse_unless((year, month) <= (today.year, today.month), _("不能报送尚未到来的月份。"), "report_future")
+    refuse_unless((year, month) <= (today.year, today.month), _("不能报送尚未到来的月份。"), "report_future")
 
 
 def _milestone_progress(project, year: int, statuses: dict) -> list[tuple[Milestone, str]]:
     planned = {m.pk: m for m in Milestone.objects.filter(plan__project=project, plan__year=year)}
     chosen = []
     for milestone_id, status in statuses.items():
-        _refuse_unless(
+        refuse_unless(
             milestone_id in planned,
             _("所选节点不属于该项目当年的计划，请刷新页面后重试。"),
             "milestone_unknown",
         )
-        _refuse_unless(status in MilestoneStatus.values, _("请选择节点完成情况。"), "milestone_status")
+        refuse_unless(status in MilestoneStatus.values, _("请选择节点完成情况。"), "milestone_status")
         chosen.append((planned[milestone_id], status))
     return chosen
 
@@ -222,16 +215,16 @@ def file_report(
     """The owner (or the responsible unit) reports a month. A month already confirmed is corrected by a
     new version with its reason; one waiting for confirmation cannot be filed again until it is returned.
     Returns the report and whether this call created it (the same submission sent twice is one report)."""
-    _refuse_unless(may_report(by, project), _("只有项目业主或责任单位可以报送该项目的月报。"), "forbidden")
+    refuse_unless(may_report(by, project), _("只有项目业主或责任单位可以报送该项目的月报。"), "forbidden")
     existing = MonthlyReport.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         if existing.filed_by_id != by.pk:
             raise submission_key_taken()
         return existing, False
     _check_period(project, year, month)
-    _refuse_unless(completed_investment >= 0, _("本月完成投资不能为负数。"), "investment_negative")
-    _refuse_unless(bool(progress.strip()), _("请填写形象进度。"), "progress_required")
-    _refuse_unless(len(photos) <= MAX_PHOTOS, _("每份月报最多上传 9 张照片。"), "too_many_photos")
+    refuse_unless(completed_investment >= 0, _("本月完成投资不能为负数。"), "investment_negative")
+    refuse_unless(bool(progress.strip()), _("请填写形象进度。"), "progress_required")
+    refuse_unless(len(photos) <= MAX_PHOTOS, _("每份月报最多上传 9 张照片。"), "too_many_photos")
     chosen = _milestone_progress(project, year, milestones or {})
     read = [(upload, read_photo(upload)) for upload in photos]  # every photo checked before any write
     try:
@@ -287,7 +280,7 @@ def _new_version(project, by, year, month, correction_reason) -> MonthlyReport:
     latest = reports.order_by("-version").first()
     reason = correction_reason.strip()[:300]
     if latest is not None:
-        _refuse_unless(
+        refuse_unless(
             latest.state != ReportState.SUBMITTED,
             _(
                 "%(year)s年%(month)s月的月报已报送，正等待责任单位确认；如需修改，请联系责任单位退回后重新报送。"
@@ -296,7 +289,7 @@ def _new_version(project, by, year, month, correction_reason) -> MonthlyReport:
             "report_pending",
         )
         confirmed = reports.filter(state__in=[ReportState.CONFIRMED, ReportState.SUPERSEDED]).exists()
-        _refuse_unless(
+        refuse_unless(
             not confirmed or bool(reason),
             _("%(year)s年%(month)s月的月报已确认，更正须填写更正理由。") % {"year": year, "month": month},
             "correction_reason_required",
@@ -336,14 +329,14 @@ def _locked_report(report) -> MonthlyReport:
 def confirm_report(report, *, by) -> MonthlyReport:
     """The responsible unit confirms a report: its figures count from now on, in place of any earlier
     version of the month."""
-    _refuse_unless(may_confirm(by, report.project), _("只有责任单位可以确认月报。"), "forbidden")
+    refuse_unless(may_confirm(by, report.project), _("只有责任单位可以确认月报。"), "forbidden")
     with transaction.atomic():
         _locked(report.project)
         report = _locked_report(report)
-        _refuse_unless(
+        refuse_unless(
             report.state == ReportState.SUBMITTED, _("该月报已处理，无需再次确认。"), "report_not_pending"
         )
-        _refuse_unless(
+        refuse_unless(
             report.filed_by_id != by.pk, _("不能确认本人报送的月报，请由单位其他人员确认。"), "own_report"
         )
         MonthlyReport.objects.filter(
@@ -372,12 +365,12 @@ def confirm_report(report, *, by) -> MonthlyReport:
 
 
 def return_report(report, *, by, reason: str) -> MonthlyReport:
-    _refuse_unless(may_confirm(by, report.project), _("只有责任单位可以退回月报。"), "forbidden")
+    refuse_unless(may_confirm(by, report.project), _("只有责任单位可以退回月报。"), "forbidden")
     reason = reason.strip()
-    _refuse_unless(bool(reason), _("请填写退回理由，告诉填报人需要修改什么。"), "reason_required")
+    refuse_unless(bool(reason), _("请填写退回理由，告诉填报人需要修改什么。"), "reason_required")
     with transaction.atomic():
         report = _locked_report(report)
-        _refuse_unless(
+        refuse_unless(
             report.state == ReportState.SUBMITTED, _("该月报已处理，不能退回。"), "report_not_pending"
         )
         report.state = ReportState.RETURNED
