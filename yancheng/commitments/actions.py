@@ -16,12 +16,12 @@ from yancheng.core import audit, clock
 from yancheng.core.actions import refuse_unless
 from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, roles_of
-from yancheng.core.workdays import add_working_days
+from yancheng.core.workdays import add_working_days, end_of_day
 from yancheng.projects.actions import is_owner, owner_users, unit_officials
 from yancheng.projects.models import is_commission
 
 from .choices import PENDING, EventKind, State
-from .models import Commitment, CommitmentEvent, Evidence, end_of
+from .models import Commitment, CommitmentEvent, Evidence
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
@@ -64,6 +64,7 @@ def _tell(recipients, title: str, commitment) -> None:
 
 def due_day(made_on: date, *, due_on: date | None = None, working_days: int | None = None) -> date:
     """The deadline as promised: a day, or N working days after the commitment (the work calendar)."""
+    refuse_unless(due_on is None or working_days is None, _("兑现期限请只填日期或工作日数中的一项。"), "due")
     if due_on is not None:
         return due_on
     refuse_unless(
@@ -90,7 +91,7 @@ def make(project, *, by, kind, content, unit, promised_to="", leader=None, due_o
             defaults={
                 "project": project, "kind": kind, "content": content.strip(), "unit": unit, "leader": leader,
                 "promised_to": (promised_to.strip() or str(project.owner))[:200], "made_on": made_on,
-                "due_on": deadline, "deadline_at": end_of(deadline), "created_by": by, "created_at": clock.now(),
+                "due_on": deadline, "deadline_at": end_of_day(deadline), "created_by": by, "created_at": clock.now(),
             },
         )  # fmt: skip
         if created:

@@ -160,8 +160,6 @@ def make_commitment(request, data: CommitmentIn):
     project = get_object_or_404(Project, pk=data.project_id)
     unit = get_object_or_404(Unit, pk=data.unit_id)
     leader = get_object_or_404(Person, pk=data.leader_id) if data.leader_id else None
-    if (data.due_on is None) == (data.working_days is None):
-        raise ActionRefused(_("兑现期限请填写日期或工作日数中的一项。"), "due")
     made = actions.make(
         project, by=request.user, kind=data.kind, content=data.content, unit=unit, leader=leader,
         promised_to=data.promised_to, due_on=data.due_on, working_days=data.working_days,

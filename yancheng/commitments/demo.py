@@ -15,10 +15,11 @@ from django.db import transaction
 from yancheng.core import clock
 from yancheng.core.models import Person, Unit
 from yancheng.core.roles import Role
+from yancheng.core.workdays import end_of_day
 from yancheng.projects.models import Project
 
 from .choices import EventKind, Kind, State
-from .models import Commitment, CommitmentEvent, Evidence, end_of
+from .models import Commitment, CommitmentEvent, Evidence
 
 SEED = 430400 + 13
 KEY_PREFIX = "demo-commitment-"
@@ -111,7 +112,7 @@ def _write(commission, rng, leaders, officials, row) -> Commitment:
     }.get(outcome, State.OPEN)
     commitment = Commitment.objects.create(
         project=project, kind=kind, content=content, unit=unit, leader=rng.choice(leaders) if leaders and n % 3 == 0 else None,
-        promised_to=str(project.owner)[:200], made_on=made_on, due_on=due_on, deadline_at=end_of(due_on), state=state,
+        promised_to=str(project.owner)[:200], made_on=made_on, due_on=due_on, deadline_at=end_of_day(due_on), state=state,
         fulfilled_on=filed_on if state in (State.CONFIRMED, State.FULFILLED) else None,
         created_by=commission, created_at=_at(made_on, 10), submission_key=f"{KEY_PREFIX}{n:03d}",
     )  # fmt: skip

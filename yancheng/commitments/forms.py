@@ -44,14 +44,6 @@ class CommitmentForm(forms.Form):
             self.fields["unit"].queryset = Unit.objects.filter(pk=unit)
             self.fields["unit"].initial = unit
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("due_on") and not data.get("working_days"):
-            raise forms.ValidationError(_("请填写兑现期限：日期，或工作日数。"))
-        if data.get("due_on") and data.get("working_days"):
-            raise forms.ValidationError(_("兑现期限请只填日期或工作日数中的一项。"))
-        return data
-
 
 class FulfilForm(forms.Form):
     files = MultipleFileField(label=_("兑现材料（批复、合同、照片等，最多 10 个）"))

@@ -2,21 +2,13 @@
 project, by when; the unit fulfils it with evidence, the owner confirms or disputes. Overdue and the
 fulfilment rates are derived on read (figures.py), never stored."""
 
-from datetime import datetime, time
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
 
 from .choices import EventKind, Kind, State
-
-
-def end_of(day) -> datetime:
-    """The last moment of a local day: a deadline "by 20 December" holds all of 20 December."""
-    return datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone())
 
 
 class CommitmentQuerySet(ScopedQuerySet):

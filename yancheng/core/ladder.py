@@ -30,7 +30,7 @@ one calendar query plus one query per ladder, however many records are on it.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -262,10 +262,6 @@ def forget(ladders: Iterable[Ladder], record) -> None:
 # --- the pass ---------------------------------------------------------------------------------------
 
 
-def _end_of(day) -> datetime:
-    return datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone())
-
-
 def _offset_column(rung) -> str:
     return f"ladder_offset_{int(rung)}"
 
@@ -286,7 +282,8 @@ def candidates(ladder: Ladder, now: datetime) -> QuerySet:
     with workdays.covering(today, today + CALENDAR_AHEAD):
         # k working days or less left: due no later than the day before the (k+1)-th working day.
         horizons = {
-            k: _end_of(workdays.add_working_days(today, k + 1) - ONE_DAY) for k in range(MAX_LEAD + 1)
+            k: workdays.end_of_day(workdays.add_working_days(today, k + 1) - ONE_DAY)
+            for k in range(MAX_LEAD + 1)
         }
     taken = LadderStep.objects.filter(
         kind=ladder.kind, object_id=OuterRef("pk"), deadline=OuterRef("ladder_deadline")

@@ -97,6 +97,11 @@ def is_workday(day: date, overrides: Mapping[date, bool] | None = None) -> bool:
     return (day.month, day.day) not in FIXED_HOLIDAYS
 
 
+def end_of_day(day: date) -> datetime:
+    """The last moment of a local day: a deadline "by 20 December" holds all of 20 December."""
+    return datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone())
+
+
 def add_working_days(start: date, n: int) -> date:
     """The ``n``-th working day after ``start`` (``start`` itself is not counted).
 
@@ -146,8 +151,7 @@ def deadline_after(moment: datetime, n: int) -> datetime:
     Returns an aware datetime in the current time zone. A naive ``moment`` raises ValueError.
     """
     local_day = timezone.localtime(moment).date()
-    due = add_working_days(local_day, n)
-    return datetime.combine(due, time.max, tzinfo=timezone.get_current_timezone())
+    return end_of_day(add_working_days(local_day, n))
 
 
 def working_days_left(deadline: datetime, now: datetime) -> int:

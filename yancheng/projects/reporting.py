@@ -6,7 +6,7 @@ default 5): the 5th working day of December 2026 is 7 December, so November's re
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ def due_at(year: int, month: int, rules: ProjectRules | None = None) -> datetime
     """The end (23:59:59 local time) of the N-th working day after the month's last day."""
     rules = rules or ProjectRules.current()
     day = workdays.add_working_days(month_end(year, month), rules.report_due_workday)
-    return timezone.make_aware(datetime.combine(day, time.max))
+    return workdays.end_of_day(day)
 
 
 def period_due(now: datetime | None = None) -> tuple[int, int]:
