@@ -333,7 +333,7 @@ def load_projects(spec: dict, world: World) -> dict:
         for model in (m.Project, m.ProjectLevel, m.AnnualPlan, m.Milestone, m.ProjectEvent)
     }
     report_id, progress_id = next_id(m.MonthlyReport), next_id(m.MilestoneProgress)
-    stamp = checkin_stamp(connection.vendor == "postgresql")
+    stamp = db_stamp(connection.vendor == "postgresql")
     now = timezone.now()
     this_year_milestones: dict[int, list[int]] = {}
     plans: dict[int, dict[int, int]] = {}
@@ -486,7 +486,7 @@ def local_moment(year: int, month: int, days_after: int, hour: int):
     return datetime(moment.year, moment.month, moment.day, hour, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def checkin_stamp(postgres: bool):
+def db_stamp(postgres: bool):
     """Aware datetimes as the database takes them in bulk (UTC text; '+00' on PostgreSQL)."""
     from datetime import UTC
 

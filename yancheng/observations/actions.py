@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from yancheng.core import audit, clock
 from yancheng.core.actions import refuse_unless
 from yancheng.projects.models import is_commission, sees_whole_ledger
-from yancheng.projects.photos import MAX_PHOTOS, read_photo
+from yancheng.projects.photos import MAX_PHOTOS, read_photo, store_photo
 
 from .choices import RoundState
 from .models import Criterion, CriterionScore, ObservationRound, Observer, Score, ScorePhoto, Site
@@ -120,9 +120,7 @@ def _save_photos(score, read, now) -> None:
         photo = ScorePhoto(
             score=score, name=name, size=upload.size, uploaded_at=now, taken_at=facts["taken_at"]
         )
-        photo.image.save(name, upload, save=False)
-        photo.thumbnail.save(f"thumb-{name.rsplit('.', 1)[0]}.jpg", facts["thumbnail"], save=False)
-        photo.save()
+        store_photo(photo, upload, facts)
 
 
 def publish(observation_round, *, by) -> ObservationRound:

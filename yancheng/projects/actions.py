@@ -24,7 +24,7 @@ from .models import (
     ReportPhoto,
     keeps_ledger,
 )
-from .photos import MAX_PHOTOS, read_photo
+from .photos import MAX_PHOTOS, read_photo, store_photo
 
 
 def _active_users(**filters):
@@ -317,9 +317,7 @@ def _save_photos(report, read):
             uploaded_at=now,
             **{k: facts[k] for k in ("taken_at", "latitude", "longitude")},
         )
-        photo.image.save(name, upload, save=False)
-        photo.thumbnail.save(f"thumb-{name.rsplit('.', 1)[0]}.jpg", facts["thumbnail"], save=False)
-        photo.save()
+        store_photo(photo, upload, facts)
 
 
 def _locked_report(report) -> MonthlyReport:

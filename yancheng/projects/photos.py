@@ -85,3 +85,10 @@ def read_photo(upload) -> dict:
         "latitude": latitude,
         "longitude": longitude,
     }
+
+
+def store_photo(photo, upload, facts: dict) -> None:
+    """Save the photo and the thumbnail read_photo made into `photo`'s image and thumbnail, then the row."""
+    photo.image.save(photo.name, upload, save=False)
+    photo.thumbnail.save(f"thumb-{photo.name.rsplit('.', 1)[0]}.jpg", facts["thumbnail"], save=False)
+    photo.save()
