@@ -86,6 +86,15 @@ def test_an_owner_sees_only_what_was_promised_to_its_projects(client, scene, use
     assert client.get("/commitments/rates/").status_code == 404
 
 
+def test_the_project_page_leads_to_the_commitments_made_to_it(client, scene, users):
+    client.force_login(users[Role.LEADER])
+    page = client.get(f"/projects/{scene['project'].pk}/").content.decode()
+    link = f"/commitments/?project={scene['project'].pk}"
+    assert f'href="{link}"' in page
+    listed = client.get(link).content.decode()
+    assert "完成10千伏专线接入" in listed and "办理施工许可" not in listed
+
+
 def test_refusals_change_nothing(assert_refused, scene, users, ledger):
     kept, late = scene["kept"], scene["late"]
     upload = {"note": "x"}
