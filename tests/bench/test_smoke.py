@@ -32,6 +32,10 @@ SMOKE = {
         ["--projects", "20", "--months", "3", "--import-rows", "10", "--requests", "3"],
         rf"import_s={N} list_p95_ms={N} project_p95_ms={N} rankings_p95_ms={N}",
     ),
+    "bench/five_systems.py": (
+        ["--projects", "10", "--commitments", "60", "--requests", "3"],
+        rf"ladder_pass_s={N} deviations_p95_ms={N}",
+    ),
     "bench/mortgage.py": (
         ["--filings", "4", "--register", "20"],
         rf"p50_s={N} p95_s={N} per_s={N} vs_seed={N}",

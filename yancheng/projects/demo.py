@@ -103,6 +103,7 @@ from .models import (
     ProjectRules,
     ReportPhoto,
     ReportReminder,
+    refresh_met,
 )
 from .reporting import due_at, month_end, overdue_projects, period_due, statuses_for
 
@@ -1478,6 +1479,7 @@ def _write(specs: list[Spec], year: int, last: int, cal: Calendar, users, region
                 MilestoneProgress(report=report, milestone=milestones_of[spec.code][index], status=status)
             )
     MilestoneProgress.objects.bulk_create(progress, batch_size=1000)
+    refresh_met(Milestone.objects.all())  # as confirming each report would have
     photos = _photos(writer, reports, regions)
     writer.events.sort(key=lambda e: (e.project.code, e.at))
     ProjectEvent.objects.bulk_create(writer.events, batch_size=1000)

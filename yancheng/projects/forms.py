@@ -14,6 +14,7 @@ from yancheng.core.forms import REPORT_DAY_VALIDATORS, MultipleFileField
 from yancheng.core.models import Person, Region, Unit
 from yancheng.core.roles import Role
 
+from . import deviations
 from .choices import STAGE_TRANSITIONS, Grouping, Level, MilestoneStatus, Stage
 from .figures import MEASURES, RANKING_GROUPINGS, Measure
 from .models import Project, ProjectLevel
@@ -74,6 +75,9 @@ class LedgerFilterForm(forms.Form):
         required=False,
         choices=[("", _("全部")), ("1", _("产业项目")), ("0", _("非产业项目"))],
     )
+    light = forms.ChoiceField(
+        label=_("计划执行"), required=False, choices=[("", _("全部")), *deviations.LIGHTS]
+    )
     sort = forms.ChoiceField(
         label=_("排序"),
         required=False,
@@ -107,6 +111,8 @@ class LedgerFilterForm(forms.Form):
             projects = projects.filter(stage=data["stage"])
         if data["industrial"]:
             projects = projects.filter(industrial=data["industrial"] == "1")
+        if data["light"]:
+            projects = deviations.filter_light(projects, data["light"])
         return projects.order_by(data["sort"] or "code", "pk")
 
 

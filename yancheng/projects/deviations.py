@@ -1,0 +1,186 @@
+"""备案监督制's watch: how far a project has strayed from its year plan, derived when read from the plan
+and the monthly reports (architecture, habit 4: right whether or not any worker has run).
+
+Three rules, for a project still being prepared or built, on the year of the month being collected:
+
+- a milestone of the year's plan whose planned day has passed and that no report in force marks done
+  (red);
+- the month's report overdue (red);
+- the investment completed to that month behind the plan's pro-rata share by more than the
+  commission's margin (ProjectRules.deviation_margin, in percentage points; yellow).
+
+A project with a red rule is red, else yellow with a yellow rule, else green. One set of annotations
+serves the ledger's filter (in SQL, at any size of the ledger) and the words a project's page shows, so
+the two cannot disagree.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from yancheng.core import clock
+
+from . import reporting
+from .choices import REPORTING_STAGES
+from .models import AnnualPlan, Milestone, MonthlyReport, ProjectRules
+
+GREEN, YELLOW, RED = "green", "yellow", "red"
+LIGHTS = [(GREEN, _lazy("正常")), (YELLOW, _lazy("预警")), (RED, _lazy("偏离"))]
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What the rules read: the month being collected, today, its report's deadline and the margin."""
+
+    year: int
+    month: int
+    now: datetime
+    report_due_at: datetime
+    margin: int  # percentage points
+
+    @classmethod
+    def at(cls, now: datetime | None = None) -> "Watch":
+        now = now or clock.now()
+        year, month = reporting.period_due(now)
+        rules = ProjectRules.current()
+        return cls(year, month, now, reporting.due_at(year, month, rules), rules.deviation_margin)
+
+
+def _late_milestones(watch: Watch):
+    """The year's milestones past their day and not marked done in a report in force."""
+    return Milestone.objects.filter(
+        plan__year=watch.year, due_on__lt=timezone.localdate(watch.now), met_month__isnull=True
+    )
+
+
+def _sum_to_month(watch: Watch, project):
+    return (
+        MonthlyReport.objects.in_force()
+        .filter(project=project, year=watch.year, month__lte=watch.month)
+        .values("project_id")
+        .annotate(total=Sum("completed_investment"))
+        .values("total")[:1]
+    )
+
+
+def _behind_plans(watch: Watch):
+    """The year's plans whose investment to the month is behind: completed / planned < month / 12 -
+    margin / 100, in integers planned·(100·month - 12·margin) - completed·1200 > 0."""
+    return (
+        AnnualPlan.objects.filter(year=watch.year)
+        .annotate(completed=Coalesce(Subquery(_sum_to_month(watch, OuterRef("project_id"))), 0))
+        .annotate(
+            gap=ExpressionWrapper(
+                F("planned_investment") * (100 * watch.month - 12 * watch.margin) - F("completed") * 1200,
+                output_field=BigIntegerField(),
+            )
+        )
+        .filter(gap__gt=0)
+    )
+
+
+def _rules(watch: Watch, scope: list[int] | None = None) -> dict[str, Q]:
+    """Each rule as a condition on projects: a semi-join on a set computed once per query; ``scope``
+    (project ids) narrows the sets to the projects asked about (a page of 50, one project)."""
+
+    def narrowed(queryset, field="project_id"):
+        return queryset if scope is None else queryset.filter(**{f"{field}__in": scope})
+
+    watched = Q(stage__in=REPORTING_STAGES)
+    if watch.now > watch.report_due_at:
+        filed = MonthlyReport.objects.filter(
+            year=watch.year, month=watch.month, state__in=reporting.FILED_STATES
+        )
+        month_end = reporting.month_end(watch.year, watch.month)
+        overdue = watched & Q(entered_on__lte=month_end) & ~Q(pk__in=narrowed(filed).values("project_id"))
+    else:
+        overdue = Q(pk__in=[])
+    late = narrowed(_late_milestones(watch), "plan__project_id").values("plan__project_id")
+    return {
+        "milestone_late": watched & Q(pk__in=late),
+        "report_overdue": overdue,
+        "investment_behind": watched & Q(pk__in=narrowed(_behind_plans(watch)).values("project_id")),
+    }
+
+
+def _lights(red: Q, behind: Q) -> dict[str, Q]:
+    return {RED: red, YELLOW: ~red & behind, GREEN: ~red & ~behind}
+
+
+def annotate(projects, watch: Watch | None = None):
+    """``projects`` with ``milestone_late``, ``report_overdue``, ``investment_behind`` (booleans),
+    ``light`` (green, yellow, red), and the year's ``planned_x`` and ``completed_x`` for the words."""
+    watch = watch or Watch.at()
+    rules = _rules(watch, scope=list(projects.values_list("pk", flat=True)))
+    lights = _lights(rules["milestone_late"] | rules["report_overdue"], rules["investment_behind"])
+
+    def flag(condition):
+        return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+    planned = AnnualPlan.objects.filter(project=OuterRef("pk"), year=watch.year).values("planned_investment")
+    return projects.annotate(
+        **{name: flag(condition) for name, condition in rules.items()},
+        light=Case(
+            When(lights[RED], then=Value(RED)), When(lights[YELLOW], then=Value(YELLOW)), default=Value(GREEN)
+        ),
+        planned_x=Subquery(planned[:1]),
+        completed_x=Coalesce(Subquery(_sum_to_month(watch, OuterRef("pk"))), 0),
+    )
+
+
+def filter_light(projects, light: str, watch: Watch | None = None):
+    """Of ``projects``, those whose light is ``light``. The red and the behind projects are read once
+    (two queries): the ledger counts, pages and sums what it filters, and each of those would otherwise
+    recompute the sets."""
+    rules = _rules(watch or Watch.at())
+    red = list(
+        projects.filter(rules["milestone_late"] | rules["report_overdue"]).values_list("pk", flat=True)
+    )
+    behind = list(projects.filter(rules["investment_behind"]).values_list("pk", flat=True))
+    return projects.filter(_lights(Q(pk__in=red), Q(pk__in=behind))[light])
+
+
+def label(light: str) -> str:
+    return str(dict(LIGHTS)[light])
+
+
+def reasons(project, watch: Watch | None = None) -> list[str]:
+    """The words beside a project's light: each rule that holds, with its figures. ``project`` comes
+    from ``annotate``."""
+    watch = watch or Watch.at()
+    words = []
+    if project.milestone_late:
+        for milestone in _late_milestones(watch).filter(plan__project=project).order_by("due_on"):
+            words.append(
+                _("节点“%(name)s”计划 %(day)s 完成，尚未完成")
+                % {"name": milestone.name, "day": milestone.due_on.isoformat()}
+            )
+    if project.report_overdue:
+        words.append(_("%(y)d 年 %(m)d 月月报逾期未报") % {"y": watch.year, "m": watch.month})
+    if project.investment_behind:
+        done = project.completed_x / project.planned_x * 100
+        due = watch.month / 12 * 100
+        words.append(
+            _(
+                "截至 %(m)d 月累计完成年度计划投资的 %(done).1f%%，按月进度应达 %(due).1f%%，落后超过 %(margin)d 个百分点"
+            )
+            % {"m": watch.month, "done": done, "due": due, "margin": watch.margin}
+        )
+    return words
