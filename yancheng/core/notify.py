@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 
-from yancheng.core.models import ChannelKind, Delivery, Notification, WebhookChannel
+from yancheng.core.models import ChannelKind, Delivery, Notification, Person, WebhookChannel
 
 WEBHOOK_TIMEOUT_SECONDS = 10
 
@@ -35,38 +35,46 @@ def notify(recipients, title: str, body: str = "", link: str = "") -> list[Notif
     """Write one inbox message per recipient and queue its deliveries once the transaction commits.
 
     A person named twice gets one message; a unit's group robot gets one post per call, however many
-    of the unit's people are among the recipients."""
-    notifications = []
-    seen_users: set[int] = set()
-    seen_channels: set[int] = set()
+    of the unit's people are among the recipients. The messages, the recipients' units and robots and
+    the deliveries are each one query, however many recipients (a ladder pass notifies thousands)."""
+    users = list({user.pk: user for user in recipients}.values())
     # All or nothing: the messages and their deliveries are written together, and the tasks are queued
     # only when the outermost transaction commits (at once when called outside of one).
     with transaction.atomic():
-        for user in recipients:
-            if user.pk in seen_users:
-                continue
-            seen_users.add(user.pk)
-            notification = Notification.objects.create(recipient=user, title=title, body=body, link=link)
-            for delivery in _deliveries_for(notification, seen_channels):
-                delivery.save()
-                # robust: the action has committed by then; a queue that is down must not turn it into
-                # an error page. The delivery stays PENDING and the failure is logged.
-                transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk), robust=True)
-            notifications.append(notification)
+        notifications = Notification.objects.bulk_create(
+            [Notification(recipient=user, title=title, body=body, link=link) for user in users]
+        )
+        deliveries = Delivery.objects.bulk_create(_deliveries_for(notifications))
+        for delivery in deliveries:
+            # robust: the action has committed by then; a queue that is down must not turn it into
+            # an error page. The delivery stays PENDING and the failure is logged.
+            transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk), robust=True)
     return notifications
 
 
-def _deliveries_for(notification: Notification, seen_channels: set[int]):
-    user = notification.recipient
-    if user.email:
-        yield Delivery(notification=notification, kind=ChannelKind.EMAIL, target=user.email)
-    person = getattr(user, "person", None) if hasattr(user, "person") else None
-    if person is not None and person.unit_id:
-        for channel in WebhookChannel.objects.filter(unit_id=person.unit_id, active=True).order_by("pk"):
-            if channel.pk in seen_channels:
-                continue
-            seen_channels.add(channel.pk)
-            yield Delivery(notification=notification, kind=channel.kind, target=channel.url, channel=channel)
+def _deliveries_for(notifications: list[Notification]) -> list[Delivery]:
+    units = dict(
+        Person.objects.filter(
+            user_id__in=[n.recipient_id for n in notifications], unit__isnull=False
+        ).values_list("user_id", "unit_id")
+    )
+    robots: dict[int, list[WebhookChannel]] = {}
+    for channel in WebhookChannel.objects.filter(unit_id__in=set(units.values()), active=True).order_by("pk"):
+        robots.setdefault(channel.unit_id, []).append(channel)
+    deliveries, seen_channels = [], set()
+    for notification in notifications:
+        user = notification.recipient
+        if user.email:
+            deliveries.append(Delivery(notification=notification, kind=ChannelKind.EMAIL, target=user.email))
+        for channel in robots.get(units.get(user.pk), []):
+            if channel.pk not in seen_channels:
+                seen_channels.add(channel.pk)
+                deliveries.append(
+                    Delivery(
+                        notification=notification, kind=channel.kind, target=channel.url, channel=channel
+                    )
+                )
+    return deliveries
 
 
 def _enqueue(delivery_id: int) -> None:
