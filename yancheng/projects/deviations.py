@@ -5,7 +5,7 @@ Three rules, for a project still being prepared or built, on the year of the mon
 
 - a milestone of the year's plan whose planned day has passed and that no report in force marks done
   (red);
-- the month's report overdue (red);
+- the month's report overdue (red; reporting.overdue_projects, the rule the report reminders use);
 - the investment completed to that month behind the plan's pro-rata share by more than the
   commission's margin (ProjectRules.deviation_margin, in percentage points; yellow).
 
@@ -39,7 +39,7 @@ from yancheng.core import clock
 
 from . import reporting
 from .choices import REPORTING_STAGES
-from .models import AnnualPlan, Milestone, MonthlyReport, ProjectRules
+from .models import AnnualPlan, Milestone, MonthlyReport, Project, ProjectRules
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 LIGHTS = [(GREEN, _lazy("正常")), (YELLOW, _lazy("预警")), (RED, _lazy("偏离"))]
@@ -47,20 +47,18 @@ LIGHTS = [(GREEN, _lazy("正常")), (YELLOW, _lazy("预警")), (RED, _lazy("偏�
 
 @dataclass(frozen=True)
 class Watch:
-    """What the rules read: the month being collected, today, its report's deadline and the margin."""
+    """What the rules read: the month being collected, the moment and the margin."""
 
     year: int
     month: int
     now: datetime
-    report_due_at: datetime
     margin: int  # percentage points
 
     @classmethod
     def at(cls, now: datetime | None = None) -> "Watch":
         now = now or clock.now()
         year, month = reporting.period_due(now)
-        rules = ProjectRules.current()
-        return cls(year, month, now, reporting.due_at(year, month, rules), rules.deviation_margin)
+        return cls(year, month, now, ProjectRules.current().deviation_margin)
 
 
 def _late_milestones(watch: Watch):
@@ -104,14 +102,8 @@ def _rules(watch: Watch, scope: list[int] | None = None) -> dict[str, Q]:
         return queryset if scope is None else queryset.filter(**{f"{field}__in": scope})
 
     watched = Q(stage__in=REPORTING_STAGES)
-    if watch.now > watch.report_due_at:
-        filed = MonthlyReport.objects.filter(
-            year=watch.year, month=watch.month, state__in=reporting.FILED_STATES
-        )
-        month_end = reporting.month_end(watch.year, watch.month)
-        overdue = watched & Q(entered_on__lte=month_end) & ~Q(pk__in=narrowed(filed).values("project_id"))
-    else:
-        overdue = Q(pk__in=[])
+    asked = Project.objects.all() if scope is None else Project.objects.filter(pk__in=scope)
+    overdue = Q(pk__in=reporting.overdue_projects(asked, watch.now).values("pk"))
     late = narrowed(_late_milestones(watch), "plan__project_id").values("plan__project_id")
     return {
         "milestone_late": watched & Q(pk__in=late),
