@@ -224,6 +224,29 @@ def run_backend(backend: str, args) -> str:
 
 
 @contextlib.contextmanager
+def workspace(backend: str, name: str, postgres_url: str):
+    """A backend's run of a bench script: a temp directory (its ``var/`` the platform's), PostgreSQL's
+    bench database created when the backend is PostgreSQL, the server environment, and the processes
+    started in it; yields (work, env, processes) and afterwards stops them, drops the database and
+    removes the directory, whatever happened."""
+    work = Path(tempfile.mkdtemp(prefix=f"yancheng-bench-{name}-{backend}-"))
+    processes: list[subprocess.Popen] = []
+    database_url = None
+    try:
+        (work / "var").mkdir()
+        if backend == "postgres":
+            database_url = postgres_url  # set first: dropped in `finally` whatever happens
+            create_pg_database(database_url)
+        yield work, server_env(work / "var", database_url), processes
+    finally:
+        for process in reversed(processes):
+            stop(process)
+        if database_url is not None:
+            drop_pg_database(database_url)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
 def serving(env: dict, log_path: Path, processes: list, phases: "Phases"):
     """granian on a free port for the phases inside the block; stopped at its end."""
     port = free_port()

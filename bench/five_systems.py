@@ -37,10 +37,7 @@ list items: added with the problems app.
 import argparse
 import json
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -75,16 +72,7 @@ def run_backend(backend: str, args) -> str:
         f"{args.requests} requests per page ===",
         flush=True,
     )
-    work = Path(tempfile.mkdtemp(prefix=f"yancheng-bench-five-{backend}-"))
-    processes: list[subprocess.Popen] = []
-    database_url = None
-    try:
-        var_dir = work / "var"
-        var_dir.mkdir()
-        if backend == "postgres":
-            database_url = args.postgres  # set first: dropped in `finally` whatever happens
-            checkin.create_pg_database(database_url)
-        env = checkin.server_env(var_dir, database_url)
+    with checkin.workspace(backend, "five", args.postgres) as (work, env, processes):
         spec = {
             "projects": args.projects,
             "months": 12,
@@ -117,12 +105,6 @@ def run_backend(backend: str, args) -> str:
             print(log_path.read_text(errors="replace")[-6000:], file=sys.stderr)
             raise RuntimeError(f"server errors: {len(errors)} tracebacks in the server's log")
         return report(title, args, passes, driven)
-    finally:
-        for process in reversed(processes):
-            checkin.stop(process)
-        if database_url is not None:
-            checkin.drop_pg_database(database_url)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def report(title: str, args, passes: dict, driven: dict) -> str:

@@ -49,10 +49,8 @@ import http.client
 import json
 import random
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import date, timedelta
@@ -100,16 +98,7 @@ def run_backend(backend: str, args) -> str:
         f"a {args.import_rows:,}-row ledger file, {args.requests} requests per page ===",
         flush=True,
     )
-    work = Path(tempfile.mkdtemp(prefix=f"yancheng-bench-projects-{backend}-"))
-    processes: list[subprocess.Popen] = []
-    database_url = None
-    try:
-        var_dir = work / "var"
-        var_dir.mkdir()
-        if backend == "postgres":
-            database_url = args.postgres  # set first: dropped in `finally` whatever happens
-            checkin.create_pg_database(database_url)
-        env = checkin.server_env(var_dir, database_url)
+    with checkin.workspace(backend, "projects", args.postgres) as (work, env, processes):
         spec = {
             "projects": args.projects,
             "months": args.months,
@@ -159,12 +148,6 @@ def run_backend(backend: str, args) -> str:
         problems = json.loads((work / "checked.json").read_text())["problems"]
         errors = [line for line in log_path.read_text(errors="replace").splitlines() if "Traceback" in line]
         return report(title, args, driven, problems, errors, worker_log)
-    finally:
-        for process in reversed(processes):
-            checkin.stop(process)
-        if database_url is not None:
-            checkin.drop_pg_database(database_url)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def report(title: str, args, driven: dict, problems: list, errors: list, worker_log: Path) -> str:
