@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "yancheng.projects",
     "yancheng.observations",
     "yancheng.commitments",
+    "yancheng.problems",
 ]
 
 MIDDLEWARE = [

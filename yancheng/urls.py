@@ -34,6 +34,7 @@ urlpatterns = [
     path("projects/", include("yancheng.projects.urls")),
     path("observations/", include("yancheng.observations.urls")),
     path("commitments/", include("yancheng.commitments.urls")),
+    path("problems/", include("yancheng.problems.urls")),
     path("favicon.ico", core.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", core.admin_login),

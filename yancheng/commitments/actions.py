@@ -14,23 +14,16 @@ from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock
 from yancheng.core.actions import refuse_unless
+from yancheng.core.evidence import check_files
 from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, roles_of
+from yancheng.core.roles import official_unit as unit_of
 from yancheng.core.workdays import add_working_days, end_of_day
 from yancheng.projects.actions import is_owner, owner_users, unit_officials
 from yancheng.projects.models import is_commission
 
 from .choices import PENDING, EventKind, State
 from .models import Commitment, CommitmentEvent, Evidence
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_FILES = 10
-FILE_TYPES = (".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
-
-
-def unit_of(user):
-    person = getattr(user, "person", None)
-    return person.unit_id if person is not None and Role.UNIT_OFFICIAL in roles_of(user) else None
 
 
 def records_any_unit(user) -> bool:
@@ -109,13 +102,7 @@ def fulfil(commitment, *, by, files, note: str = "") -> Commitment:
     files = list(files)
     refuse_unless(unit_of(by) == commitment.unit_id, _("只有承诺单位可以提交兑现材料。"), "forbidden")
     refuse_unless(bool(files), _("请上传兑现材料（批复、合同、照片等）。"), "no_evidence")
-    refuse_unless(len(files) <= MAX_FILES, _("一次最多上传 %(n)d 个文件。") % {"n": MAX_FILES}, "files")
-    for upload in files:
-        refuse_unless(
-            upload.name.lower().endswith(FILE_TYPES) and upload.size <= MAX_FILE_BYTES,
-            _("“%(name)s”不是 PDF、OFD、图片、Word 或 Excel 文件，或超过 20 MB。") % {"name": upload.name},
-            "file_type",
-        )
+    check_files(files)
     with transaction.atomic():
         locked = _locked(commitment)
         refuse_unless(locked.state in PENDING, _("该承诺已提交兑现材料，等待业主确认。"), "state")

@@ -51,6 +51,12 @@ def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def official_unit(user) -> int | None:
+    """The unit (its pk) a unit official acts for; None for anyone else."""
+    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    return person.unit_id if person is not None and Role.UNIT_OFFICIAL in roles_of(user) else None
+
+
 def role_required(*roles: str):
     """Page decorator: sign-in first, then one of `roles`, else 403 (which the audit log records)."""
     from functools import wraps
