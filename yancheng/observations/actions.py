@@ -5,13 +5,14 @@ with a message for the person and change nothing.
   the sites chosen from the ledger, the observers (leaders and unit heads), the weighted criteria — and
   publishes its ranking;
 - each observer scores each site from a phone while the round is open, and may correct their score
-  until it is published."""
+  until it is published; a problem seen there goes on the project's list (problems) in the same step."""
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock
 from yancheng.core.actions import refuse_unless
+from yancheng.problems.actions import raise_problem
 from yancheng.projects.models import is_commission, sees_whole_ledger
 from yancheng.projects.photos import MAX_PHOTOS, read_photo, store_photo
 
@@ -68,9 +69,11 @@ def sees_results(user, observation_round) -> bool:
     return sees_whole_ledger(user) or observation_round.state == RoundState.PUBLISHED
 
 
-def score_site(site, *, by, values: dict, note: str = "", photos=()) -> Score:
+def score_site(site, *, by, values: dict, note: str = "", photos=(), problem: dict | None = None) -> Score:
     """The observer's score of `site`: `values` maps each of the round's criteria (their pk) to 0–100.
-    Scoring the site again replaces the values (a correction), keeps earlier photos and adds new ones."""
+    Scoring the site again replaces the values (a correction), keeps earlier photos and adds new ones.
+    `problem` (raise_problem's description, measures, unit, person, due_on, submission_key), when
+    given, is the problem the observer saw there: put on the project's list with the score, or neither."""
     observation_round = site.round
     observer = observer_of(by, observation_round)
     refuse_unless(observer is not None, _("您不是本次观摩的观摩人员。"), "forbidden")
@@ -111,6 +114,8 @@ def score_site(site, *, by, values: dict, note: str = "", photos=()) -> Score:
         _save_photos(score, read, now)
         after = {c.name: int(values[c.pk]) for c in criteria}
         audit.record("observation_scored", score, actor=by, changes=audit.changes_between(before, after))
+        if problem:
+            raise_problem(site.project, by=by, site=site, **problem)
     return score
 
 

@@ -2,7 +2,7 @@
 with the same scoping and actions as the pages. A round outside the caller's scope answers 404 like one
 that does not exist; refusals answer with their machine code (403 for `forbidden`, else 400). Scores
 are strings with two decimals ("85.50"), as the bulletin prints them. Photos are uploaded on the phone
-page; the API takes the scores and the note."""
+page; the API takes the scores, the note and a problem seen on site."""
 
 from datetime import date, datetime
 from typing import Annotated
@@ -10,7 +10,8 @@ from typing import Annotated
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from yancheng.core.schemas import ErrorOut, Id, Lines
+from yancheng.core.models import Person, Unit
+from yancheng.core.schemas import ErrorOut, Id, Lines, SubmissionKey
 
 from . import actions, scoring
 from .models import ObservationRound, Site
@@ -74,9 +75,19 @@ class CriterionScoreIn(Schema):
     value: Annotated[int, Field(ge=0, le=100)]
 
 
+class SeenProblemIn(Schema):
+    description: Lines = Field(min_length=1, max_length=2000)
+    measures: Lines = Field(min_length=1, max_length=2000)
+    unit_id: Id
+    person_id: Id | None = None
+    due_on: date
+    submission_key: SubmissionKey = Field(description="同一编号重复提交只挂账一次")
+
+
 class ScoreIn(Schema):
     values: list[CriterionScoreIn] = Field(description="每个评分项目一项", max_length=20)
     note: Lines = Field("", max_length=2000)
+    problem: SeenProblemIn | None = Field(None, description="现场发现的问题：与评分一并列入项目问题清单")
 
 
 class ScoreOut(Schema):
@@ -154,6 +165,17 @@ def publish_round(request, round_id: Id):
     return _round_answer(request, actions.publish(observation_round, by=request.user))
 
 
+def _seen(problem: SeenProblemIn | None) -> dict | None:
+    if problem is None:
+        return None
+    return {
+        "description": problem.description, "measures": problem.measures,
+        "unit": get_object_or_404(Unit, pk=problem.unit_id),
+        "person": get_object_or_404(Person, pk=problem.person_id) if problem.person_id else None,
+        "due_on": problem.due_on, "submission_key": problem.submission_key,
+    }  # fmt: skip
+
+
 @router.post(
     "/sites/{site_id}/score",
     response={200: ScoreOut, **WRITE},
@@ -163,7 +185,9 @@ def score_site(request, site_id: Id, data: ScoreIn):
     visible = ObservationRound.objects.for_user(request.user).values("pk")
     site = get_object_or_404(Site.objects.filter(round__in=visible).select_related("round"), pk=site_id)
     values = {item.criterion_id: item.value for item in data.values}
-    score = actions.score_site(site, by=request.user, values=values, note=data.note)
+    score = actions.score_site(
+        site, by=request.user, values=values, note=data.note, problem=_seen(data.problem)
+    )
     return {
         "site_id": site.pk,
         "values": dict(score.values.values_list("criterion__name", "value")),

@@ -1,9 +1,12 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.forms import MultipleFileField
 from yancheng.core.models import Person
 from yancheng.core.roles import Role
+from yancheng.problems.forms import ProblemFields
 from yancheng.projects.models import Project
 
 from .choices import DEFAULT_CRITERIA
@@ -79,3 +82,33 @@ class ScoreForm(forms.Form):
 
     def clean_photos(self):
         return self.files.getlist("photos") if self.files else []
+
+
+class SeenProblemForm(ProblemFields):
+    """A problem the observer saw at the site (optional): filled in, it goes on the project's list with
+    the score. Its own submission key, so sending the score twice lists the problem once."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    prefix = "problem"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["description"].label = _("现场发现的问题（填写后列入项目问题清单）")
+        self.fields["submission_key"].initial = uuid.uuid4().hex
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("description") or "").strip():
+            for name in ("measures", "unit", "due_on"):
+                if not data.get(name):
+                    self.add_error(name, _("填写了现场问题，请同时填写此项。"))
+        return data
+
+    def problem(self) -> dict | None:
+        data = self.cleaned_data
+        if not (data.get("description") or "").strip():
+            return None
+        names = ("description", "measures", "unit", "person", "due_on", "submission_key")
+        return {name: data[name] for name in names}

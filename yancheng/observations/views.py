@@ -17,7 +17,7 @@ from yancheng.projects.models import is_commission
 
 from . import actions, bulletin, scoring
 from .choices import RoundState
-from .forms import RoundForm, ScoreForm
+from .forms import RoundForm, ScoreForm, SeenProblemForm
 from .models import ObservationRound, Score, ScorePhoto, Site
 
 SITE_COLUMNS = ["排名", "项目代码", "项目名称", "县市区", "评分人数", "得分"]
@@ -109,19 +109,21 @@ def score(request, pk):
         request.POST or None, request.FILES or None, criteria=criteria, initial_values=initial,
         initial={"note": existing.note if existing else ""},
     )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
+    seen = SeenProblemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and seen.is_valid():
         try:
             actions.score_site(
                 site, by=request.user, values=form.values(), note=form.cleaned_data["note"],
-                photos=form.cleaned_data["photos"],
+                photos=form.cleaned_data["photos"], problem=seen.problem(),
             )  # fmt: skip
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("已提交对“%(name)s”的评分。") % {"name": site.project.name})
             return redirect("observations:round", observation_round.pk)
-    context = {"site": site, "round": observation_round, "form": form, "existing": existing}
-    return render(request, "observations/score_form.html", context, status=400 if form.errors else 200)
+    context = {"site": site, "round": observation_round, "form": form, "seen": seen, "existing": existing}
+    failed = form.errors or seen.errors
+    return render(request, "observations/score_form.html", context, status=400 if failed else 200)
 
 
 @login_required
