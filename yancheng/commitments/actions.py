@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yancheng.core import audit, clock
+from yancheng.core import audit, clock, evidence
 from yancheng.core.actions import refuse_unless
-from yancheng.core.evidence import check_files
 from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, roles_of
 from yancheng.core.roles import official_unit as unit_of
@@ -102,17 +101,12 @@ def fulfil(commitment, *, by, files, note: str = "") -> Commitment:
     files = list(files)
     refuse_unless(unit_of(by) == commitment.unit_id, _("只有承诺单位可以提交兑现材料。"), "forbidden")
     refuse_unless(bool(files), _("请上传兑现材料（批复、合同、照片等）。"), "no_evidence")
-    check_files(files)
+    evidence.check_files(files)
     with transaction.atomic():
         locked = _locked(commitment)
         refuse_unless(locked.state in PENDING, _("该承诺已提交兑现材料，等待业主确认。"), "state")
         now = clock.now()
-        for upload in files:
-            evidence = Evidence(
-                commitment=locked, name=upload.name[:200], size=upload.size, uploaded_by=by, uploaded_at=now
-            )
-            evidence.file.save(upload.name[:200], upload, save=False)
-            evidence.save()
+        evidence.store(Evidence, files, by=by, at=now, commitment=locked)
         locked.state, locked.fulfilled_on = State.FULFILLED, timezone.localdate(now)
         locked.save(update_fields=["state", "fulfilled_on"])
         _event(locked, EventKind.FULFILLED, by, note.strip())

@@ -3,7 +3,7 @@ recording one, the owner's confirmation or dispute, and the fulfilment rates. A 
 caller's scope answers 404; refusals answer with their machine code (403 `forbidden`, else 400).
 Evidence files are filed on the commitment's page; the API lists them."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
@@ -15,7 +15,7 @@ from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.models import Person, Unit
 from yancheng.core.pagination import PageIn, page_of
-from yancheng.core.schemas import ErrorOut, Id, Lines, SubmissionKey, text
+from yancheng.core.schemas import ErrorOut, EvidenceOut, Id, Lines, SubmissionKey, evidence_of, text
 from yancheng.projects.models import Project, sees_whole_ledger
 
 from . import actions, figures
@@ -26,13 +26,6 @@ router = Router(tags=["承诺兑现"])
 
 READ = {404: ErrorOut}
 WRITE = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
-class EvidenceOut(Schema):
-    id: int
-    name: str
-    size: int
-    uploaded_at: datetime
 
 
 class CommitmentOut(Schema):
@@ -111,7 +104,7 @@ def _answer(c: Commitment, today: date) -> dict:
         "kind_label": str(c.get_kind_display()), "content": c.content, "unit_id": c.unit_id, "unit_name": c.unit.name,
         "leader": c.leader.full_name if c.leader else None, "promised_to": c.promised_to, "made_on": c.made_on,
         "due_on": c.due_on, "state": c.state, "fulfilled_on": c.fulfilled_on, "overdue": figures.is_overdue(c, today),
-        "evidence": [{"id": e.pk, "name": e.name, "size": e.size, "uploaded_at": e.uploaded_at} for e in c.evidence.all()],
+        "evidence": evidence_of(c),
     }  # fmt: skip
 
 

@@ -8,34 +8,12 @@ from django.db.models import F
 
 from yancheng.core import ladder
 from yancheng.core.models import Rung
-from yancheng.core.roles import Role
-from yancheng.projects.actions import unit_officials
-from yancheng.projects.models import ProjectRules
+from yancheng.projects import escalation
 
 from .choices import PENDING, EventKind
 from .models import Commitment, CommitmentEvent
 
-AUTHORITY = "衡阳市发展和改革委员会"
 NUMBER_PREFIX = "衡发改督"
-
-
-def officials(commitment) -> list:
-    return list(unit_officials(commitment.unit_id))
-
-
-def head_and_commission(commitment) -> list:
-    head = ladder.to_head(lambda c: c.unit)(commitment) or officials(commitment)
-    commission = ProjectRules.current().commission_id
-    return head + (list(unit_officials(commission)) if commission else [])
-
-
-def leader(commitment) -> list:
-    user = commitment.leader.user if commitment.leader_id else None
-    return [user] if user is not None and user.is_active else ladder.to_role(Role.LEADER)(commitment)
-
-
-def report_recipients(commitment) -> list:
-    return ladder.to_role(Role.SUPERVISION_OFFICE)(commitment) + ladder.to_role(Role.LEADER)(commitment)
 
 
 def _deadline(commitment, now):
@@ -48,24 +26,16 @@ def _record(commitment, sent: ladder.Sent) -> None:
     )
 
 
-def _addressee(commitment, step) -> str:
-    if step.rung == Rung.SUPERVISION_ORDER:
-        return f"{commitment.unit.name}、市发展改革委"
-    if step.rung in (Rung.LIAISON_LETTER, Rung.REPORT):
-        return "市领导、市委督查室" if step.rung == Rung.REPORT else "联系市领导"
-    return commitment.unit.name
-
-
 COMMITMENT = ladder.register(
     ladder.Ladder(
         kind="commitment",
         model=Commitment,
         steps=(
-            ladder.Step(Rung.REMINDER, -1, officials),
-            ladder.Step(Rung.NOTICE, 1, officials),
-            ladder.Step(Rung.SUPERVISION_ORDER, 3, head_and_commission),
-            ladder.Step(Rung.LIAISON_LETTER, 5, leader),
-            ladder.Step(Rung.REPORT, 10, report_recipients),
+            ladder.Step(Rung.REMINDER, -1, escalation.officials),
+            ladder.Step(Rung.NOTICE, 1, escalation.officials),
+            ladder.Step(Rung.SUPERVISION_ORDER, 3, escalation.head_and_commission),
+            ladder.Step(Rung.LIAISON_LETTER, 5, lambda c: escalation.leader_or_leaders(c.leader, c)),
+            ladder.Step(Rung.REPORT, 10, escalation.report_recipients),
         ),
         deadline=_deadline,
         deadline_sql=F("deadline_at"),
@@ -74,10 +44,10 @@ COMMITMENT = ladder.register(
         ),
         visible=lambda user: Commitment.objects.for_user(user),
         link=lambda commitment: f"/commitments/{commitment.pk}/",
-        authority=AUTHORITY,
+        authority=escalation.AUTHORITY,
         number_prefix=NUMBER_PREFIX,
         subject=lambda commitment: f"{commitment.project.name}（{commitment.get_kind_display()}）",
-        addressee=_addressee,
+        addressee=escalation.addressee,
         on_step=_record,
     )
 )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.output.xlsx import xlsx_response
+from yancheng.core.record_views import act_on
 from yancheng.projects.models import sees_whole_ledger
 
 from . import actions, figures
@@ -113,18 +114,7 @@ def detail(request, pk):
 
 
 def _act(request, pk, do, form_class=None):
-    commitment = _commitment(request, pk)
-    form = form_class(request.POST, request.FILES) if form_class else None
-    if form is not None and not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("commitments:detail", commitment.pk)
-    try:
-        do(commitment, form.cleaned_data if form else {})
-    except ActionRefused as refusal:
-        if refusal.code == "forbidden":
-            raise Http404 from None
-        messages.error(request, refusal.message)
-    return redirect("commitments:detail", commitment.pk)
+    return act_on(request, _commitment(request, pk), do, form_class, "commitments:detail")
 
 
 @login_required

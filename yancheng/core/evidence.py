@@ -19,3 +19,12 @@ def check_files(files) -> None:
             _("“%(name)s”不是 PDF、OFD、图片、Word 或 Excel 文件，或超过 20 MB。") % {"name": upload.name},
             "file_type",
         )
+
+
+def store(model, files, *, by, at, **record) -> None:
+    """One `model` row (file, name, size, uploaded_by, uploaded_at, and `record`: the record it shows met)
+    for each checked upload."""
+    for upload in files:
+        evidence = model(name=upload.name[:200], size=upload.size, uploaded_by=by, uploaded_at=at, **record)
+        evidence.file.save(upload.name[:200], upload, save=False)
+        evidence.save()

@@ -61,6 +61,22 @@ class ErrorOut(Schema):
     detail: str
 
 
+class EvidenceOut(Schema):
+    """A file filed to show a deadline met (core.evidence): fetched on the record's page."""
+
+    id: int
+    name: str
+    size: int
+    uploaded_at: datetime
+
+
+def evidence_of(record) -> list[dict]:
+    return [
+        {"id": e.pk, "name": e.name, "size": e.size, "uploaded_at": e.uploaded_at}
+        for e in record.evidence.all()
+    ]
+
+
 class RegionOut(Schema):
     code: str
     name: str

@@ -15,9 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yancheng.core import audit, clock
+from yancheng.core import audit, clock, evidence
 from yancheng.core.actions import refuse_unless, submission_key_taken
-from yancheng.core.evidence import check_files
 from yancheng.core.models import Unit
 from yancheng.core.notify import notify, notify_after_commit
 from yancheng.core.roles import Role, official_unit, roles_of
@@ -155,17 +154,12 @@ def resolve(problem, *, by, files, note: str = "") -> Problem:
     files = list(files)
     refuse_unless(official_unit(by) == problem.unit_id, _("只有责任单位可以提交整改材料。"), "forbidden")
     refuse_unless(bool(files), _("请上传整改材料（照片、批复、记录等）。"), "no_evidence")
-    check_files(files)
+    evidence.check_files(files)
     with transaction.atomic():
         locked = _locked(problem)
         refuse_unless(locked.state == State.OPEN, _("该问题已提交整改材料或已销号。"), "state")
         now = clock.now()
-        for upload in files:
-            evidence = ProblemEvidence(
-                problem=locked, name=upload.name[:200], size=upload.size, uploaded_by=by, uploaded_at=now
-            )
-            evidence.file.save(upload.name[:200], upload, save=False)
-            evidence.save()
+        evidence.store(ProblemEvidence, files, by=by, at=now, problem=locked)
         locked.state, locked.resolved_on = State.RESOLVED, timezone.localdate(now)
         locked.save(update_fields=["state", "resolved_on"])
         _event(locked, EventKind.RESOLVED, by, note.strip()[:1000])

@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from yancheng.core import clock
 from yancheng.core.models import Person, Unit
 from yancheng.core.pagination import PageIn, page_of
-from yancheng.core.schemas import ErrorOut, Id, Lines, SubmissionKey, text
+from yancheng.core.schemas import ErrorOut, EvidenceOut, Id, Lines, SubmissionKey, evidence_of, text
 from yancheng.projects.models import MonthlyReport, Project
 
 from . import actions, figures
@@ -24,13 +24,6 @@ router = Router(tags=["问题清单"])
 
 READ = {404: ErrorOut}
 WRITE = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
-class EvidenceOut(Schema):
-    id: int
-    name: str
-    size: int
-    uploaded_at: datetime
 
 
 class ProblemOut(Schema):
@@ -111,7 +104,7 @@ def _answer(p: Problem, today: date) -> dict:
         "person": p.person.full_name if p.person else None, "source": p.source, "raised_on": p.raised_on,
         "due_on": p.due_on, "state": p.state, "resolved_on": p.resolved_on, "closed_at": p.closed_at,
         "reopened": p.reopened_at is not None, "overdue": figures.is_overdue(p, today),
-        "evidence": [{"id": e.pk, "name": e.name, "size": e.size, "uploaded_at": e.uploaded_at} for e in p.evidence.all()],
+        "evidence": evidence_of(p),
     }  # fmt: skip
 
 

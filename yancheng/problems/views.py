@@ -5,7 +5,7 @@ of the responsible unit and the raiser. Every state change is a POST calling act
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.output.xlsx import xlsx_response
+from yancheng.core.record_views import act_on
 from yancheng.projects.models import Project
 
 from . import actions, figures
@@ -117,18 +118,7 @@ def detail(request, pk):
 
 
 def _act(request, pk, do, form_class=None):
-    problem = _problem(request, pk)
-    form = form_class(request.POST, request.FILES) if form_class else None
-    if form is not None and not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("problems:detail", problem.pk)
-    try:
-        do(problem, form.cleaned_data if form else {})
-    except ActionRefused as refusal:
-        if refusal.code == "forbidden":
-            raise Http404 from None
-        messages.error(request, refusal.message)
-    return redirect("problems:detail", problem.pk)
+    return act_on(request, _problem(request, pk), do, form_class, "problems:detail")
 
 
 @login_required
