@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.models.base import ScopedQuerySet
+from yancheng.core.models.base import EvidenceFile, RecordEvent, ScopedQuerySet
 
 from .choices import EventKind, Kind, State
 
@@ -74,50 +74,29 @@ def evidence_path(instance, filename):
     return f"commitments/{instance.commitment_id}/{filename}"
 
 
-class Evidence(models.Model):
+class Evidence(EvidenceFile):
     """A file the committing unit filed to show the commitment kept (a permit, a contract, a photo)."""
 
     commitment = models.ForeignKey(
         Commitment, verbose_name=_("承诺事项"), on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField(_("兑现材料"), upload_to=evidence_path)
-    name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"))
 
     class Meta:
         verbose_name = _("兑现材料")
         verbose_name_plural = _("兑现材料")
         ordering = ["commitment", "pk"]
 
-    def __str__(self):
-        return self.name
 
-
-class CommitmentEvent(models.Model):
+class CommitmentEvent(RecordEvent):
     """The commitment's history, append-only."""
 
     commitment = models.ForeignKey(
         Commitment, verbose_name=_("承诺事项"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     kind = models.CharField(_("事项"), max_length=20, choices=EventKind)
-    note = models.TextField(_("说明"), blank=True)
 
     class Meta:
         verbose_name = _("承诺事项记录")
         verbose_name_plural = _("承诺事项记录")
         ordering = ["commitment", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d} {self.get_kind_display()}"

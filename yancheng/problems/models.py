@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.models.base import ScopedQuerySet
+from yancheng.core.models.base import EvidenceFile, RecordEvent, ScopedQuerySet
 
 from .choices import EventKind, Source, State
 
@@ -96,50 +96,29 @@ def evidence_path(instance, filename):
     return f"problems/{instance.problem_id}/{filename}"
 
 
-class ProblemEvidence(models.Model):
+class ProblemEvidence(EvidenceFile):
     """A file the responsible unit filed to show the problem solved (a permit, a photo, a record)."""
 
     problem = models.ForeignKey(
         Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField(_("整改材料"), upload_to=evidence_path)
-    name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"))
 
     class Meta:
         verbose_name = _("整改材料")
         verbose_name_plural = _("整改材料")
         ordering = ["problem", "pk"]
 
-    def __str__(self):
-        return self.name
 
-
-class ProblemEvent(models.Model):
+class ProblemEvent(RecordEvent):
     """The problem's history, append-only."""
 
     problem = models.ForeignKey(
         Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     kind = models.CharField(_("事项"), max_length=20, choices=EventKind)
-    note = models.TextField(_("说明"), blank=True)
 
     class Meta:
         verbose_name = _("问题办理记录")
         verbose_name_plural = _("问题办理记录")
         ordering = ["problem", "at", "pk"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d} {self.get_kind_display()}"
