@@ -33,7 +33,7 @@ SMOKE = {
         rf"import_s={N} list_p95_ms={N} project_p95_ms={N} rankings_p95_ms={N}",
     ),
     "bench/five_systems.py": (
-        ["--projects", "10", "--commitments", "60", "--requests", "3"],
+        ["--projects", "10", "--commitments", "60", "--problems", "80", "--requests", "3"],
         rf"ladder_pass_s={N} deviations_p95_ms={N}",
     ),
     "bench/mortgage.py": (

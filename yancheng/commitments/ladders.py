@@ -20,9 +20,10 @@ def _deadline(commitment, now):
     return commitment.deadline_at if commitment.state in PENDING else None
 
 
-def _record(commitment, sent: ladder.Sent) -> None:
-    CommitmentEvent.objects.create(
-        commitment=commitment, at=sent.row.at, by=None, kind=EventKind.ESCALATED, note=sent.note
+def _record(sent: list[tuple]) -> None:
+    CommitmentEvent.objects.bulk_create(
+        CommitmentEvent(commitment=record, at=step.row.at, by=None, kind=EventKind.ESCALATED, note=step.note)
+        for record, step in sent
     )
 
 
@@ -48,6 +49,6 @@ COMMITMENT = ladder.register(
         number_prefix=NUMBER_PREFIX,
         subject=lambda commitment: f"{commitment.project.name}（{commitment.get_kind_display()}）",
         addressee=escalation.addressee,
-        on_step=_record,
+        on_steps=_record,
     )
 )

@@ -29,8 +29,11 @@ one calendar query plus one query per ladder, however many records are on it.
 """
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import wraps
+from itertools import batched
 from typing import Any
 
 from django.conf import settings
@@ -56,7 +59,7 @@ from django.utils.translation import gettext as _
 from yancheng.core import audit, clock, workdays
 from yancheng.core.models import LadderOffset, LadderSerial, LadderStep, Rung
 from yancheng.core.models.ladder import document_path
-from yancheng.core.notify import notify, notify_after_commit
+from yancheng.core.notify import notify_after_commit, notify_each
 from yancheng.core.output.official_document import OfficialDocument, chinese_date, number_text
 
 # Bounds of an offset an office may set: far enough for any rule, near enough that one calendar query
@@ -69,6 +72,7 @@ ONE_DAY = timedelta(days=1)
 # ahead), and what counting MAX_LATE working days back needs.
 CALENDAR_BEHIND = timedelta(days=2 * MAX_LATE + 31)
 CALENDAR_AHEAD = timedelta(days=1 + 2 * (MAX_LEAD + 1) + 31)
+BATCH = 500  # steps a transaction: short enough not to keep the pages waiting on SQLite's write lock
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,8 @@ class Ladder:
     addressee: Callable[[Any, Step], str] = field(default=lambda record, step: "有关单位")
     message: Callable[..., tuple[str, str]] = default_message
     on_step: Callable[[Any, Sent], None] | None = None
+    # The same for many steps at once (a pass sends hundreds in a transaction): one insert for all.
+    on_steps: Callable[[list[tuple[Any, Sent]]], None] | None = None
 
     def __post_init__(self):
         rungs = [step.rung for step in self.steps]
@@ -176,11 +182,36 @@ class Ladder:
 
 registry: dict[str, Ladder] = {}
 
+# What the recipients functions answered during the pass under way (per_pass), None outside a pass.
+_pass_memo: ContextVar[dict | None] = ContextVar("ladder_pass_memo", default=None)
+
+
+def per_pass(key: Callable[[Any], Any]):
+    """Decorate a recipients function so that a pass asks it once per ``key(record)`` (a unit, a
+    leader): a pass writes to the same unit's people for many of its records. Outside a pass (a single
+    step) it is asked every time."""
+
+    def wrap(function):
+        @wraps(function)
+        def cached(record) -> list:
+            memo = _pass_memo.get()
+            if memo is None:
+                return list(function(record))
+            found = memo.get((function, key(record)))
+            if found is None:
+                found = memo[(function, key(record))] = list(function(record))
+            return list(found)
+
+        return cached
+
+    return wrap
+
 
 def to_role(role) -> Callable[[Any], list]:
     """Recipients: every active user with the role (the supervision office, the city leaders)."""
     from django.contrib.auth import get_user_model
 
+    @per_pass(lambda _record: role)
     def users(_record) -> list:
         return list(get_user_model().objects.filter(is_active=True, person__roles__role=role).distinct())
 
@@ -316,63 +347,139 @@ def candidates(ladder: Ladder, now: datetime) -> QuerySet:
 def run_pass(ladders: Iterable[Ladder], now: datetime | None = None) -> int:
     """Send every step of these ladders that holds at ``now`` (default: the platform's clock) and was
     not sent yet; return how many were sent. Safe at any time, any number of times, from any number of
-    workers. The calendar for every day it may ask about is read once."""
+    workers. The calendar for every day it may ask about is read once, each recipient list once."""
     now = now or clock.now()
     today = timezone.localdate(now)
-    with workdays.covering(today - CALENDAR_BEHIND, today + CALENDAR_AHEAD):
-        return sum(climb(ladder, record, now) for ladder in ladders for record in candidates(ladder, now))
+    memo = _pass_memo.set({})
+    try:
+        with workdays.covering(today - CALENDAR_BEHIND, today + CALENDAR_AHEAD):
+            return sum(_send(ladder, now) for ladder in ladders)
+    finally:
+        _pass_memo.reset(memo)
 
 
-def climb(ladder: Ladder, record, now: datetime) -> int:
-    """Send the record's steps that hold and were not sent, lowest first."""
+@dataclass(frozen=True)
+class Due:
+    """A step to send for a record, with its title, note and recipients when the caller has its own."""
+
+    record: Any
+    step: Step
+    deadline: datetime
+    late: int
+    title: str | None = None
+    note: str | None = None
+    to: Iterable | None = None
+
+
+def _send(ladder: Ladder, now: datetime) -> int:
+    due = [each for record in candidates(ladder, now) for each in _due(ladder, record, now)]
+    return sum(_take_all(ladder, list(chunk)) for chunk in batched(due, BATCH))
+
+
+def _due(ladder: Ladder, record, now: datetime) -> list[Due]:
+    """The record's steps that hold and were not sent, lowest first."""
     deadline = ladder.deadline(record, now)
     if deadline is None:
-        return 0
+        return []
     top = (
         getattr(record, "ladder_top", None) if getattr(record, "ladder_deadline", None) == deadline else None
     )
     late = days_late(deadline, now)
     due = steps_due(ladder, deadline, now, _offsets_of(ladder, record))
-    return sum(
-        take(ladder, record, step, deadline, late=late) for step in due if top is None or step.rung > top
-    )
+    return [Due(record, step, deadline, late) for step in due if top is None or step.rung > top]
+
+
+def climb(ladder: Ladder, record, now: datetime) -> int:
+    """Send the record's steps that hold and were not sent, lowest first."""
+    return _take_all(ladder, _due(ladder, record, now))
 
 
 def take(
     ladder: Ladder, record, step: Step, deadline: datetime, *, late: int, title=None, note=None, to=None
-):
-    """One step, all or nothing: the row (False when it was there: another pass sent it), its numbered
-    document, the event on the record, the audit entry, and the messages once committed."""
-    if title is None:
-        title, note = ladder.message(ladder, record, step, deadline, late)
+) -> bool:
+    """One step (False when it was there: another pass sent it); see ``_take_all``."""
+    return bool(_take_all(ladder, [Due(record, step, deadline, late, title, note, to)]))
+
+
+def _take_all(ladder: Ladder, due: list[Due]) -> int:
+    """Send these steps, all or nothing: their rows, numbered documents, events on the records, audit
+    entries, and the messages once committed; a step whose row is there already (another pass sent it)
+    is skipped. A statement each for all the steps, not for each (a pass sends thousands).
+
+    Passes of a ladder take turns on the row that numbers its documents, locked until the transaction
+    ends, so a second worker waits and then finds the rows the first one wrote."""
+    if not due:
+        return 0
+    at = clock.now()
+    issued = timezone.localdate(at)
     with transaction.atomic():
-        row, created = LadderStep.objects.get_or_create(
-            kind=ladder.kind,
-            object_id=record.pk,
-            rung=step.rung,
-            deadline=deadline,
-            defaults={"at": clock.now()},
+        # Read what is sent before taking the lock (nothing left: nothing written), and again once held.
+        if not _not_sent(ladder, due):
+            return 0
+        counter = _locked_serial(ladder.kind, issued.year)
+        fresh = _not_sent(ladder, due)
+        if not fresh:
+            return 0
+        sents = [_row(ladder, d, at, issued, counter) for d in fresh]
+        counter.save(update_fields=["last"])
+        LadderStep.objects.bulk_create([sent.row for sent in sents])
+        recipients = [_distinct(d.step.to(d.record) if d.to is None else d.to) for d in fresh]
+        Recipient = LadderStep.recipients.through
+        Recipient.objects.bulk_create(
+            Recipient(ladderstep_id=sent.row.pk, user_id=user.pk)
+            for sent, users in zip(sents, recipients, strict=True)
+            for user in users
         )
-        if not created:
-            return False
-        recipients = _distinct(step.to(record) if to is None else to)
-        if step.with_document:
-            _number(ladder, row, record, step, note)
-        row.recipients.set(recipients)
-        if ladder.on_step is not None:
-            ladder.on_step(record, Sent(row, step, late, title, note))
-        audit.record(
-            "ladder_step_sent",
-            record,
-            changes={
-                "step": [None, step.chinese_label],
-                "number": [None, row.number],
-                "note": [None, note[:200]],
-            },
+        _on_steps(ladder, [(d.record, sent) for d, sent in zip(fresh, sents, strict=True)])
+        audit.record_all([_audit_entry(d.record, sent) for d, sent in zip(fresh, sents, strict=True)])
+        messages = [
+            (users, sent.title, sent.note, ladder.link(d.record))
+            for d, sent, users in zip(fresh, sents, recipients, strict=True)
+        ]
+        notify_after_commit(lambda: notify_each(messages))
+        documents = [sent.row.pk for sent in sents if sent.row.number]
+        if documents:
+            transaction.on_commit(lambda: _enqueue_documents(documents), robust=True)
+    return len(fresh)
+
+
+def _not_sent(ladder: Ladder, due: list[Due]) -> list[Due]:
+    taken = set(
+        LadderStep.objects.filter(kind=ladder.kind, object_id__in={d.record.pk for d in due}).values_list(
+            "object_id", "rung", "deadline"
         )
-        link = ladder.link(record)
-        notify_after_commit(lambda: notify(recipients, title, body=note, link=link))
-    return True
+    )
+    return [d for d in due if (d.record.pk, d.step.rung, d.deadline) not in taken]
+
+
+def _row(ladder: Ladder, due: Due, at: datetime, issued, counter: LadderSerial) -> Sent:
+    title, note = due.title, due.note
+    if title is None:
+        title, note = ladder.message(ladder, due.record, due.step, due.deadline, due.late)
+    row = LadderStep(
+        kind=ladder.kind, object_id=due.record.pk, rung=due.step.rung, deadline=due.deadline, at=at
+    )
+    if due.step.with_document:
+        counter.last += 1
+        _number(ladder, row, due.record, due.step, note, issued, counter.last)
+    return Sent(row, due.step, due.late, title, note)
+
+
+def _on_steps(ladder: Ladder, sent: list[tuple[Any, Sent]]) -> None:
+    if ladder.on_steps is not None:
+        ladder.on_steps(sent)
+    elif ladder.on_step is not None:
+        for record, each in sent:
+            ladder.on_step(record, each)
+
+
+def _audit_entry(record, sent: Sent):
+    changes = {
+        "step": [None, sent.step.chinese_label],
+        "number": [None, sent.row.number],
+        "note": [None, sent.note[:200]],
+    }
+    return audit.unsaved("ladder_step_sent", record, changes=changes)
 
 
 def _distinct(users) -> list:
@@ -387,33 +494,27 @@ def _distinct(users) -> list:
 # --- the documents ----------------------------------------------------------------------------------
 
 
-def next_serial(kind: str, year: int) -> int:
-    """The next serial of a kind's documents in a year. The counter row stays locked until the step's
-    transaction ends, so concurrent passes number one after another, and a step rolled back gives its
-    number back: no gaps."""
+def _locked_serial(kind: str, year: int) -> LadderSerial:
+    """The counter of a kind's documents in a year, locked until the transaction ends: concurrent passes
+    number one after another, and steps rolled back give their numbers back (no gaps)."""
     counter, _created = LadderSerial.objects.select_for_update().get_or_create(kind=kind, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    return counter
 
 
-def _number(ladder: Ladder, row: LadderStep, record, step: Step, note: str) -> None:
+def _number(ladder: Ladder, row: LadderStep, record, step: Step, note: str, issued, serial: int) -> None:
     """Give the step its number and fix its document's content; the .docx is made once it commits."""
-    issued = timezone.localdate(row.at)
-    row.year, row.serial = issued.year, next_serial(ladder.kind, issued.year)
+    row.year, row.serial = issued.year, serial
     row.number = number_text(ladder.number_prefix, row.year, str(row.serial))
     row.title = f"关于“{ladder.subject(record)}”的{step.chinese_label}"[:200]
     row.addressee = ladder.addressee(record, step)[:200]
     closing = "特此报告。" if step.rung == Rung.REPORT else "请接此单后抓紧办理，并将办理结果及时反馈。"
     row.body = "\n".join([note.partition("：")[2] or note, closing])
-    row.save(update_fields=["year", "serial", "number", "title", "addressee", "body"])
-    transaction.on_commit(lambda pk=row.pk: _enqueue_document(pk), robust=True)
 
 
-def _enqueue_document(step_id: int) -> None:
-    from yancheng.core.tasks import store_ladder_document
+def _enqueue_documents(step_ids: list[int]) -> None:
+    from yancheng.core.tasks import store_ladder_documents
 
-    store_ladder_document.enqueue(step_id)
+    store_ladder_documents.enqueue(step_ids)
 
 
 def render(row: LadderStep) -> bytes:

@@ -37,43 +37,54 @@ def notify(recipients, title: str, body: str = "", link: str = "") -> list[Notif
     A person named twice gets one message; a unit's group robot gets one post per call, however many
     of the unit's people are among the recipients. The messages, the recipients' units and robots and
     the deliveries are each one query, however many recipients (a ladder pass notifies thousands)."""
-    users = list({user.pk: user for user in recipients}.values())
+    return notify_each([(recipients, title, body, link)])
+
+
+def notify_each(messages) -> list[Notification]:
+    """Several messages (recipients, title, body, link), each as ``notify`` sends it, in the queries of
+    one: a ladder pass sends hundreds of steps in a transaction."""
+    groups = []
+    for recipients, title, body, link in messages:
+        users = list({user.pk: user for user in recipients}.values())
+        groups.append([Notification(recipient=user, title=title, body=body, link=link) for user in users])
     # All or nothing: the messages and their deliveries are written together, and the tasks are queued
     # only when the outermost transaction commits (at once when called outside of one).
     with transaction.atomic():
-        notifications = Notification.objects.bulk_create(
-            [Notification(recipient=user, title=title, body=body, link=link) for user in users]
-        )
-        deliveries = Delivery.objects.bulk_create(_deliveries_for(notifications))
+        Notification.objects.bulk_create([n for group in groups for n in group])
+        deliveries = Delivery.objects.bulk_create(_deliveries_for(groups))
         for delivery in deliveries:
             # robust: the action has committed by then; a queue that is down must not turn it into
             # an error page. The delivery stays PENDING and the failure is logged.
             transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk), robust=True)
-    return notifications
+    return [n for group in groups for n in group]
 
 
-def _deliveries_for(notifications: list[Notification]) -> list[Delivery]:
+def _deliveries_for(groups: list[list[Notification]]) -> list[Delivery]:
+    """E-mail to each recipient who has an address; one post a message to each robot of their units."""
+    users = {n.recipient_id for group in groups for n in group}
     units = dict(
-        Person.objects.filter(
-            user_id__in=[n.recipient_id for n in notifications], unit__isnull=False
-        ).values_list("user_id", "unit_id")
+        Person.objects.filter(user_id__in=users, unit__isnull=False).values_list("user_id", "unit_id")
     )
     robots: dict[int, list[WebhookChannel]] = {}
     for channel in WebhookChannel.objects.filter(unit_id__in=set(units.values()), active=True).order_by("pk"):
         robots.setdefault(channel.unit_id, []).append(channel)
-    deliveries, seen_channels = [], set()
-    for notification in notifications:
-        user = notification.recipient
-        if user.email:
-            deliveries.append(Delivery(notification=notification, kind=ChannelKind.EMAIL, target=user.email))
-        for channel in robots.get(units.get(user.pk), []):
-            if channel.pk not in seen_channels:
-                seen_channels.add(channel.pk)
+    deliveries = []
+    for group in groups:
+        seen_channels = set()
+        for notification in group:
+            user = notification.recipient
+            if user.email:
                 deliveries.append(
-                    Delivery(
-                        notification=notification, kind=channel.kind, target=channel.url, channel=channel
-                    )
+                    Delivery(notification=notification, kind=ChannelKind.EMAIL, target=user.email)
                 )
+            for channel in robots.get(units.get(user.pk), []):
+                if channel.pk not in seen_channels:
+                    seen_channels.add(channel.pk)
+                    deliveries.append(
+                        Delivery(
+                            notification=notification, kind=channel.kind, target=channel.url, channel=channel
+                        )
+                    )
     return deliveries
 
 

@@ -149,12 +149,12 @@ def _import_failed(job: ImportJob, message: str, result=None) -> str:
 
 
 @task()
-def store_ladder_document(step_id: int) -> str:
-    """Make and keep the .docx of a ladder step once it has committed (core.ladder), off the pass."""
+def store_ladder_documents(step_ids: list[int]) -> str:
+    """Make and keep the .docx of the ladder steps a pass sent (core.ladder), once they have committed,
+    off the pass: "stored 3, kept already 1, missing 0"."""
     from yancheng.core import ladder
     from yancheng.core.models import LadderStep
 
-    step = LadderStep.objects.filter(pk=step_id).first()
-    if step is None:
-        return "missing"
-    return "stored" if ladder.store_document(step) else "kept already"
+    steps = {step.pk: step for step in LadderStep.objects.filter(pk__in=step_ids)}
+    stored = sum(ladder.store_document(step) for step in steps.values())
+    return f"stored {stored}, kept already {len(steps) - stored}, missing {len(set(step_ids) - set(steps))}"

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yancheng.core import audit, clock, evidence
+from yancheng.core import audit, clock, evidence, ladder
 from yancheng.core.actions import refuse_unless, submission_key_taken
 from yancheng.core.models import Unit
 from yancheng.core.notify import notify, notify_after_commit
@@ -95,6 +95,7 @@ def _tell(recipients, title: str, problem) -> None:
     notify_after_commit(lambda: notify(list(recipients), title, body=problem.description[:200], link=link))
 
 
+@ladder.per_pass(lambda problem: (problem.person_id, problem.unit_id))
 def responsible_users(problem) -> list:
     """The responsible person when they can sign in, else the responsible unit's officials."""
     user = problem.person.user if problem.person_id and problem.person.user_id else None

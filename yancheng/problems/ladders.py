@@ -22,9 +22,10 @@ def _deadline(problem, now):
     return problem.deadline_at if problem.state == State.OPEN else None
 
 
-def _record(problem, sent: ladder.Sent) -> None:
-    ProblemEvent.objects.create(
-        problem=problem, at=sent.row.at, by=None, kind=EventKind.ESCALATED, note=sent.note
+def _record(sent: list[tuple]) -> None:
+    ProblemEvent.objects.bulk_create(
+        ProblemEvent(problem=record, at=step.row.at, by=None, kind=EventKind.ESCALATED, note=step.note)
+        for record, step in sent
     )
 
 
@@ -50,6 +51,6 @@ PROBLEM = ladder.register(
         number_prefix=NUMBER_PREFIX,
         subject=lambda problem: f"{problem.project.name}（{problem.description[:20]}）",
         addressee=escalation.addressee,
-        on_step=_record,
+        on_steps=_record,
     )
 )

@@ -11,10 +11,12 @@ from .models import ProjectRules
 AUTHORITY = "衡阳市发展和改革委员会"
 
 
+@ladder.per_pass(lambda record: record.unit_id)
 def officials(record) -> list:
     return list(unit_officials(record.unit_id))
 
 
+@ladder.per_pass(lambda record: record.unit_id)
 def head_and_commission(record) -> list:
     """The unit's head (else its officials) and the commission's officials: a 督办单."""
     head = ladder.to_head(lambda r: r.unit)(record) or officials(record)
@@ -28,6 +30,7 @@ def leader_or_leaders(person, record) -> list:
     return [user] if user is not None and user.is_active else ladder.to_role(Role.LEADER)(record)
 
 
+@ladder.per_pass(lambda record: None)
 def report_recipients(record) -> list:
     return ladder.to_role(Role.SUPERVISION_OFFICE)(record) + ladder.to_role(Role.LEADER)(record)
 

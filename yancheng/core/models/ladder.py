@@ -37,7 +37,7 @@ class LadderStep(models.Model):
     serial = models.PositiveIntegerField(_("序号"), null=True, blank=True)
     number = models.CharField(_("文号"), max_length=60, blank=True)
     # The document's content, fixed when the step is sent; the .docx is made from it after the step
-    # commits (core.tasks.store_ladder_document, or on the first download), so a pass writes rows only.
+    # commits (core.tasks.store_ladder_documents, or on the first download), so a pass writes rows only.
     title = models.CharField(_("文书标题"), max_length=200, blank=True)
     addressee = models.CharField(_("主送"), max_length=200, blank=True)
     body = models.TextField(_("正文"), blank=True)

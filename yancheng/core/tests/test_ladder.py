@@ -217,7 +217,7 @@ def test_the_reminder_is_not_a_document_and_the_instruments_are_numbered_without
 def test_the_document_is_stored_once_after_the_step_commits(at, items, hengyang, run):
     from django_tasks_db.models import DBTaskResult
 
-    from yancheng.core.tasks import store_ladder_document
+    from yancheng.core.tasks import store_ladder_documents
 
     samr = hengyang["units"]["samr"]
     items.deadlines[samr.pk] = DUE
@@ -225,11 +225,11 @@ def test_the_document_is_stored_once_after_the_step_commits(at, items, hengyang,
     run(items.ladder())
     notice = LadderStep.objects.get()
     assert not notice.document  # the pass wrote the row; the .docx is the worker's
-    queued = DBTaskResult.objects.get(task_path=store_ladder_document.module_path)
-    assert queued.args_kwargs["args"] == [notice.pk]
+    queued = DBTaskResult.objects.get(task_path=store_ladder_documents.module_path)
+    assert queued.args_kwargs["args"] == [[notice.pk]]  # one task for the documents of a pass
     before = ladder.document_bytes(notice)  # a download before the worker: made on the spot
-    assert store_ladder_document.call(notice.pk) == "stored"
-    assert store_ladder_document.call(notice.pk) == "kept already"
+    assert store_ladder_documents.call([notice.pk]) == "stored 1, kept already 0, missing 0"
+    assert store_ladder_documents.call([notice.pk]) == "stored 0, kept already 1, missing 0"
     notice.refresh_from_db()
     assert notice.document.name.startswith(f"ladder/{KIND}/2026/")
     kept = ladder.document_bytes(notice)
