@@ -304,18 +304,35 @@ def _offsets_of(ladder: Ladder, record) -> dict[int, int]:
     return ladder.offsets()
 
 
-def candidates(ladder: Ladder, now: datetime) -> QuerySet:
-    """The records that may need a step now, in one query (plus one of the calendar, unless a pass has
-    it loaded): open, with a deadline no later than the first step's horizon, and the last step for
-    that deadline not taken yet. Each comes with its deadline (``ladder_deadline``), the highest rung
-    taken for it (``ladder_top``) and the offsets in force."""
+def horizons(now: datetime) -> dict[int, datetime]:
+    """{offset: the latest deadline for which a step at that offset holds at ``now``}, for every offset
+    an office may set (−MAX_LEAD…MAX_LATE): days_late(deadline, now) ≥ offset exactly when the deadline
+    is no later than it (days_late only grows as the deadline moves back)."""
     today = timezone.localdate(now)
-    with workdays.covering(today, today + CALENDAR_AHEAD):
+    with workdays.covering(today - CALENDAR_BEHIND, today + CALENDAR_AHEAD):
         # k working days or less left: due no later than the day before the (k+1)-th working day.
-        horizons = {
-            k: workdays.end_of_day(workdays.add_working_days(today, k + 1) - ONE_DAY)
+        found = {
+            -k: workdays.end_of_day(workdays.add_working_days(today, k + 1) - ONE_DAY)
             for k in range(MAX_LEAD + 1)
         }
+        found[1] = now  # passed: one working day late at least
+        # o ≥ 2 working days late: a deadline on a day with o working days in (that day, today].
+        day, between = today, 0
+        for offset in range(2, MAX_LATE + 1):
+            while between < offset:
+                between += workdays.is_workday(day)
+                day -= ONE_DAY
+            found[offset] = workdays.end_of_day(day)
+    return found
+
+
+def candidates(ladder: Ladder, now: datetime) -> QuerySet:
+    """The records that need a step now, in one query (plus one of the calendar, unless a pass has it
+    loaded): open, with a deadline, and some step not taken yet for that deadline that holds now — in
+    SQL, with the offsets in force, so a pass does not read the records still waiting for their next
+    step. Each comes with its deadline (``ladder_deadline``), the highest rung taken for it
+    (``ladder_top``) and the offsets in force."""
+    held = horizons(now)
     taken = LadderStep.objects.filter(
         kind=ladder.kind, object_id=OuterRef("pk"), deadline=OuterRef("ladder_deadline")
     )
@@ -327,19 +344,24 @@ def candidates(ladder: Ladder, now: datetime) -> QuerySet:
         )
         for step in ladder.steps
     }
-    first = _offset_column(ladder.steps[0].rung)
-    # The first step's offset is the office's (read in the same query): its horizon is chosen in SQL.
-    horizon = Case(
-        *[When(**{first: -k}, then=Value(moment)) for k, moment in horizons.items()],
-        default=Value(now),
-        output_field=DateTimeField(),
-    )
+    needed = Q(pk__in=[])
+    for step in ladder.steps:
+        column = _offset_column(step.rung)
+        horizon = Case(
+            *[When(**{column: offset}, then=Value(moment)) for offset, moment in held.items()],
+            default=Value(now),
+            output_field=DateTimeField(),
+        )
+        holds_now = Q(ladder_deadline__lte=horizon)
+        if step.rung == Rung.REMINDER:
+            holds_now &= Q(ladder_deadline__gte=now)  # not sent once the deadline has passed
+        needed |= holds_now & (Q(ladder_top__isnull=True) | Q(ladder_top__lt=step.rung))
     return (
         ladder.open(now)
         .annotate(ladder_deadline=ladder.deadline_sql)
         .annotate(ladder_top=Subquery(taken.order_by("-rung").values("rung")[:1]), **offsets)
-        .filter(ladder_deadline__isnull=False, ladder_deadline__lte=horizon)
-        .filter(Q(ladder_top__isnull=True) | Q(ladder_top__lt=ladder.steps[-1].rung))
+        .filter(ladder_deadline__isnull=False)
+        .filter(needed)
         .order_by("pk")
     )
 

@@ -38,7 +38,10 @@ def test_the_ladder_is_climbed_as_the_clock_moves_and_each_step_is_sent_once(
     at(2026, 12, 16, 9)  # the third working day late: no worker ran since
     assert _reached(p) == Rung.SUPERVISION_ORDER
     assert tasks.escalate() == 2 and tasks.escalate() == 0  # the notice and the order, once
+    # Waiting for its next step, the problem is not even read by a pass (the query leaves it out).
+    assert not ladder.candidates(PROBLEM, at(2026, 12, 17, 18)).exists()
     at(2026, 12, 18, 9)
+    assert list(ladder.candidates(PROBLEM, clock.now())) == [p]
     assert _reached(p) == Rung.LIAISON_LETTER and tasks.escalate() == 1
     rows = _sent(p)
     assert [r.rung for r in rows] == [Rung.REMINDER, Rung.NOTICE, Rung.SUPERVISION_ORDER, Rung.LIAISON_LETTER]
