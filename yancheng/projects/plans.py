@@ -101,15 +101,26 @@ def compare(before: dict | None, after: dict) -> dict:
 
 
 def history(project) -> list[PlanVersion]:
-    """The project's versions, newest first, each with ``.changes`` against the version before it."""
+    """The project's versions, newest first, each with ``.changes`` (and ``.change_words``) against the
+    baseline it was filed to replace: the latest version of its year approved before it (a returned
+    version was never in force, so nothing is measured from it)."""
     versions = list(
         PlanVersion.objects.filter(project=project)
         .select_related("filed_by__person", "decided_by__person")
         .order_by("-year", "-number")
     )
-    for version, earlier in zip(versions, versions[1:] + [None], strict=True):
-        same_year = earlier is not None and earlier.year == version.year
-        version.changes = compare(content_of(earlier) if same_year else None, content_of(version))
+    decided = {PlanState.APPROVED, PlanState.SUPERSEDED}
+    for version in versions:
+        earlier = next(
+            (
+                v
+                for v in versions
+                if v.year == version.year and v.number < version.number and v.state in decided
+            ),
+            None,
+        )
+        version.changes = compare(content_of(earlier) if earlier else None, content_of(version))
+        version.change_words = describe(version.changes)
     return versions
 
 
@@ -413,3 +424,28 @@ def set_plan(project, *, by, year: int, planned_investment: int, milestones=(), 
             project, EventKind.PLAN_SET, by, note=_note(version), changes=_event_changes(version, changes)
         )
     return plan
+
+
+def _wan(yuan: int) -> str:
+    return f"{yuan / 10_000:,.2f}".rstrip("0").rstrip(".")
+
+
+def describe(changes: dict) -> list[str]:
+    """``compare``'s changes in the words the project page shows, one line each."""
+    words = []
+    if "planned_investment" in changes:
+        old, new = changes["planned_investment"]
+        words.append(_("年度计划投资：%(old)s → %(new)s 万元") % {"old": _wan(old), "new": _wan(new)})
+    if "months" in changes:
+        months = "；".join(
+            _("%(m)d 月 %(old)s → %(new)s") % {"m": m, "old": _wan(old), "new": _wan(new)}
+            for m, old, new in changes["months"]
+        )
+        words.append(_("分月计划（万元）：%(months)s") % {"months": months})
+    if "added" in changes:
+        words.append(_("新增节点：%(names)s") % {"names": "、".join(changes["added"])})
+    if "retired" in changes:
+        words.append(_("撤销节点：%(names)s") % {"names": "、".join(changes["retired"])})
+    for name, old, new in changes.get("moved", []):
+        words.append(_("节点“%(name)s”日期调整：%(old)s → %(new)s") % {"name": name, "old": old, "new": new})
+    return words

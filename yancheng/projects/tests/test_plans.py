@@ -269,3 +269,94 @@ def test_investment_behind_is_measured_against_the_monthly_plan(at, make_project
     assert watched(back) == ("green", [])
     yellow = deviations.filter_light(Project.objects.filter(pk__in=[front.pk, back.pk]), "yellow")
     assert list(yellow) == [front]
+
+
+# --- pages ---------------------------------------------------------------------------------------------
+
+
+def month_fields(amounts_wan) -> dict:
+    return {f"month_{m}": str(a) for m, a in enumerate(amounts_wan, start=1)}
+
+
+def test_the_project_page_shows_the_baseline_and_the_history_with_the_change(
+    client, at, make_project, users, ledger
+):
+    project = make_project(plan=None)
+    owner, commission = users[Role.ENTERPRISE_USER], ledger["commission"]
+    approved_v1(project, owner, commission)
+    monthly = [150 * WAN] * 5 + [100 * WAN, 150 * WAN] + [50 * WAN] * 5
+    milestones = [("主体结构封顶", date(2026, 8, 31)), ("外立面完工", date(2026, 11, 30))]
+    plans.approve_plan(
+        file(project, owner, monthly=monthly, milestones=milestones, reason="增加外立面工程"), by=commission
+    )
+    client.force_login(owner)
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "现行基线：第 2 版，2026-12-02 批准" in page
+    for words in (
+        "变更理由：增加外立面工程",
+        "年度计划投资：1,200 → 1,250 万元",
+        "分月计划（万元）：6 月 150 → 100；7 月 50 → 150",
+        "新增节点：外立面完工",
+        "撤销节点：设备安装调试",
+        "节点“主体结构封顶”日期调整：2026-06-30 → 2026-08-31",
+        "首次备案",
+        "已被取代",
+    ):
+        assert words in page, words
+    assert "报送计划变更（新版本）" in page
+    client.force_login(users[Role.UNIT_OFFICIAL])  # the responsible unit reads it and files nothing
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "现行基线：第 2 版" in page and "报送计划变更" not in page
+
+
+def test_the_owner_files_on_the_form_and_the_commission_decides_on_the_page(
+    client, at, make_project, users, ledger
+):
+    project = make_project(plan=None)
+    owner, commission = users[Role.ENTERPRISE_USER], ledger["commission"]
+    client.force_login(owner)
+    form = client.get(f"/projects/{project.pk}/plans/new/").content.decode()
+    assert 'name="month_12"' in form and 'name="milestone_name_0"' in form and "变更理由" in form
+    posted = {
+        "year": "2026",
+        "planned_investment": "1200",
+        **month_fields([150] * 6 + [50] * 6),
+        "milestone_name_0": "主体结构封顶",
+        "milestone_due_0": "2026-06-30",
+        "reason": "",
+        "submission_key": uuid.uuid4().hex,
+    }
+    wrong = client.post(f"/projects/{project.pk}/plans/new/", {**posted, "month_1": "100"})
+    assert wrong.status_code == 200 and "合计应等于年度计划投资" in wrong.content.decode()
+    assert not PlanVersion.objects.exists()
+    response = client.post(f"/projects/{project.pk}/plans/new/", posted)
+    assert response.status_code == 302
+    version = PlanVersion.objects.get(project=project)
+    assert (version.state, version.monthly[0], version.milestones) == (
+        "filed",
+        150 * WAN,
+        [{"name": "主体结构封顶", "due_on": "2026-06-30"}],
+    )
+    assert "批准" not in client.get(f"/projects/{project.pk}/").content.decode().split("备案版本")[1]
+    client.force_login(commission)
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "data-plan-approve" in page and "待审批" in page
+    refused = client.post(f"/projects/plans/{version.pk}/return/", {"reason": ""}, follow=True)
+    assert "请填写退回理由" in refused.content.decode()
+    client.post(f"/projects/plans/{version.pk}/approve/")
+    assert AnnualPlan.objects.get(project=project, year=2026).monthly_plan[0] == 150 * WAN
+    client.force_login(owner)
+    form = client.get(f"/projects/{project.pk}/plans/new/?year=2026").content.decode()
+    assert 'value="主体结构封顶"' in form and 'value="150"' in form  # a change starts from the baseline
+
+
+def test_plan_pages_refuse_who_may_not_and_change_nothing(assert_refused, at, make_project, users, ledger):
+    project = make_project(plan=None)
+    version = file(project, users[Role.ENTERPRISE_USER])
+    outsiders = [None, users["other_enterprise"], users[Role.BANK_CLERK]]
+    readers = [users[Role.UNIT_OFFICIAL], users[Role.LEADER]]  # they see the project, they file nothing
+    assert_refused(outsiders + readers, "GET", f"/projects/{project.pk}/plans/new/")
+    assert_refused(outsiders + readers, "POST", f"/projects/{project.pk}/plans/new/", {})
+    deciders = outsiders + readers + [users[Role.ENTERPRISE_USER], users[Role.ADMINISTRATOR]]
+    assert_refused(deciders, "POST", f"/projects/plans/{version.pk}/approve/")
+    assert_refused(deciders, "POST", f"/projects/plans/{version.pk}/return/", {"reason": "x"})
