@@ -360,3 +360,65 @@ def test_plan_pages_refuse_who_may_not_and_change_nothing(assert_refused, at, ma
     deciders = outsiders + readers + [users[Role.ENTERPRISE_USER], users[Role.ADMINISTRATOR]]
     assert_refused(deciders, "POST", f"/projects/plans/{version.pk}/approve/")
     assert_refused(deciders, "POST", f"/projects/plans/{version.pk}/return/", {"reason": "x"})
+
+
+# --- API ---------------------------------------------------------------------------------------------------
+
+API = "/api/v1/projects"
+
+
+def api(client, user, method, path, data=None):
+    client.force_login(user)
+    if method == "GET":
+        return client.get(f"{API}{path}", data or {})
+    return client.post(f"{API}{path}", data or {}, content_type="application/json")
+
+
+def filing(**changes):
+    return {
+        "year": 2026,
+        "planned_investment": 1200 * WAN,
+        "monthly": FRONT_LOADED,
+        "milestones": [{"name": "主体结构封顶", "due_on": "2026-06-30"}],
+        "submission_key": uuid.uuid4().hex,
+        **changes,
+    }
+
+
+def test_the_api_files_lists_approves_and_returns_versions(client, at, make_project, users, ledger):
+    project = make_project(plan=None)
+    owner, commission = users[Role.ENTERPRISE_USER], ledger["commission"]
+    path = f"/projects/{project.pk}/plan-versions"
+    body = filing()
+    first = api(client, owner, "POST", path, body)
+    assert first.status_code == 201, first.content
+    assert (first.json()["number"], first.json()["state"]["code"]) == (1, "filed")
+    again = api(client, owner, "POST", path, body)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    version = first.json()["id"]
+    approved = api(client, commission, "POST", f"/plan-versions/{version}/approve")
+    assert approved.status_code == 200 and approved.json()["state"]["code"] == "approved"
+    detail = api(client, owner, "GET", f"/projects/{project.pk}").json()
+    assert detail["plans"][0]["monthly_plan"] == FRONT_LOADED
+    no_reason = api(client, owner, "POST", path, filing(monthly=[100 * WAN] * 12))
+    assert (no_reason.status_code, no_reason.json()["code"]) == (400, "plan_reason_required")
+    changed = api(client, owner, "POST", path, filing(monthly=[100 * WAN] * 12, reason="投资后移"))
+    assert changed.status_code == 201
+    assert changed.json()["changes"]["months"][0] == {"month": 1, "before": 150 * WAN, "after": 100 * WAN}
+    assert changed.json()["changes"]["words"][0].startswith("分月计划（万元）：1 月 150 → 100")
+    v2 = changed.json()["id"]
+    refused = api(client, owner, "POST", f"/plan-versions/{v2}/approve")
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    returned = api(client, commission, "POST", f"/plan-versions/{v2}/return", {"reason": "请附依据"})
+    assert returned.json()["state"]["code"] == "returned" and returned.json()["return_reason"] == "请附依据"
+    listed = api(client, users[Role.UNIT_OFFICIAL], "GET", path).json()
+    assert [(v["number"], v["state"]["code"]) for v in listed] == [(2, "returned"), (1, "approved")]
+    short = api(client, owner, "POST", path, filing(monthly=[100 * WAN] * 11, reason="x"))
+    assert short.status_code == 422  # twelve months or nothing
+    wrong_sum = api(client, owner, "POST", path, filing(planned_investment=1, reason="x"))
+    assert (wrong_sum.status_code, wrong_sum.json()["code"]) == (400, "monthly_sum")
+    stranger = users["other_enterprise"]  # another owner: the project and its versions do not exist
+    assert api(client, stranger, "GET", path).status_code == 404
+    assert api(client, stranger, "POST", path, filing(reason="x")).status_code == 404
+    assert api(client, stranger, "POST", f"/plan-versions/{v2}/approve").status_code == 404
+    assert PlanVersion.objects.filter(project=project).count() == 2
