@@ -226,6 +226,8 @@ def detail_out(request, project_id: int, period: ProjectPeriodIn) -> dict:
             "confirm": actions.may_confirm(user, project),
             "move_stage": actions.may_move_stage(user, project),
             "set_plan": keeps_ledger(user),
+            "file_plan": plans.may_file(user, project),
+            "decide_plan": plans.may_decide(user),
         },
     }
 

@@ -187,7 +187,9 @@ class ProjectAllowedOut(Schema):
     report: bool = Field(..., description="报送月报")
     confirm: bool = Field(..., description="确认或退回月报")
     move_stage: bool = Field(..., description="变更建设阶段")
-    set_plan: bool = Field(..., description="设置年度计划")
+    set_plan: bool = Field(..., description="直接设置年度计划（项目主管单位）")
+    file_plan: bool = Field(..., description="报送年度计划的新版本")
+    decide_plan: bool = Field(..., description="批准或退回报送的年度计划（发展改革委）")
 
 
 class ProjectOut(ProjectSummaryOut):

@@ -294,10 +294,12 @@ def report_new(request, pk):
         if periods
         else 0
     )
+    # A milestone a later plan version retired is no longer reported on (the action refuses it too).
     milestones = [
         m
         for plan in project.plans.filter(year=year).prefetch_related("milestones")
         for m in plan.milestones.all()
+        if m.retired_at is None
     ]
     due_year, due_month = reporting.period_due()
     initial = {"period": f"{due_year}-{due_month}"}

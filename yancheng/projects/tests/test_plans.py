@@ -128,7 +128,7 @@ def test_a_second_version_keeps_both_and_shows_what_changed(at, make_project, us
 
 
 def test_a_kept_milestone_keeps_its_progress_and_a_dropped_one_is_retired_not_watched(
-    at, make_project, users, ledger, report
+    client, at, make_project, users, ledger, report
 ):
     project = make_project(plan=None)
     owner, commission = users[Role.ENTERPRISE_USER], ledger["commission"]
@@ -152,6 +152,12 @@ def test_a_kept_milestone_keeps_its_progress_and_a_dropped_one_is_retired_not_wa
     assert pipes.retired_at is not None  # kept for the reports that name it, no longer watched
     assert watched(project) == ("green", [])
     assert Milestone.objects.filter(plan__project=project).count() == 3
+    client.force_login(owner)  # the month's report offers the milestones in force, not the retired one
+    form = client.get(f"/projects/{project.pk}/reports/new/").content.decode()
+    assert "主体结构封顶" in form and "设备安装调试" in form and "室外管网" not in form
+    with pytest.raises(ActionRefused) as refused:
+        report(project, 11, 1, milestones={pipes.pk: "done"}, confirm=False)
+    assert refused.value.code == "milestone_unknown"
 
 
 def test_the_same_submission_twice_is_one_version(at, make_project, users, ledger):
