@@ -103,45 +103,19 @@ def _locked(project) -> Project:
 # --- plans and stages -----------------------------------------------------------------------------
 
 
-def set_plan(project, *, by, year: int, planned_investment: int, milestones=()) -> AnnualPlan:
-    """Set a project's plan for ``year`` (investment in yuan, milestones as (name, due_on) pairs)."""
-    refuse_unless(keeps_ledger(by), _("只有项目主管单位可以修改年度计划。"), "forbidden")
-    refuse_unless(planned_investment >= 0, _("年度计划投资不能为负数。"), "plan_negative")
-    refuse_unless(2015 <= year <= 2100, _("请填写正确的年度。"), "plan_year")
-    refuse_unless(
-        all(due_on.year == year for _name, due_on in milestones),
-        _("年度计划节点的日期应在 %(year)d 年内。") % {"year": year},
-        "milestone_year",
+def set_plan(project, *, by, year: int, planned_investment: int, milestones=(), monthly=None) -> AnnualPlan:
+    """Set a project's plan for ``year`` directly, as the ledger keeper (plans.set_plan: recorded as a
+    version approved at once). Owners file versions for approval with plans.file_plan."""
+    from . import plans
+
+    return plans.set_plan(
+        project,
+        by=by,
+        year=year,
+        planned_investment=planned_investment,
+        milestones=milestones,
+        monthly=monthly,
     )
-    with transaction.atomic():
-        project = _locked(project)
-        plan, created = AnnualPlan.objects.get_or_create(
-            project=project, year=year, defaults={"planned_investment": planned_investment}
-        )
-        before = {"planned_investment": None if created else plan.planned_investment}
-        before["milestones"] = [] if created else [[m.name, str(m.due_on)] for m in plan.milestones.all()]
-        plan.planned_investment = planned_investment
-        plan.save(update_fields=["planned_investment"])
-        # A milestone that stays (same name, same day) keeps its row: the reports already filed point at
-        # it (MilestoneProgress, on delete CASCADE), and a confirmed report is never edited.
-        standing: dict[tuple, list[Milestone]] = {}
-        for milestone in [] if created else plan.milestones.all():
-            standing.setdefault((milestone.name, milestone.due_on), []).append(milestone)
-        added = []
-        for name, due_on in milestones:
-            if standing.get((name[:100], due_on)):
-                standing[(name[:100], due_on)].pop(0)
-            else:
-                added.append(Milestone(plan=plan, name=name[:100], due_on=due_on))
-        Milestone.objects.filter(pk__in=[m.pk for left in standing.values() for m in left]).delete()
-        Milestone.objects.bulk_create(added)
-        after = {"planned_investment": planned_investment, "milestones": [[n, str(d)] for n, d in milestones]}
-        changes = audit.changes_between(
-            {k: str(v) for k, v in before.items()}, {k: str(v) for k, v in after.items()}
-        )
-        if changes:
-            record_event(project, EventKind.PLAN_SET, by, note=str(year), changes=changes)
-    return plan
 
 
 STAGE_DATES = {
@@ -186,7 +160,11 @@ def _check_period(project, year: int, month: int):
 
 
 def _milestone_progress(project, year: int, statuses: dict) -> list[tuple[Milestone, str]]:
-    planned = {m.pk: m for m in Milestone.objects.filter(plan__project=project, plan__year=year)}
+    # A retired milestone (dropped by a later plan) is no longer reported on.
+    planned = {
+        m.pk: m
+        for m in Milestone.objects.filter(plan__project=project, plan__year=year, retired_at__isnull=True)
+    }
     chosen = []
     for milestone_id, status in statuses.items():
         refuse_unless(

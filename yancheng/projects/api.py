@@ -19,12 +19,13 @@ from yancheng.core.pagination import PageIn
 from yancheng.core.reference.industries import DIVISIONS, SECTIONS, section_of
 from yancheng.core.schemas import ErrorOut, Id
 
-from . import actions, figures, reporting
+from . import actions, figures, plans, reporting
 from .choices import STAGE_TRANSITIONS, Grouping, Level, MilestoneStatus, Stage
 from .models import (
     AnnualPlan,
     MilestoneProgress,
     MonthlyReport,
+    PlanVersion,
     Project,
     ProjectLevel,
     keeps_ledger,
@@ -34,6 +35,9 @@ from .schemas import (
     Ordering,
     PlanIn,
     PlanOut,
+    PlanVersionIn,
+    PlanVersionOut,
+    PlanVersionReturnIn,
     ProjectFilterIn,
     ProjectOut,
     ProjectPage,
@@ -175,7 +179,12 @@ def plan_out(plan: AnnualPlan) -> dict:
     return {
         "year": plan.year,
         "planned_investment": plan.planned_investment,
-        "milestones": [{"id": m.pk, "name": m.name, "due_on": m.due_on} for m in plan.milestones.all()],
+        "monthly_plan": plan.monthly_plan,
+        "milestones": [
+            {"id": m.pk, "name": m.name, "due_on": m.due_on}
+            for m in plan.milestones.all()
+            if m.retired_at is None
+        ],
     }
 
 
@@ -217,6 +226,8 @@ def detail_out(request, project_id: int, period: ProjectPeriodIn) -> dict:
             "confirm": actions.may_confirm(user, project),
             "move_stage": actions.may_move_stage(user, project),
             "set_plan": keeps_ledger(user),
+            "file_plan": plans.may_file(user, project),
+            "decide_plan": plans.may_decide(user),
         },
     }
 
@@ -363,6 +374,103 @@ def set_plan(request, project_id: Id, year: Year, data: PlanIn):
         milestones=[(m.name, m.due_on) for m in data.milestones],
     )
     return plan_out(AnnualPlan.objects.prefetch_related("milestones").get(pk=plan.pk))
+
+
+# --- plan versions (备案监督制) --------------------------------------------------------------------------
+
+
+def plan_version_out(version: PlanVersion) -> dict:
+    changes = getattr(version, "changes", {})
+    return {
+        "id": version.pk,
+        "project_id": version.project_id,
+        "year": version.year,
+        "number": version.number,
+        "state": _choice(version.state, version.get_state_display()),
+        "planned_investment": version.planned_investment,
+        "monthly": version.monthly,
+        "milestones": version.milestones,
+        "reason": version.reason,
+        "changes": {
+            "planned_investment": changes.get("planned_investment"),
+            "months": [{"month": m, "before": a, "after": b} for m, a, b in changes.get("months", [])],
+            "added": changes.get("added", []),
+            "retired": changes.get("retired", []),
+            "moved": [{"name": n, "before": a, "after": b} for n, a, b in changes.get("moved", [])],
+            "words": getattr(version, "change_words", []),
+        },
+        "filed_by": _name(version.filed_by),
+        "filed_at": version.filed_at,
+        "decided_by": _name(version.decided_by),
+        "decided_at": version.decided_at,
+        "return_reason": version.return_reason,
+    }
+
+
+def _version_answer(project, version_id: int) -> dict:
+    [version] = [v for v in plans.history(project) if v.pk == version_id]
+    return plan_version_out(version)
+
+
+def _plan_version(request, version_id: int) -> PlanVersion:
+    seen = Project.objects.for_user(request.user).values("pk")
+    return get_object_or_404(
+        PlanVersion.objects.filter(project__in=seen).select_related("project"), pk=version_id
+    )
+
+
+@router.get(
+    "/projects/{project_id}/plan-versions",
+    response={200: list[PlanVersionOut], **READ},
+    summary="年度计划的备案版本（新的在前；每版附与其所替换的基线相比的变化）",
+)
+def list_plan_versions(request, project_id: Id, year: Year | None = None):
+    versions = plans.history(_project(request, project_id))
+    return [plan_version_out(v) for v in versions if year is None or v.year == year]
+
+
+@router.post(
+    "/projects/{project_id}/plan-versions",
+    response={201: PlanVersionOut, 200: PlanVersionOut, **WRITE},
+    summary="报送年度计划（项目业主或项目主管单位；201；以同一 submission_key 重复提交时返回原版本，200）",
+    description="分月计划 12 个月合计须等于年度计划投资；节点日期须在该年度内、名称不重复。该年度已有批准的"
+    "计划时为变更，须填写变更理由；已有待审批的版本时不能再报。经发展改革委批准后成为现行基线。",
+)
+def file_plan_version(request, project_id: Id, data: PlanVersionIn):
+    project = _project(request, project_id)
+    version, created = plans.file_plan(
+        project,
+        by=request.user,
+        year=data.year,
+        planned_investment=data.planned_investment,
+        monthly=data.monthly,
+        milestones=[(m.name, m.due_on) for m in data.milestones],
+        reason=data.reason,
+        submission_key=data.submission_key,
+    )
+    return Status(201 if created else 200, _version_answer(project, version.pk))
+
+
+@router.post(
+    "/plan-versions/{version_id}/approve",
+    response={200: PlanVersionOut, **WRITE},
+    summary="批准年度计划（发展改革委，不能批准本人报送的；批准后成为现行基线，取代原批准版本）",
+)
+def approve_plan_version(request, version_id: Id):
+    version = _plan_version(request, version_id)
+    plans.approve_plan(version, by=request.user)
+    return _version_answer(version.project, version_id)
+
+
+@router.post(
+    "/plan-versions/{version_id}/return",
+    response={200: PlanVersionOut, **WRITE},
+    summary="退回年度计划（发展改革委；须填写退回理由，现行基线不变）",
+)
+def return_plan_version(request, version_id: Id, data: PlanVersionReturnIn):
+    version = _plan_version(request, version_id)
+    plans.return_plan(version, by=request.user, reason=data.reason)
+    return _version_answer(version.project, version_id)
 
 
 # --- monthly reports ------------------------------------------------------------------------------------

@@ -40,6 +40,16 @@ class ReportState(models.TextChoices):
     SUPERSEDED = "superseded", _("已更正")
 
 
+class PlanState(models.TextChoices):
+    """A filed version of a year plan: waiting, then approved (the baseline) or returned; an approved
+    version is superseded when a later one is approved."""
+
+    FILED = "filed", _("待审批")
+    APPROVED = "approved", _("现行基线")
+    RETURNED = "returned", _("已退回")
+    SUPERSEDED = "superseded", _("已被取代")
+
+
 class MilestoneStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("未开始")
     IN_PROGRESS = "in_progress", _("推进中")
@@ -52,6 +62,9 @@ class EventKind(models.TextChoices):
     CHANGED = "changed", _("修改")
     STAGE_CHANGED = "stage_changed", _("阶段变更")
     PLAN_SET = "plan_set", _("年度计划")
+    PLAN_FILED = "plan_filed", _("报送年度计划")
+    PLAN_APPROVED = "plan_approved", _("批准年度计划")
+    PLAN_RETURNED = "plan_returned", _("退回年度计划")
     REPORTED = "reported", _("报送月报")
     REPORT_CONFIRMED = "report_confirmed", _("确认月报")
     REPORT_RETURNED = "report_returned", _("退回月报")

@@ -57,6 +57,11 @@ Late and missing reports, as the platform shows them (reporting.status_of, repor
 - eight reports of the last few months were filed after their deadline (filed_at past reporting.due_at),
   confirmed, with the reminder that preceded them.
 
+Plans (备案监督制, plans.py): every project's year plan is an approved version 1 set by the commission,
+with a monthly plan shaped by the season (``SEASON``); four projects had a version 2 approved during
+the year with its reason (a milestone added, another's day moved a month later), and two, one of them
+``yezhu``'s, have a version 2 filed by the owner and waiting for ``fagaiwei``'s approval.
+
 Rows are written with bulk_create, not through ``actions`` (which stamp the current time and write an
 audit entry per change); the demo writes no audit entries, like the other apps' demos.
 
@@ -91,12 +96,13 @@ from yancheng.core.roles import Role
 from yancheng.core.validators import make_project_code
 
 from . import figures
-from .choices import REPORTING_STAGES, EventKind, Level, MilestoneStatus, ReportState, Stage
+from .choices import REPORTING_STAGES, EventKind, Level, MilestoneStatus, PlanState, ReportState, Stage
 from .models import (
     AnnualPlan,
     Milestone,
     MilestoneProgress,
     MonthlyReport,
+    PlanVersion,
     Project,
     ProjectEvent,
     ProjectLevel,
@@ -1376,6 +1382,108 @@ def _statuses(spec: Spec, month: int) -> list:
     return result
 
 
+def _monthly_plan(total: int) -> list[int]:
+    """``total`` over the months by the season's weights, exact in yuan (December takes the rounding)."""
+    weights = sum(SEASON)
+    months = [int(total * w / weights) for w in SEASON]
+    months[-1] += total - sum(months)
+    return months
+
+
+def _plan_entry(spec: Spec) -> datetime:
+    """When the commission set the year's plan: two days after the project entered the ledger."""
+    return _moment(spec.entered_on, random.Random(spec.code), (9, 0), (11, 30)) + timedelta(days=2, hours=3)
+
+
+def _owner_user(writer: Writer, spec: Spec):
+    if spec.owner_enterprise is not None:
+        return (writer.owners.get(spec.owner_enterprise.pk) or [None])[0]
+    return writer.officials[spec.owner_unit][0]
+
+
+def _stored(milestones) -> list[dict]:
+    return [{"name": n, "due_on": d.isoformat()} for n, d in sorted(milestones, key=lambda m: (m[1], m[0]))]
+
+
+def _plan_versions(writer: Writer, specs, projects, plans) -> list[PlanVersion]:
+    """Version 1 of every plan, set by the commission; version 2 approved for four projects (their
+    version 1 lacked the last milestone and had the first a month earlier), filed and waiting for two."""
+    commission, year = writer.commission_user, writer.year
+    ordered = sorted(zip(specs, projects, plans, strict=True), key=lambda row: row[0].code)
+    watched = [row for row in ordered if row[0].stage in REPORTING_STAGES and _owner_user(writer, row[0])]
+    revised = [row for row in watched if len(row[0].milestones) >= 3 and row[0].milestones[0][1].month >= 3][
+        :4
+    ]
+    waiting = [row for row in watched if row not in revised and _is_home(writer, row[0], OWNER_LOGIN)][:1]
+    waiting += [row for row in watched if row not in revised and row not in waiting][: 2 - len(waiting)]
+    revised, waiting = {row[0].code for row in revised}, {row[0].code for row in waiting}
+    versions = []
+    for spec, project, plan in ordered:
+        milestones = [(n, d) for n, d, _done in spec.milestones]
+        entry = _plan_entry(spec)
+        at = writer.cal.before_now(entry, entry - timedelta(days=2, hours=3), random.Random(spec.code))
+
+        version = functools.partial(_version, spec, project, plan, commission)
+        baseline = {"monthly": plan.monthly_plan, "milestones": milestones}
+        if spec.code in revised:
+            (first, first_due), *rest = milestones
+            earlier = date(year, first_due.month - 1, min(first_due.day, 28))
+            v1 = {"monthly": plan.monthly_plan, "milestones": [(first, earlier), *rest[:-1]]}
+            versions.append(version(1, PlanState.SUPERSEDED, v1, commission, at, at))
+            filed = writer.cal.before_now(at + timedelta(days=45), at, random.Random(f"{spec.code}:v2"))
+            decided = writer.cal.before_now(
+                filed + timedelta(days=1, hours=2), filed, random.Random(spec.code)
+            )
+            reason = f"增加“{rest[-1][0]}”节点；“{first}”因设计变更顺延一个月"
+            owner = _owner_user(writer, spec)
+            versions.append(version(2, PlanState.APPROVED, baseline, owner, filed, decided, reason))
+            note = f"{year} 年第 2 版：{reason}"
+            writer.event(project, filed, owner, EventKind.PLAN_FILED, note, {"year": year, "version": 2})
+            writer.event(
+                project, decided, commission, EventKind.PLAN_APPROVED, note, {"year": year, "version": 2}
+            )
+            continue
+        versions.append(version(1, PlanState.APPROVED, baseline, commission, at, at))
+        if spec.code in waiting:
+            shifted = list(plan.monthly_plan)
+            moved = sum(amount // 5 for amount in shifted[:6])
+            shifted = [amount - amount // 5 for amount in shifted[:6]] + shifted[6:11] + [shifted[11] + moved]
+            filed = writer.cal.before_now(writer.cal.now - timedelta(days=2), at, random.Random(spec.code))
+            reason = "受征地拆迁影响，上半年部分投资后移至 12 月"
+            owner = _owner_user(writer, spec)
+            content = {"monthly": shifted, "milestones": milestones}
+            versions.append(version(2, PlanState.FILED, content, owner, filed, reason=reason))
+            note = f"{year} 年第 2 版：{reason}"
+            writer.event(project, filed, owner, EventKind.PLAN_FILED, note, {"year": year, "version": 2})
+    return versions
+
+
+def _version(
+    spec, project, plan, commission, number, state, content, filed_by, filed_at, decided_at=None, reason=""
+):
+    return PlanVersion(
+        project=project,
+        year=plan.year,
+        number=number,
+        state=state,
+        planned_investment=plan.planned_investment,
+        monthly=content["monthly"],
+        milestones=_stored(content["milestones"]),
+        reason=reason,
+        filed_by=filed_by,
+        filed_at=filed_at,
+        decided_by=commission if decided_at else None,
+        decided_at=decided_at,
+        submission_key=f"{KEY_PREFIX}{spec.code}-plan-v{number}",
+    )
+
+
+def _is_home(writer: Writer, spec: Spec, login) -> bool:
+    """Whether ``spec`` is the demo owner's (``yezhu``) project."""
+    user = _owner_user(writer, spec)
+    return user is not None and user.get_username() == login
+
+
 def _stage_events(writer: Writer, spec: Spec, project):
     commission = writer.commission_user
     official = writer.officials[spec.responsible][0]
@@ -1450,7 +1558,7 @@ def _write(specs: list[Spec], year: int, last: int, cal: Calendar, users, region
         ProjectLevel(project=p, level=s.level) for p, s in zip(projects, specs, strict=True)
     )
     plans = AnnualPlan.objects.bulk_create(
-        AnnualPlan(project=p, year=year, planned_investment=s.planned)
+        AnnualPlan(project=p, year=year, planned_investment=s.planned, monthly_plan=_monthly_plan(s.planned))
         for p, s in zip(projects, specs, strict=True)
     )
     milestone_rows = [
@@ -1464,6 +1572,7 @@ def _write(specs: list[Spec], year: int, last: int, cal: Calendar, users, region
         milestones_of[spec.code].append(milestone)
 
     writer = Writer(year, last, cal, users)
+    PlanVersion.objects.bulk_create(_plan_versions(writer, specs, projects, plans))
     for spec, project in zip(specs, projects, strict=True):
         rng = random.Random(f"{SEED}:{spec.code}:{last}")
         _stage_events(writer, spec, project)

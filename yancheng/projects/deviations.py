@@ -6,8 +6,12 @@ Three rules, for a project still being prepared or built, on the year of the mon
 - a milestone of the year's plan whose planned day has passed and that no report in force marks done
   (red);
 - the month's report overdue (red; reporting.overdue_projects, the rule the report reminders use);
-- the investment completed to that month behind the plan's pro-rata share by more than the
-  commission's margin (ProjectRules.deviation_margin, in percentage points; yellow).
+- the investment completed to that month behind what the plan's monthly plan (AnnualPlan.monthly_plan,
+  the baseline approved in plans.py) sums to by then, by more than the commission's margin
+  (ProjectRules.deviation_margin, in percentage points of the year's plan; yellow). A plan without a
+  monthly plan is held to an even share of the year.
+
+Milestones a later version retired are not watched.
 
 A project with a red rule is red, else yellow with a yellow rule, else green. One set of annotations
 serves the ledger's filter (in SQL, at any size of the ledger) and the words a project's page shows, so
@@ -30,7 +34,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -64,7 +69,10 @@ class Watch:
 def _late_milestones(watch: Watch):
     """The year's milestones past their day and not marked done in a report in force."""
     return Milestone.objects.filter(
-        plan__year=watch.year, due_on__lt=timezone.localdate(watch.now), met_month__isnull=True
+        plan__year=watch.year,
+        due_on__lt=timezone.localdate(watch.now),
+        met_month__isnull=True,
+        retired_at__isnull=True,
     )
 
 
@@ -78,15 +86,28 @@ def _sum_to_month(watch: Watch, project):
     )
 
 
+def _planned_to_month_x12(month: int):
+    """Twelve times the investment the baseline plans from January to ``month``: the monthly plan's
+    first ``month`` amounts, or for a plan without one the even share planned·month/12 (times twelve, so
+    both stay whole numbers)."""
+    months = [Cast(KT(f"monthly_plan__{i}"), BigIntegerField()) for i in range(month)]
+    return Coalesce(
+        ExpressionWrapper(sum(months[1:], months[0]) * 12, output_field=BigIntegerField()),
+        F("planned_investment") * month,
+    )
+
+
 def _behind_plans(watch: Watch):
-    """The year's plans whose investment to the month is behind: completed / planned < month / 12 -
-    margin / 100, in integers planned·(100·month - 12·margin) - completed·1200 > 0."""
+    """The year's plans whose investment to the month is behind: completed / planned < planned to the
+    month / planned - margin / 100, in integers 100·(12·to_month) - 12·margin·planned - 1200·completed > 0."""
     return (
         AnnualPlan.objects.filter(year=watch.year)
         .annotate(completed=Coalesce(Subquery(_sum_to_month(watch, OuterRef("project_id"))), 0))
         .annotate(
             gap=ExpressionWrapper(
-                F("planned_investment") * (100 * watch.month - 12 * watch.margin) - F("completed") * 1200,
+                _planned_to_month_x12(watch.month) * 100
+                - F("planned_investment") * (12 * watch.margin)
+                - F("completed") * 1200,
                 output_field=BigIntegerField(),
             )
         )
@@ -168,7 +189,7 @@ def reasons(project, watch: Watch | None = None) -> list[str]:
         words.append(_("%(y)d 年 %(m)d 月月报逾期未报") % {"y": watch.year, "m": watch.month})
     if project.investment_behind:
         done = project.completed_x / project.planned_x * 100
-        due = watch.month / 12 * 100
+        due = _due_share(project, watch) * 100
         words.append(
             _(
                 "截至 %(m)d 月累计完成年度计划投资的 %(done).1f%%，按月进度应达 %(due).1f%%，落后超过 %(margin)d 个百分点"
@@ -176,3 +197,11 @@ def reasons(project, watch: Watch | None = None) -> list[str]:
             % {"m": watch.month, "done": done, "due": due, "margin": watch.margin}
         )
     return words
+
+
+def _due_share(project, watch: Watch) -> float:
+    """The share of the year's plan the baseline plans to have completed by the watched month."""
+    plan = AnnualPlan.objects.filter(project=project, year=watch.year).first()
+    if plan is None or not plan.monthly_plan or not plan.planned_investment:
+        return watch.month / 12
+    return sum(plan.monthly_plan[: watch.month]) / plan.planned_investment

@@ -249,3 +249,77 @@ class PlanForm(forms.Form):
             return parse_milestones(self.cleaned_data["milestones"])
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class PlanVersionForm(forms.Form):
+    """A version of a year plan as the owner files it: the year's total, twelve months that add up to it
+    and the milestones, one a row (a row left empty is no milestone). All amounts in 万元."""
+
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=[(y, y) for y in YEARS])
+    planned_investment = WanField(label=_("年度计划投资（万元）"))
+    reason = forms.CharField(
+        label=_("变更理由（变更已批准的计划时必填）"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, rows: int = 6, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = uuid.uuid4().hex
+        for month in range(1, 13):
+            self.fields[f"month_{month}"] = WanField(label=_("%(m)d 月") % {"m": month})
+        self.rows = rows
+        for row in range(rows):
+            self.fields[f"milestone_name_{row}"] = forms.CharField(
+                label=_("节点名称"), required=False, max_length=100
+            )
+            self.fields[f"milestone_due_{row}"] = forms.DateField(
+                label=_("计划完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+
+    @staticmethod
+    def rows_in(data, at_least: int) -> int:
+        """How many milestone rows a posted form holds (the page may have added some)."""
+        posted = [key for key in data if key.startswith("milestone_name_")]
+        return min(max(len(posted), at_least), 50)
+
+    def clean_submission_key(self):
+        key = self.cleaned_data["submission_key"].strip().lower()
+        if not KEY_PATTERN.match(key):
+            raise forms.ValidationError(_("页面已过期，请刷新后重新提交。"))
+        return key
+
+    def clean(self):
+        data = super().clean()
+        milestones = []
+        for row in range(self.rows):
+            name = (data.get(f"milestone_name_{row}") or "").strip()
+            due_on = data.get(f"milestone_due_{row}")
+            if name and due_on:
+                milestones.append((name, due_on))
+            elif name or due_on:
+                self.add_error(f"milestone_name_{row}", _("每个节点须同时填写名称和计划完成日期。"))
+        data["milestones"] = milestones
+        data["monthly"] = [data.get(f"month_{m}") for m in range(1, 13)]
+        return data
+
+    def month_fields(self):
+        return [self[f"month_{m}"] for m in range(1, 13)]
+
+    def milestone_rows(self):
+        return [(self[f"milestone_name_{r}"], self[f"milestone_due_{r}"]) for r in range(self.rows)]
+
+    @classmethod
+    def initial_from(cls, baseline: dict | None, year: int) -> dict:
+        """The form filled with the plan in force, so a change starts from it."""
+        initial = {"year": year}
+        if baseline is None:
+            return initial
+        initial["planned_investment"] = Decimal(baseline["planned_investment"]) / WAN
+        for month, amount in enumerate(baseline["monthly"], start=1):
+            initial[f"month_{month}"] = Decimal(amount) / WAN
+        for row, (name, due_on) in enumerate(baseline["milestones"]):
+            initial[f"milestone_name_{row}"], initial[f"milestone_due_{row}"] = name, due_on
+        return initial

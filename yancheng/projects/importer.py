@@ -415,7 +415,8 @@ def _update(project, row, stored_levels: set, plan) -> dict:
 
 def _update_plan(project, row, plan) -> dict:
     """The row's year plan on a stored project; what changed in it ({} when nothing did). Milestones
-    that stay (same name and day) are kept, with the reports' progress on them."""
+    that stay (same name and day) are kept, with the reports' progress on them; those the row drops are
+    retired, not deleted (filed reports point at them; ADR 0008)."""
     milestones = sorted(row["milestones"], key=lambda m: (m[1], m[0]))
     if plan is None:
         plan = AnnualPlan.objects.create(
@@ -427,13 +428,17 @@ def _update_plan(project, row, plan) -> dict:
     if plan.planned_investment != row["planned_investment"]:
         difference["planned_investment"] = [plan.planned_investment, row["planned_investment"]]
         plan.planned_investment = row["planned_investment"]
-        plan.save(update_fields=["planned_investment"])
-    stored = sorted(((m.name, m.due_on) for m in plan.milestones.all()), key=lambda m: (m[1], m[0]))
+        # A monthly plan filed for the old total no longer adds up: the watch falls back to an even share
+        # until the owner files one for the new total.
+        plan.monthly_plan = None
+        plan.save(update_fields=["planned_investment", "monthly_plan"])
+    standing = [m for m in plan.milestones.all() if m.retired_at is None]
+    stored = sorted(((m.name, m.due_on) for m in standing), key=lambda m: (m[1], m[0]))
     if stored != milestones:
         keep = set(stored) & set(milestones)
-        plan.milestones.exclude(
-            pk__in=[m.pk for m in plan.milestones.all() if (m.name, m.due_on) in keep]
-        ).delete()
+        Milestone.objects.filter(pk__in=[m.pk for m in standing if (m.name, m.due_on) not in keep]).update(
+            retired_at=clock.now()
+        )
         Milestone.objects.bulk_create(
             Milestone(plan=plan, name=n, due_on=d) for n, d in milestones if (n, d) not in keep
         )

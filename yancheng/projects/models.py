@@ -13,7 +13,7 @@ from yancheng.core.reference.industries import DIVISION_CHOICES, section_of
 from yancheng.core.roles import Role, roles_of
 from yancheng.core.validators import validate_project_code
 
-from .choices import EventKind, Level, MilestoneStatus, ReportState, Stage
+from .choices import EventKind, Level, MilestoneStatus, PlanState, ReportState, Stage
 
 # Roles that read the whole ledger. The development and reform commission's officials do too (their
 # unit is named in ProjectRules), and they alone, with administrators, keep the ledger.
@@ -218,13 +218,18 @@ class ProjectLevel(models.Model):
 
 
 class AnnualPlan(models.Model):
-    """A project's plan for one year: the investment to complete and the milestones to reach."""
+    """A project's plan for one year in force (the baseline): the investment to complete, month by
+    month, and the milestones to reach. Approving a PlanVersion writes it here (plans.py); the watch,
+    the figures and the reports read only this."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="plans"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     planned_investment = models.BigIntegerField(_("年度计划投资（元）"))
+    # Twelve amounts in yuan, January first, summing to planned_investment; null for a plan set before
+    # monthly plans were filed (the watch then falls back to an even share of the year).
+    monthly_plan = models.JSONField(_("分月计划投资（元）"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("年度计划")
@@ -251,6 +256,9 @@ class Milestone(models.Model):
     met_month = models.PositiveSmallIntegerField(
         _("完成月份（据月报）"), null=True, blank=True, editable=False
     )
+    # A milestone a later approved version dropped: never deleted, since filed reports point at it, but
+    # no longer watched nor offered to new reports. A version naming it again brings it back.
+    retired_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("计划节点")
@@ -259,6 +267,75 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def even_months(total: int) -> list[int]:
+    """``total`` yuan spread evenly over twelve months, exact in integers: month m's cumulative amount is
+    floor(total·m/12), never ahead of the even share."""
+    return [total * m // 12 - total * (m - 1) // 12 for m in range(1, 13)]
+
+
+class PlanVersion(models.Model):
+    """A year plan as filed by the owner (or the ledger keeper) and decided by the commission (备案监督制).
+    Never edited once decided: a change is a new version with its reason; the approved one is the
+    baseline (written into AnnualPlan and Milestone), the one before it is superseded."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="plan_versions"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveSmallIntegerField(_("版本"))
+    state = models.CharField(_("状态"), max_length=20, choices=PlanState, default=PlanState.FILED)
+    planned_investment = models.BigIntegerField(_("年度计划投资（元）"))
+    # Twelve amounts in yuan and [{"name", "due_on"}]: a version is a document read whole, never queried
+    # by its parts (the baseline's rows are), so it is kept as filed (ADR 0008).
+    monthly = models.JSONField(_("分月计划投资（元）"))
+    milestones = models.JSONField(_("计划节点"), default=list, blank=True)
+    reason = models.CharField(_("变更理由"), max_length=300, blank=True)
+    # Null for the versions the migration made from the plans already in force.
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filed_at = models.DateTimeField(_("报送时间"))
+    submission_key = models.CharField(_("提交编号"), max_length=64, unique=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("年度计划版本")
+        verbose_name_plural = _("年度计划版本")
+        ordering = ["project", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year", "number"], name="plan_version_once"),
+            # One version waiting and one baseline a year, whatever two requests do at once.
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                condition=models.Q(state="filed"),
+                name="one_plan_version_waiting",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                condition=models.Q(state="approved"),
+                name="one_plan_version_approved",
+            ),
+            models.CheckConstraint(condition=models.Q(planned_investment__gte=0), name="plan_version_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.year} v{self.number}"
 
 
 class ReportQuerySet(ScopedQuerySet):

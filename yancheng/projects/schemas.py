@@ -175,7 +175,10 @@ class PlanMilestoneOut(Schema):
 class PlanOut(Schema):
     year: int
     planned_investment: int = Field(..., description="年度计划投资（元）")
-    milestones: list[PlanMilestoneOut]
+    monthly_plan: list[int] | None = Field(
+        None, description="分月计划投资（元），1 至 12 月；没有分月计划时为 null（按全年平均进度监督）"
+    )
+    milestones: list[PlanMilestoneOut] = Field(..., description="现行的计划节点（已撤销的不列）")
 
 
 class ProjectAllowedOut(Schema):
@@ -184,7 +187,9 @@ class ProjectAllowedOut(Schema):
     report: bool = Field(..., description="报送月报")
     confirm: bool = Field(..., description="确认或退回月报")
     move_stage: bool = Field(..., description="变更建设阶段")
-    set_plan: bool = Field(..., description="设置年度计划")
+    set_plan: bool = Field(..., description="直接设置年度计划（项目主管单位）")
+    file_plan: bool = Field(..., description="报送年度计划的新版本")
+    decide_plan: bool = Field(..., description="批准或退回报送的年度计划（发展改革委）")
 
 
 class ProjectOut(ProjectSummaryOut):
@@ -217,6 +222,69 @@ class PlanIn(Schema):
     milestones: list[PlanMilestoneIn] = Field(
         [], max_length=50, description="当年的计划节点；与原节点同名同日的保留（已报送的完成情况随之保留）"
     )
+
+
+class PlanVersionIn(Schema):
+    year: Year
+    planned_investment: Yuan = Field(..., description="年度计划投资（元）")
+    monthly: list[Yuan] = Field(
+        ..., min_length=12, max_length=12, description="1 至 12 月的计划投资（元），合计须等于年度计划投资"
+    )
+    milestones: list[PlanMilestoneIn] = Field(
+        [], max_length=50, description="计划节点；名称不能重复，与现行基线同名的节点视为同一节点（可改日期）"
+    )
+    reason: text(300) = Field("", description="变更理由：变更已批准的计划时必填")
+    submission_key: SubmissionKey = Field(..., description="每次报送唯一；重复提交返回同一版本")
+
+
+class PlanVersionReturnIn(Schema):
+    reason: Lines = Field(..., max_length=300, description="退回理由：告诉报送人需要修改什么")
+
+
+class PlanVersionMilestoneOut(Schema):
+    name: str
+    due_on: date
+
+
+class PlanMonthChangeOut(Schema):
+    month: int
+    before: int = Field(..., description="元")
+    after: int = Field(..., description="元")
+
+
+class PlanMilestoneMoveOut(Schema):
+    name: str
+    before: date
+    after: date
+
+
+class PlanChangesOut(Schema):
+    """What a version changes against the baseline it was filed to replace (empty for a first version)."""
+
+    planned_investment: list[int] | None = Field(None, description="[原计划, 新计划]（元）；未变为 null")
+    months: list[PlanMonthChangeOut]
+    added: list[str] = Field(..., description="新增的节点")
+    retired: list[str] = Field(..., description="撤销的节点")
+    moved: list[PlanMilestoneMoveOut] = Field(..., description="调整日期的节点")
+    words: list[str] = Field(..., description="以上变化的文字说明，与项目页面一致")
+
+
+class PlanVersionOut(Schema):
+    id: int
+    project_id: int
+    year: int
+    number: int = Field(..., description="该年度的第几版")
+    state: ProjectChoiceOut = Field(..., description="filed, approved, returned, superseded")
+    planned_investment: int = Field(..., description="年度计划投资（元）")
+    monthly: list[int] = Field(..., description="1 至 12 月的计划投资（元）")
+    milestones: list[PlanVersionMilestoneOut]
+    reason: str = Field(..., description="变更理由")
+    changes: PlanChangesOut
+    filed_by: str | None = Field(None, description="报送人；迁移时由现行计划生成的版本为 null")
+    filed_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    return_reason: str
 
 
 # --- reports ---------------------------------------------------------------------------------------

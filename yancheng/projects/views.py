@@ -26,12 +26,13 @@ from yancheng.core.output.official_document import docx_response
 from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.templatetags.yancheng import percent, wan
 
-from . import actions, bulletin, deviations, figures, reporting
-from .choices import STAGE_TRANSITIONS, Grouping, ReportState, Stage
+from . import actions, bulletin, deviations, figures, plans, reporting
+from .choices import STAGE_TRANSITIONS, Grouping, PlanState, ReportState, Stage
 from .forms import (
     CompletionForm,
     LedgerFilterForm,
     PlanForm,
+    PlanVersionForm,
     RankingForm,
     ReportForm,
     ReturnForm,
@@ -42,6 +43,7 @@ from .models import (
     AnnualPlan,
     MilestoneProgress,
     MonthlyReport,
+    PlanVersion,
     Project,
     ProjectEvent,
     ReportPhoto,
@@ -195,7 +197,9 @@ def detail(request, pk):
     except ValueError:
         year = today.year
     year = min(max(year, 2015), 2100)
-    plans = list(AnnualPlan.objects.filter(project=project).prefetch_related("milestones").order_by("-year"))
+    year_plans = list(
+        AnnualPlan.objects.filter(project=project).prefetch_related("milestones").order_by("-year")
+    )
     reports = list(
         MonthlyReport.objects.filter(project=project)
         .select_related("filed_by__person", "decided_by__person")
@@ -234,7 +238,8 @@ def detail(request, pk):
         "projects/detail.html",
         {
             "project": project,
-            "plans": plans,
+            "plans": year_plans,
+            **_plan_context(request.user, project, year, year_plans),
             "reports": reports,
             "year": year,
             "this_year": this_year,
@@ -249,10 +254,29 @@ def detail(request, pk):
             "may_confirm": may_confirm,
             "pending": [r for r in reports if r.state == ReportState.SUBMITTED] if may_confirm else [],
             "stage_form": StageForm(project=project) if _may_move_on(request.user, project) else None,
-            "plan_form": PlanForm(initial={"year": today.year}) if keeps_ledger(request.user) else None,
             "return_form": ReturnForm(),
         },
     )
+
+
+def _plan_context(user, project, year: int, year_plans) -> dict:
+    """The 年度计划 section: the baseline in force for ``year`` with the version approved into it, and
+    every version with what it changed."""
+    versions = plans.history(project)
+    plan = next((p for p in year_plans if p.year == year), None)
+    return {
+        "plan": plan,
+        "plan_months": list(zip(range(1, 13), plan.monthly_plan, strict=True))
+        if plan and plan.monthly_plan
+        else [],
+        "plan_milestones": [m for m in plan.milestones.all() if m.retired_at is None] if plan else [],
+        "baseline_version": next(
+            (v for v in versions if v.year == year and v.state == PlanState.APPROVED), None
+        ),
+        "plan_versions": versions,
+        "may_file_plan": plans.may_file(user, project),
+        "may_decide_plan": plans.may_decide(user),
+    }
 
 
 def _may_move_on(user, project) -> bool:
@@ -270,10 +294,12 @@ def report_new(request, pk):
         if periods
         else 0
     )
+    # A milestone a later plan version retired is no longer reported on (the action refuses it too).
     milestones = [
         m
         for plan in project.plans.filter(year=year).prefetch_related("milestones")
         for m in plan.milestones.all()
+        if m.retired_at is None
     ]
     due_year, due_month = reporting.period_due()
     initial = {"period": f"{due_year}-{due_month}"}
@@ -389,6 +415,93 @@ def plan_set(request, pk):
 
     _act(request, do, _("年度计划已保存。"))
     return redirect("projects:detail", project.pk)
+
+
+@login_required
+def plan_new(request, pk):
+    """The owner (or the ledger keeper) files a new version of a year's plan, starting from the baseline."""
+    project = _project(request, pk)
+    if not plans.may_file(request.user, project):
+        raise Http404
+    try:
+        year = int(
+            request.POST.get("year") or request.GET.get("year") or timezone.localdate(clock.now()).year
+        )
+    except ValueError:
+        year = timezone.localdate(clock.now()).year
+    baseline = plans.baseline_of(project, year)
+    rows = len(baseline["milestones"]) + 3 if baseline else 6
+    if request.method == "POST":
+        form = PlanVersionForm(request.POST, rows=PlanVersionForm.rows_in(request.POST, rows))
+    else:
+        form = PlanVersionForm(initial=PlanVersionForm.initial_from(baseline, year), rows=rows)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            version, _created = plans.file_plan(
+                project,
+                by=request.user,
+                year=data["year"],
+                planned_investment=data["planned_investment"],
+                monthly=data["monthly"],
+                milestones=data["milestones"],
+                reason=data["reason"],
+                submission_key=data["submission_key"],
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("%(y)d 年年度计划第 %(n)d 版已报送，等待发展改革委审批。")
+                % {"y": version.year, "n": version.number},
+            )
+            return redirect(f"{reverse('projects:detail', args=[project.pk])}?year={version.year}#plan")
+    return _page(request, "projects/plan_form.html", {"project": project, "form": form, "baseline": baseline})
+
+
+def _plan_version(request, pk) -> PlanVersion:
+    """A version of a project this person sees, to decide: anyone but the commission gets 404."""
+    version = get_object_or_404(
+        PlanVersion.objects.filter(
+            project__in=Project.objects.for_user(request.user).values("pk")
+        ).select_related("project"),
+        pk=pk,
+    )
+    if not plans.may_decide(request.user):
+        raise Http404
+    return version
+
+
+def _back_to_plan(version):
+    return redirect(f"{reverse('projects:detail', args=[version.project_id])}?year={version.year}#plan")
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk):
+    version = _plan_version(request, pk)
+    _act(
+        request,
+        lambda: plans.approve_plan(version, by=request.user),
+        _("年度计划已批准，成为现行基线。"),
+    )
+    return _back_to_plan(version)
+
+
+@login_required
+@require_POST
+def plan_return(request, pk):
+    version = _plan_version(request, pk)
+
+    def do():
+        data = _valid(
+            ReturnForm(request.POST), _("请填写退回理由，告诉报送人需要修改什么。"), "reason_required"
+        )
+        plans.return_plan(version, by=request.user, reason=data["reason"])
+
+    _act(request, do, _("年度计划已退回报送人。"))
+    return _back_to_plan(version)
 
 
 @login_required

@@ -297,12 +297,33 @@ def test_the_detail_has_the_plans_with_milestones_and_what_the_caller_may_do(cli
     assert [m["name"] for m in body["plans"][1]["milestones"]] == ["设备调试", "竣工验收"]
     assert body["plans"][1]["planned_investment"] == 3000 * WAN
     assert body["entered_on"] == "2026-01-01" and body["started_on"] is None
-    assert body["allowed"] == {"report": True, "confirm": False, "move_stage": False, "set_plan": False}
+    assert body["allowed"] == {
+        "report": True,
+        "confirm": False,
+        "move_stage": False,
+        "set_plan": False,
+        "file_plan": True,  # the owner files its plan; the commission decides
+        "decide_plan": False,
+    }
     assert [s["code"] for s in body["next_stages"]] == ["completed"]
     samr = call(client, users[Role.UNIT_OFFICIAL], "GET", f"/projects/{ours.pk}").json()["allowed"]
-    assert samr == {"report": True, "confirm": True, "move_stage": True, "set_plan": False}
+    assert samr == {
+        "report": True,
+        "confirm": True,
+        "move_stage": True,
+        "set_plan": False,
+        "file_plan": False,
+        "decide_plan": False,
+    }
     commission = call(client, ledger["commission"], "GET", f"/projects/{ours.pk}").json()["allowed"]
-    assert commission == {"report": False, "confirm": True, "move_stage": True, "set_plan": True}
+    assert commission == {
+        "report": False,
+        "confirm": True,
+        "move_stage": True,
+        "set_plan": True,
+        "file_plan": True,
+        "decide_plan": True,
+    }
 
 
 def test_the_commission_sets_a_plan_and_saving_it_again_keeps_the_reported_progress(

@@ -207,3 +207,29 @@ def test_loaded_in_january_the_ledger_is_last_years_to_december(db, media, monke
         assert MonthlyReport.objects.filter(month=12).exists()
         # December's deadline (the 5th working day of January) has passed: the missing ones are overdue.
         assert reporting.overdue_projects(Project.objects.all()).count() >= 20
+
+
+def test_the_demo_plans_are_approved_versions_some_changed_and_some_waiting(db, media):
+    from yancheng.projects import plans
+    from yancheng.projects.models import PlanVersion
+
+    load_core()
+    demo.load(io.StringIO())
+    year, _last = reporting.period_due(clock.now())
+    in_force = AnnualPlan.objects.filter(year=year)
+    assert in_force.count() == Project.objects.count()
+    for plan in in_force:
+        assert len(plan.monthly_plan) == 12 and sum(plan.monthly_plan) == plan.planned_investment
+    approved = PlanVersion.objects.filter(year=year, state="approved")
+    assert approved.count() == Project.objects.count()  # one baseline each
+    for version in approved.filter(number=1)[:20]:
+        assert plans.content_of(version) == plans.baseline_of(version.project, year)
+    changed = approved.filter(number=2)
+    assert 3 <= changed.count() <= 5 and all(v.reason for v in changed)
+    for version in changed:
+        [newest, _first] = [v for v in plans.history(version.project) if v.year == year]
+        assert newest.changes.get("added") and newest.changes.get("moved")
+    waiting = PlanVersion.objects.filter(year=year, state="filed")
+    assert 1 <= waiting.count() <= 2 and all(v.reason for v in waiting)
+    owner = get_user_model().objects.get(username="yezhu")
+    assert waiting.filter(filed_by=owner).exists()  # the demo owner's change waits for fagaiwei

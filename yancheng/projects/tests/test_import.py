@@ -1,6 +1,7 @@
 """The ledger import as the commission's official meets it: every bad row named in Chinese before
 anything is written, then all rows at once; the same file again changes nothing."""
 
+import uuid
 from io import BytesIO
 
 import pytest
@@ -220,3 +221,32 @@ def test_a_failure_while_writing_writes_nothing(client, commission, owner_uscc, 
     job.refresh_from_db()
     assert job.state == "failed" and job.failure
     assert Project.objects.count() == 0 and AnnualPlan.objects.count() == 0
+
+
+def test_a_milestone_a_reimport_drops_is_retired_with_its_progress_kept(
+    client, commission, owner_uscc, users, ledger, at
+):
+    from yancheng.projects import actions
+    from yancheng.projects.models import MilestoneProgress
+
+    job = upload(client, [line(1, owner_uscc=owner_uscc)])
+    client.post(reverse("import_confirm", args=[job.pk]))
+    run_queued()
+    project = Project.objects.get()
+    topped = Milestone.objects.get(name="主体结构封顶")
+    filed, _ = actions.file_report(
+        project, by=users[Role.ENTERPRISE_USER], year=2026, month=7, completed_investment=1,
+        progress="封顶", milestones={topped.pk: "done"}, submission_key=uuid.uuid4().hex,
+    )  # fmt: skip
+    client.force_login(ledger["commission"])
+    job = upload(client, [line(1, owner_uscc=owner_uscc, milestones="设备安装 2026-10-31")])
+    client.post(reverse("import_confirm", args=[job.pk]))
+    run_queued()
+    topped.refresh_from_db()
+    assert topped.retired_at is not None  # not deleted: the July report still names it
+    assert MilestoneProgress.objects.filter(report=filed, milestone=topped).exists()
+    assert list(
+        Milestone.objects.filter(plan__project=project, retired_at__isnull=True).values_list(
+            "name", flat=True
+        )
+    ) == ["设备安装"]
