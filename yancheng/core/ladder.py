@@ -43,6 +43,7 @@ from django.db.models import (
     Case,
     DateTimeField,
     Expression,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -344,24 +345,35 @@ def candidates(ladder: Ladder, now: datetime) -> QuerySet:
         )
         for step in ladder.steps
     }
-    needed = Q(pk__in=[])
-    for step in ladder.steps:
+
+    # The highest step that holds now (each step's horizon from its offset in force, in SQL): the record
+    # needs a step when nothing, or only a lower rung, was taken for its deadline.
+    def horizon(step):
         column = _offset_column(step.rung)
-        horizon = Case(
-            *[When(**{column: offset}, then=Value(moment)) for offset, moment in held.items()],
+        # The declared offset first: it is almost always the one in force, and CASE stops at a match.
+        order = [step.offset, *(offset for offset in held if offset != step.offset)]
+        return Case(
+            *[When(**{column: offset}, then=Value(held[offset])) for offset in order],
             default=Value(now),
             output_field=DateTimeField(),
         )
-        holds_now = Q(ladder_deadline__lte=horizon)
-        if step.rung == Rung.REMINDER:
-            holds_now &= Q(ladder_deadline__gte=now)  # not sent once the deadline has passed
-        needed |= holds_now & (Q(ladder_top__isnull=True) | Q(ladder_top__lt=step.rung))
+
+    def holds_now(step):
+        condition = Q(ladder_deadline__lte=horizon(step))
+        return condition & Q(ladder_deadline__gte=now) if step.rung == Rung.REMINDER else condition
+
+    reached_sql = Case(
+        *[When(holds_now(step), then=Value(step.rung)) for step in reversed(ladder.steps)],
+        default=None,
+        output_field=SmallIntegerField(),
+    )
     return (
         ladder.open(now)
         .annotate(ladder_deadline=ladder.deadline_sql)
         .annotate(ladder_top=Subquery(taken.order_by("-rung").values("rung")[:1]), **offsets)
-        .filter(ladder_deadline__isnull=False)
-        .filter(needed)
+        .annotate(ladder_reached=reached_sql)
+        .filter(ladder_deadline__isnull=False, ladder_reached__isnull=False)
+        .filter(Q(ladder_top__isnull=True) | Q(ladder_top__lt=F("ladder_reached")))
         .order_by("pk")
     )
 
