@@ -147,7 +147,9 @@ def raise_problem(project, *, by, description, measures, unit, due_on, submissio
 
 
 def _locked(problem) -> Problem:
-    return Problem.objects.select_for_update().select_related("project", "person").get(pk=problem.pk)
+    return (
+        Problem.objects.select_for_update(of=("self",)).select_related("project", "person").get(pk=problem.pk)
+    )
 
 
 def resolve(problem, *, by, files, note: str = "") -> Problem:
