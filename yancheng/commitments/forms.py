@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.forms import MultipleFileField
+from yancheng.core.forms import MultipleFileField, government_units
 from yancheng.core.models import Person, Unit
 from yancheng.core.roles import Role
 from yancheng.projects.models import Project
@@ -13,10 +13,6 @@ from .choices import Kind, State
 
 def leaders():
     return Person.objects.filter(roles__role=Role.LEADER).order_by("full_name")
-
-
-def government_units():
-    return Unit.objects.exclude(kind__in=[Unit.Kind.BANK, Unit.Kind.REGISTRY]).order_by("kind", "name")
 
 
 class CommitmentForm(forms.Form):

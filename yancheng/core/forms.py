@@ -95,3 +95,10 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
+
+
+def government_units():
+    """The units a commitment or a problem can be laid on: every one but the banks and the registry."""
+    from yancheng.core.models import Unit
+
+    return Unit.objects.exclude(kind__in=Unit.NOT_GOVERNMENT).order_by("kind", "name")

@@ -28,7 +28,6 @@ from .choices import EventKind, Source, State
 from .models import Problem, ProblemEvent, ProblemEvidence
 
 MAX_DAYS_AHEAD = 730  # a deadline further than two years is a typing error, not a plan
-NOT_RESPONSIBLE = (Unit.Kind.BANK, Unit.Kind.REGISTRY)
 
 
 def is_observer_at(user, site) -> bool:
@@ -116,7 +115,7 @@ def _check_raise(project, by, description, measures, unit, person, due_on, repor
     )
     refuse_unless(bool(description.strip()), _("请填写问题。"), "description")
     refuse_unless(bool(measures.strip()), _("请填写整改措施。"), "measures")
-    refuse_unless(unit is not None and unit.kind not in NOT_RESPONSIBLE, _("请选择责任单位。"), "unit")
+    refuse_unless(unit is not None and unit.kind not in Unit.NOT_GOVERNMENT, _("请选择责任单位。"), "unit")
     refuse_unless(person is None or person.unit_id == unit.pk, _("责任人应为责任单位的工作人员。"), "person")
     refuse_unless(report is None or report.project_id == project.pk, _("月报不属于该项目。"), "report")
     _check_deadline(due_on, timezone.localdate(clock.now()))

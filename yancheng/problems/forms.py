@@ -3,8 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.commitments.forms import government_units
-from yancheng.core.forms import MultipleFileField
+from yancheng.core.forms import MultipleFileField, government_units
 from yancheng.core.models import Person
 from yancheng.projects.forms import county_regions
 from yancheng.projects.models import Project

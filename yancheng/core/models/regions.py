@@ -54,6 +54,9 @@ class Unit(models.Model):
         BANK = "bank", _("银行")
         REGISTRY = "registry", _("登记机构")
 
+    # Banks and the registry are on the platform, but answer for no government deadline.
+    NOT_GOVERNMENT = (Kind.BANK, Kind.REGISTRY)
+
     code = models.SlugField(_("单位编码"), max_length=40, unique=True)
     name = models.CharField(_("单位名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
