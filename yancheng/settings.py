@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "yancheng.observations",
     "yancheng.commitments",
     "yancheng.problems",
+    "yancheng.supervision",
 ]
 
 MIDDLEWARE = [

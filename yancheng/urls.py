@@ -35,6 +35,7 @@ urlpatterns = [
     path("observations/", include("yancheng.observations.urls")),
     path("commitments/", include("yancheng.commitments.urls")),
     path("problems/", include("yancheng.problems.urls")),
+    path("supervision/", include("yancheng.supervision.urls")),
     path("favicon.ico", core.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", core.admin_login),

@@ -170,3 +170,39 @@ def working_days_left(deadline: datetime, now: datetime) -> int:
     if now > deadline:
         return -max(1, working_days_between(due_day, today))
     return working_days_between(today, due_day)
+
+
+# Office hours of a working day (上午 8:30–12:00, 下午 14:30–17:30): what "within 4 working hours" counts.
+OFFICE_HOURS = ((time(8, 30), time(12, 0)), (time(14, 30), time(17, 30)))
+
+
+def add_working_hours(moment: datetime, hours: int) -> datetime:
+    """The moment ``hours`` office hours (OFFICE_HOURS on working days) after the aware ``moment``.
+
+    Time outside office hours does not count: an item assigned at 17:00 on Friday with 4 working hours
+    is due at 12:00 on Monday (half an hour on Friday, 8:30–12:00 on Monday). The answer is in the current
+    time zone. A naive ``moment`` raises ValueError.
+    """
+    if timezone.is_naive(moment):
+        raise ValueError("moment must be aware")
+    zone = timezone.get_current_timezone()
+    local = timezone.localtime(moment, zone)
+    left = timedelta(hours=hours)
+    day = local.date()
+    loaded_until = day - ONE_DAY
+    overrides: dict[date, bool] = {}
+    while True:
+        if day > loaded_until:  # a window a time, as add_working_days reads it: one query in practice
+            loaded_until = day + timedelta(days=2 * (hours // 7 + 1) + 31)
+            overrides = load_overrides(day, loaded_until)
+        if is_workday(day, overrides):
+            for start, end in OFFICE_HOURS:
+                opens = datetime.combine(day, start, tzinfo=zone)
+                closes = datetime.combine(day, end, tzinfo=zone)
+                begin = max(opens, local)
+                if begin >= closes:
+                    continue
+                if begin + left <= closes:
+                    return begin + left
+                left -= closes - begin
+        day += ONE_DAY

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("", views.items, name="list"),
+    path("new/", views.new, name="new"),
+    path("dispatch/new/", views.dispatch_new, name="dispatch_new"),
+    path("dispatch/<int:pk>/", views.dispatch, name="dispatch"),
+    path("dispatch/<int:pk>/receipts/", views.receipts, name="receipts"),
+    path("dispatch/<int:pk>/remind/", views.remind, name="remind"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sign/", views.sign, name="sign"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/request-close/", views.request_close, name="request_close"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/return/", views.return_item, name="return"),
+    path("<int:pk>/remind/", views.remind_item, name="remind_item"),
+    path("files/<int:pk>/", views.file, name="file"),
+]

@@ -1,0 +1,282 @@
+"""Pages of supervision (云督查): the items with their lights, filters and Excel export; assigning an
+item (also from a red figure elsewhere, its record linked); one-click dispatch and its live receipts;
+the item with its units, reports, files, history and ladder, and the actions on it. Every state change
+is a POST calling actions.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yancheng.core import clock
+from yancheng.core.actions import ActionRefused
+from yancheng.core.output.xlsx import xlsx_response
+from yancheng.core.record_views import act_on
+
+from . import actions, lights, linking
+from .actions import Share
+from .choices import Light
+from .forms import CloseRequestForm, DispatchForm, FilterForm, ItemForm, ReportForm, ReturnForm
+from .models import Assignment, Dispatch, Item, ItemFile
+
+COLUMNS = ["序号", "督办事项", "督办来源", "牵头单位", "配合单位", "责任领导", "办理时限", "反馈频次", "状态", "红黄绿灯", "交办时间"]  # fmt: skip
+PER_PAGE = 50
+RECEIPTS_POLL_SECONDS = 5
+
+
+def _visible(user):
+    return Item.objects.for_user(user).select_related("lead_unit", "leader")
+
+
+def _light_label(light) -> str:
+    return Light(light).label if light else _("已销号")
+
+
+@login_required
+def items(request):
+    watch = lights.Watch.at()
+    form = FilterForm(request.GET or None)
+    visible = _visible(request.user)
+    found = lights.annotate(form.apply(visible, watch), watch)
+    if request.GET.get("export") == "xlsx":
+        return _export(found)
+    counts = visible.aggregate(
+        **{light: Count("pk", filter=q) for light, q in lights.conditions(watch).items()}
+    )
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["export"] = "xlsx"
+    context = {
+        "form": form,
+        "page": page,
+        "counts": counts,
+        "export_url": f"{request.path}?{query.urlencode()}",
+        "may_assign": actions.may_assign(request.user),
+    }
+    return render(request, "supervision/list.html", context)
+
+
+def _export(found):
+    found = found.prefetch_related("assignments__unit")
+    rows = [
+        [
+            n,
+            i.title,
+            i.get_source_display(),
+            i.lead_unit.name,
+            "、".join(a.unit.name for a in i.assignments.all() if a.unit_id != i.lead_unit_id),
+            i.leader.full_name if i.leader else "",
+            i.due_on,
+            i.get_cadence_display(),
+            i.get_state_display(),
+            _light_label(i.light),
+            clock.local_text(i.assigned_at, "%Y-%m-%d %H:%M"),
+        ]  # fmt: skip
+        for n, i in enumerate(found, start=1)
+    ]
+    return xlsx_response("督办件.xlsx", "督办件", COLUMNS, rows)
+
+
+def _linked(request):
+    """The record a red figure points at (?record=app.model:pk), if the person may see it."""
+    value = request.POST.get("record") or request.GET.get("record", "")
+    return linking.resolve(value, request.user) if value else None
+
+
+@login_required
+def new(request):
+    if not actions.may_assign(request.user):
+        raise Http404
+    linked = _linked(request)
+    initial = (
+        {"record": linking.token(linked), "title": str(linked)[:200], "source": "finding"} if linked else {}
+    )
+    initial["figure"] = request.GET.get("figure", "")[:200]
+    form = ItemForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = _assign(request, form, linked)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("督办件已交办。"))
+            return redirect("supervision:detail", item.pk)
+    context = {"form": form, "linked": linked, "linked_url": linking.url_of(linked) if linked else None}
+    return render(request, "supervision/form.html", context, status=400 if form.errors else 200)
+
+
+def _assign(request, form, linked):
+    data = form.cleaned_data
+    return actions.assign(
+        by=request.user, title=data["title"], content=data["content"], source=data["source"],
+        source_text=data["source_text"], lead=Share(data["lead_unit"], data["lead_task"]),
+        cooperating=[Share(unit, task) for unit, task in form.cooperating()], due_on=data["due_on"],
+        cadence=data["cadence"], leader=data["leader"], files=data["files"], linked=linked,
+        figure=data["figure"], submission_key=data["submission_key"],
+    )  # fmt: skip
+
+
+@login_required
+def dispatch_new(request):
+    if not actions.may_assign(request.user):
+        raise Http404
+    form = DispatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recipients, units = form.recipients()
+        try:
+            sent = actions.dispatch(
+                by=request.user, title=data["title"], content=data["content"], units=units,
+                due_on=data["due_on"], recipients=recipients, source=data["source"],
+                source_text=data["source_text"], cadence=data["cadence"], leader=data["leader"],
+                submission_key=data["submission_key"],
+            )  # fmt: skip
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("已一键调度到 %(n)d 个单位。") % {"n": sent.items.count()})
+            return redirect("supervision:dispatch", sent.pk)
+    return render(
+        request, "supervision/dispatch_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _dispatch(request, pk) -> Dispatch:
+    """A dispatch is seen by whoever sees every item, and by its sender."""
+    found = get_object_or_404(Dispatch, pk=pk)
+    if not (actions.may_assign(request.user) or found.created_by_id == request.user.pk):
+        raise Http404
+    return found
+
+
+def _receipts(sent: Dispatch) -> dict:
+    rows = (
+        Assignment.objects.filter(item__dispatch=sent)
+        .select_related("unit", "item", "signed_by__person")
+        .order_by("unit__code")
+    )
+    totals = rows.aggregate(
+        units=Count("pk"),
+        read=Count("pk", filter=Q(read_at__isnull=False)),
+        signed=Count("pk", filter=Q(signed_at__isnull=False)),
+        reported=Count("pk", filter=Q(first_report_at__isnull=False)),
+    )
+    return {
+        "dispatch": sent,
+        "rows": rows,
+        "totals": totals,
+        "poll": RECEIPTS_POLL_SECONDS,
+        "now": clock.now(),
+    }
+
+
+@login_required
+def dispatch(request, pk):
+    sent = _dispatch(request, pk)
+    return render(
+        request,
+        "supervision/dispatch.html",
+        _receipts(sent) | {"may_remind": actions.may_remind(request.user, sent)},
+    )
+
+
+@login_required
+def receipts(request, pk):
+    """The receipts table alone: the dispatch's page polls it (htmx) so it is live."""
+    return render(request, "supervision/_receipts.html", _receipts(_dispatch(request, pk)))
+
+
+@login_required
+@require_POST
+def remind(request, pk):
+    sent = _dispatch(request, pk)
+    try:
+        n = actions.remind(sent.items.all(), by=request.user, dispatch=sent)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("已提醒 %(n)d 个尚未签收或反馈的单位。") % {"n": n})
+    return redirect("supervision:dispatch", sent.pk)
+
+
+def _item(request, pk) -> Item:
+    return get_object_or_404(_visible(request.user).prefetch_related("assignments__unit"), pk=pk)
+
+
+@login_required
+def detail(request, pk):
+    item = _item(request, pk)
+    user = request.user
+    actions.mark_read(item, user)
+    watch = lights.Watch.at()
+    item.light = lights.annotate(Item.objects.filter(pk=item.pk), watch).values_list("light", flat=True)[0]
+    context = {
+        "item": item,
+        "reasons": lights.reasons(item, watch),
+        "assignments": item.assignments.all(),
+        "reports": item.reports.select_related("unit", "by__person").prefetch_related("files"),
+        "files": item.files.filter(report=None),
+        "events": item.events.select_related("by__person", "unit"),
+        "linked": item.linked,
+        "linked_url": linking.url_of(item.linked) if item.linked_id else None,
+        "may_sign": actions.may_sign(user, item),
+        "report_form": ReportForm() if actions.may_report(user, item) else None,
+        "close_form": CloseRequestForm() if actions.may_request_close(user, item) else None,
+        "return_form": ReturnForm() if actions.may_review(user, item) else None,
+        "may_remind": actions.may_remind(user) and item.state in ("assigned", "in_progress"),
+    }
+    return render(request, "supervision/detail.html", context)
+
+
+def _act(request, pk, do, form_class=None):
+    return act_on(request, _item(request, pk), do, form_class, "supervision:detail")
+
+
+@login_required
+@require_POST
+def sign(request, pk):
+    return _act(request, pk, lambda i, d: actions.sign_for(i, by=request.user))
+
+
+@login_required
+@require_POST
+def report(request, pk):
+    do = lambda i, d: actions.report(i, by=request.user, text=d["text"], files=d["files"])  # noqa: E731
+    return _act(request, pk, do, ReportForm)
+
+
+@login_required
+@require_POST
+def request_close(request, pk):
+    do = lambda i, d: actions.request_close(i, by=request.user, summary=d["summary"], files=d["files"])  # noqa: E731
+    return _act(request, pk, do, CloseRequestForm)
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    return _act(request, pk, lambda i, d: actions.close(i, by=request.user))
+
+
+@login_required
+@require_POST
+def return_item(request, pk):
+    do = lambda i, d: actions.return_item(i, by=request.user, reason=d["reason"])  # noqa: E731
+    return _act(request, pk, do, ReturnForm)
+
+
+@login_required
+@require_POST
+def remind_item(request, pk):
+    return _act(request, pk, lambda i, d: actions.remind([i], by=request.user))
+
+
+@login_required
+def file(request, pk):
+    found = get_object_or_404(ItemFile.objects.filter(item__in=_visible(request.user).values("pk")), pk=pk)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
