@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from yancheng.core.models import CalendarOverride
 from yancheng.core.workdays import (
     add_working_days,
+    add_working_hours,
     deadline_after,
     is_workday,
     load_overrides,
@@ -205,3 +206,35 @@ def test_add_working_days_property(start, n):
         assert working_days_between(start, result) == n
     else:
         assert result == (start if is_workday(start) else add_working_days(start, 1))
+
+
+# Office hours: what "sign for it within 4 working hours" counts (08:30–12:00, 14:30–17:30).
+
+
+@pytest.mark.parametrize(
+    "start, hours, due",
+    [
+        (datetime(2026, 12, 1, 9, 0), 2, datetime(2026, 12, 1, 11, 0)),
+        (datetime(2026, 12, 1, 11, 0), 2, datetime(2026, 12, 1, 15, 30)),  # the lunch break does not count
+        (datetime(2026, 12, 1, 12, 30), 1, datetime(2026, 12, 1, 15, 30)),  # assigned at lunch
+        (datetime(2026, 12, 1, 7, 0), 3, datetime(2026, 12, 1, 11, 30)),  # before the office opens
+        (datetime(2026, 12, 4, 17, 0), 4, datetime(2026, 12, 7, 12, 0)),  # Friday evening to Monday
+        (datetime(2026, 12, 4, 17, 0), 4, datetime(2026, 12, 7, 12, 0)),
+        (datetime(2025, 9, 30, 16, 0), 4, datetime(2025, 10, 9, 11, 0)),  # across National Day
+        (datetime(2025, 10, 10, 17, 0), 1, datetime(2025, 10, 11, 9, 0)),  # to the worked Saturday
+        (datetime(2026, 12, 1, 9, 0), 7, datetime(2026, 12, 2, 9, 30)),
+    ],
+)
+def test_working_hours_count_office_hours_on_working_days(start, hours, due):
+    assert add_working_hours(start.replace(tzinfo=SHANGHAI), hours) == due.replace(tzinfo=SHANGHAI)
+
+
+def test_working_hours_follow_the_override_table():
+    CalendarOverride.objects.create(day=date(2026, 12, 2), is_workday=False, note="test")
+    start = datetime(2026, 12, 1, 17, 0, tzinfo=SHANGHAI)
+    assert add_working_hours(start, 1) == datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI)
+
+
+def test_working_hours_need_an_aware_moment():
+    with pytest.raises(ValueError):
+        add_working_hours(datetime(2026, 12, 1, 9, 0), 1)
