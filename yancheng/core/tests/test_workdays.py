@@ -219,7 +219,6 @@ def test_add_working_days_property(start, n):
         (datetime(2026, 12, 1, 12, 30), 1, datetime(2026, 12, 1, 15, 30)),  # assigned at lunch
         (datetime(2026, 12, 1, 7, 0), 3, datetime(2026, 12, 1, 11, 30)),  # before the office opens
         (datetime(2026, 12, 4, 17, 0), 4, datetime(2026, 12, 7, 12, 0)),  # Friday evening to Monday
-        (datetime(2026, 12, 4, 17, 0), 4, datetime(2026, 12, 7, 12, 0)),
         (datetime(2025, 9, 30, 16, 0), 4, datetime(2025, 10, 9, 11, 0)),  # across National Day
         (datetime(2025, 10, 10, 17, 0), 1, datetime(2025, 10, 11, 9, 0)),  # to the worked Saturday
         (datetime(2026, 12, 1, 9, 0), 7, datetime(2026, 12, 2, 9, 30)),
