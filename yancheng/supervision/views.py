@@ -33,7 +33,7 @@ def _visible(user):
 
 
 def _light_label(light) -> str:
-    return Light(light).label if light else _("已销号")
+    return str(Light(light).label) if light else _("已销号")
 
 
 @login_required
