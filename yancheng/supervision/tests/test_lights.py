@@ -104,6 +104,6 @@ def test_the_lights_count_every_item_once(assign, at):
     watch = lights.Watch.at()
     found = {
         light: set(lights.filter_light(Item.objects.all(), light, watch).values_list("pk", flat=True))
-        for light in "red yellow green".split()
+        for light in ["red", "yellow", "green"]
     }
     assert found == {"red": {items[0].pk}, "yellow": {items[1].pk}, "green": {items[2].pk, items[3].pk}}
