@@ -13,6 +13,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from yancheng.core.notify import notify_after_commit, notify_each
 from yancheng.core.roles import Role, has_role, official_unit
 from yancheng.core.workdays import add_working_hours, end_of_day
 
-from .choices import Cadence, EventKind, FileKind, Part, Source, State
+from .choices import REPORT_EVERY, Cadence, EventKind, FileKind, Part, Source, State
 from .models import Assignment, Dispatch, Item, ItemEvent, ItemFile, Report, SupervisionRules
 
 MAX_DAYS_AHEAD = 730  # further than two years is a typing error, not a deadline
@@ -355,15 +356,20 @@ def return_item(item, *, by, reason: str) -> Item:
 
 
 def remind(items, *, by, dispatch=None) -> int:
-    """Remind (提醒) every unit of `items` that has not signed for its part, or signed and not reported:
-    one message each, one event each. Returns how many units were reminded."""
+    """Remind (提醒) every unit of `items` that has not signed for its part, or whose report is due (its
+    cadence's time since the last report has passed: lights.REPORT_EVERY): one message and one event
+    each. Returns how many units were reminded."""
     refuse_unless(may_remind(by, dispatch), _("只有督查室、市领导或调度人可以提醒。"), "forbidden")
     now = clock.now()
-    waiting = list(
-        Assignment.objects.filter(item__in=items, item__state__in=(State.ASSIGNED, State.IN_PROGRESS))
-        .filter(first_report_at=None)
+    waiting = [
+        a
+        for a in Assignment.objects.filter(
+            item__in=items, item__state__in=(State.ASSIGNED, State.IN_PROGRESS)
+        )
+        .filter(Q(signed_at=None) | Q(item__cadence__in=list(REPORT_EVERY)))
         .select_related("item", "unit")
-    )
+        if a.signed_at is None or report_due(a, now)
+    ]
     with transaction.atomic():
         Assignment.objects.filter(pk__in=[a.pk for a in waiting]).update(reminded_at=now)
         ItemEvent.objects.bulk_create(
@@ -375,6 +381,13 @@ def remind(items, *, by, dispatch=None) -> int:
         )
         _tell_units((a.unit_id, f"{_ask(a)}：{a.item.title}", a.item) for a in waiting)
     return len(waiting)
+
+
+def report_due(assignment, now) -> bool:
+    """Whether the unit has gone longer than its item's cadence without a report (the rule of the red
+    light, lights.py)."""
+    every = REPORT_EVERY.get(assignment.item.cadence)
+    return every is not None and (assignment.last_report_at or assignment.item.assigned_at) < now - every
 
 
 def _ask(assignment) -> str:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,9 @@ class State(models.TextChoices):
     CLOSE_REQUESTED = "close_requested", _("待审核")
     CLOSED = "closed", _("已销号")
 
+
+# The longest a unit may go without a report, by cadence.
+REPORT_EVERY = {Cadence.WEEKLY: timedelta(days=7), Cadence.MONTHLY: timedelta(days=30)}
 
 # Still with the units: the deadline and the reports judge these.
 WITH_UNITS = (State.ASSIGNED, State.IN_PROGRESS)

@@ -23,11 +23,8 @@ from django.utils.translation import gettext as _
 
 from yancheng.core import clock, workdays
 
-from .choices import WITH_UNITS, Cadence, Light, State
+from .choices import REPORT_EVERY, WITH_UNITS, Light, State
 from .models import Assignment, SupervisionRules
-
-# The longest a unit may go without a report, by cadence.
-REPORT_EVERY = {Cadence.WEEKLY: timedelta(days=7), Cadence.MONTHLY: timedelta(days=30)}
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,7 @@ def remind(request, pk):
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("已提醒 %(n)d 个尚未签收或反馈的单位。") % {"n": n})
+        messages.success(request, _("已提醒 %(n)d 个尚未签收或未按时反馈的单位。") % {"n": n})
     return redirect("supervision:dispatch", sent.pk)
 
 

@@ -204,25 +204,31 @@ def test_one_dispatch_gives_every_unit_its_own_item_and_is_kept_once(
     )
 
 
-def test_a_reminder_goes_to_the_units_not_signed_or_not_reported(
+def test_a_reminder_goes_to_the_units_not_signed_or_whose_report_is_due(
     counties, users, tuesday, django_capture_on_commit_callbacks
 ):
-    sent = dispatch_to(counties, users)
+    sent = dispatch_to(counties, users)  # weekly reports
     (a_unit, a), (b_unit, b), (c_unit, c) = counties.values()
     item_of = {i.lead_unit_id: i for i in sent.items.all()}
     actions.sign_for(item_of[a_unit.pk], by=a)
     actions.sign_for(item_of[b_unit.pk], by=b)
-    actions.report(item_of[b_unit.pk], by=b, text="已部署")
     tuesday(2026, 12, 1, 15)
     with django_capture_on_commit_callbacks(execute=True):
+        assert actions.remind(sent.items.all(), by=users[Role.LEADER], dispatch=sent) == 1  # c has not signed
+    tuesday(2026, 12, 8, 10)  # a week on: b reported yesterday, a never did
+    actions.report(item_of[b_unit.pk], by=b, text="已部署")
+    with django_capture_on_commit_callbacks(execute=True):
         assert actions.remind(sent.items.all(), by=users[Role.LEADER], dispatch=sent) == 2
-    asked = dict(
-        Notification.objects.filter(title__startswith="请尽快").values_list("recipient__username", "title")
+    asked = list(
+        Notification.objects.filter(title__startswith="请尽快")
+        .order_by("pk")
+        .values_list("recipient__username", "title")
     )
-    assert asked == {
-        a.username: "请尽快反馈进展：做好今冬明春安全生产工作",
-        c.username: "请尽快签收：做好今冬明春安全生产工作",
-    }
+    assert asked == [
+        (c.username, "请尽快签收：做好今冬明春安全生产工作"),
+        (a.username, "请尽快反馈进展：做好今冬明春安全生产工作"),
+        (c.username, "请尽快签收：做好今冬明春安全生产工作"),
+    ]
     reminded = dict(Assignment.objects.values_list("unit_id", "reminded_at"))
-    assert reminded[b_unit.pk] is None and reminded[c_unit.pk] == datetime(2026, 12, 1, 15, tzinfo=SHANGHAI)
+    assert reminded[b_unit.pk] is None and reminded[a_unit.pk] == datetime(2026, 12, 8, 10, tzinfo=SHANGHAI)
     refused("forbidden", actions.remind, sent.items.all(), by=a, dispatch=sent)
