@@ -19,7 +19,7 @@ from yancheng.core.record_views import act_on
 
 from . import actions, lights, linking
 from .actions import Share
-from .choices import Light
+from .choices import WITH_UNITS, Light
 from .forms import CloseRequestForm, DispatchForm, FilterForm, ItemForm, ReportForm, ReturnForm
 from .models import Assignment, Dispatch, Item, ItemFile
 
@@ -228,7 +228,8 @@ def detail(request, pk):
         "report_form": ReportForm() if actions.may_report(user, item) else None,
         "close_form": CloseRequestForm() if actions.may_request_close(user, item) else None,
         "return_form": ReturnForm() if actions.may_review(user, item) else None,
-        "may_remind": actions.may_remind(user) and item.state in ("assigned", "in_progress"),
+        "may_remind": actions.may_remind(user) and item.state in WITH_UNITS,
+        "may_see_dispatch": item.dispatch_id is not None and actions.may_remind(user, item.dispatch),
     }
     return render(request, "supervision/detail.html", context)
 
