@@ -141,7 +141,9 @@ def test_a_dispatch_from_the_form_and_its_live_receipts(client, users, counties)
     assert 'data-total="signed">1<' in receipts and 'data-total="read">1<' in receipts
     assert 'data-unit="gov430421" data-signed="1"' in receipts
     client.post(f"/supervision/dispatch/{sent.pk}/remind/")
-    assert Assignment.objects.filter(item__dispatch=sent, reminded_at__isnull=False).count() == 2  # not signed yet
+    assert (
+        Assignment.objects.filter(item__dispatch=sent, reminded_at__isnull=False).count() == 2
+    )  # not signed yet
     chosen = {**data, "group": "chosen", "units": [unit.pk], "submission_key": "dispatch-2"}
     client.post("/supervision/dispatch/new/", chosen)
     assert Dispatch.objects.get(items__lead_unit=unit, pk__gt=sent.pk).recipients == "选定的 1 个单位"
