@@ -21,6 +21,7 @@ from yancheng.mortgage.api import router as mortgage_router
 from yancheng.observations.api import router as observations_router
 from yancheng.problems.api import router as problems_router
 from yancheng.projects.api import router as projects_router
+from yancheng.supervision.api import router as supervision_router
 from yancheng.visits.api import router as visits_router
 
 
@@ -159,3 +160,4 @@ api.add_router("/projects", projects_router)
 api.add_router("/observations", observations_router)
 api.add_router("/commitments", commitments_router)
 api.add_router("/problems", problems_router)
+api.add_router("/supervision", supervision_router)
