@@ -161,9 +161,12 @@ def _assignments(item, lead: Share, cooperating, sign_by) -> list[Assignment]:
     ]
 
 
-def _fields(title, content, source, source_text, due_on, cadence, leader, linked=None, figure="") -> dict:
+def _fields(
+    title, content, source, source_text, due_on, cadence, leader, linked=None, figure="", number=""
+) -> dict:
     refuse_unless(cadence in Cadence.values, _("请选择反馈频次。"), "cadence")
     fields = {
+        "number": number.strip()[:40],
         "title": title.strip()[:200], "content": content.strip(), "source": source,
         "source_text": source_text.strip()[:200], "due_on": due_on, "cadence": cadence, "leader": leader,
         "figure": figure.strip()[:200],
@@ -176,14 +179,14 @@ def _fields(title, content, source, source_text, due_on, cadence, leader, linked
 
 
 def assign(*, by, title, content, source, lead: Share, due_on: date, submission_key: str, cooperating=(),
-           source_text="", cadence=Cadence.NONE, leader=None, files=(), linked=None, figure="") -> Item:  # fmt: skip
+           source_text="", cadence=Cadence.NONE, leader=None, files=(), linked=None, figure="", number="") -> Item:  # fmt: skip
     """Assign an item (交办) to `lead` and `cooperating` units, each with its part; `linked` is the
     record a red figure pointed at. The same submission twice is one item."""
     cooperating, files = list(cooperating), list(files)
     _check_item(by, title, content, source, due_on, leader)
     _check_units([lead, *cooperating])
     evidence.check_files(files)
-    fields = _fields(title, content, source, source_text, due_on, cadence, leader, linked, figure)
+    fields = _fields(title, content, source, source_text, due_on, cadence, leader, linked, figure, number)
     now = clock.now()
     with transaction.atomic():
         existing = Item.objects.filter(submission_key=submission_key[:64]).first()
@@ -191,6 +194,8 @@ def assign(*, by, title, content, source, lead: Share, due_on: date, submission_
             if existing.assigned_by_id != by.pk:
                 raise submission_key_taken()
             return existing
+        numbered = fields["number"] and Item.objects.filter(number=fields["number"]).exists()
+        refuse_unless(not numbered, _("督办编号“%(n)s”已被使用。") % {"n": fields["number"]}, "number")
         item = _item(by, now, fields, lead, submission_key)
         item.save()
         sign_by = add_working_hours(now, SupervisionRules.current().sign_within_hours)

@@ -82,6 +82,8 @@ class Dispatch(models.Model):
 
 
 class Item(models.Model):
+    # The office's own number (衡督〔2026〕15号), when it gives one: an Excel import's key.
+    number = models.CharField(_("督办编号"), max_length=40, blank=True)
     title = models.CharField(_("督办事项"), max_length=200)
     content = models.TextField(_("督办内容"))
     source = models.CharField(_("督办来源"), max_length=20, choices=Source)
@@ -131,6 +133,11 @@ class Item(models.Model):
             models.Index(fields=["state", "deadline_at"]),
             models.Index(fields=["lead_unit", "due_on"]),
             models.Index(fields=["linked_type", "linked_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~models.Q(number=""), name="one_item_a_number"
+            )
         ]
 
     def __str__(self):

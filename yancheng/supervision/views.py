@@ -57,6 +57,7 @@ def items(request):
         "counts": counts,
         "export_url": f"{request.path}?{query.urlencode()}",
         "may_assign": actions.may_assign(request.user),
+        "may_import": actions.reviews(request.user),
     }
     return render(request, "supervision/list.html", context)
 
