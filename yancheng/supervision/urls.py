@@ -7,6 +7,7 @@ app_name = "supervision"
 urlpatterns = [
     path("", views.items, name="list"),
     path("new/", views.new, name="new"),
+    path("bulletin.docx", views.monthly_bulletin, name="bulletin"),
     path("dispatch/new/", views.dispatch_new, name="dispatch_new"),
     path("dispatch/<int:pk>/", views.dispatch, name="dispatch"),
     path("dispatch/<int:pk>/receipts/", views.receipts, name="receipts"),

@@ -9,19 +9,21 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
+from yancheng.core.output.official_document import docx_response
 from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.record_views import act_on
 
-from . import actions, lights, linking
+from . import actions, bulletin, lights, linking
 from .actions import Share
 from .choices import WITH_UNITS, Light
 from .forms import CloseRequestForm, DispatchForm, FilterForm, ItemForm, ReportForm, ReturnForm
-from .models import Assignment, Dispatch, Item, ItemFile
+from .models import Assignment, Dispatch, Item, ItemFile, sees_every_item
 
 COLUMNS = ["序号", "督办事项", "督办来源", "牵头单位", "配合单位", "责任领导", "办理时限", "反馈频次", "状态", "红黄绿灯", "交办时间"]  # fmt: skip
 PER_PAGE = 50
@@ -58,6 +60,7 @@ def items(request):
         "export_url": f"{request.path}?{query.urlencode()}",
         "may_assign": actions.may_assign(request.user),
         "may_import": actions.reviews(request.user),
+        "sees_all": sees_every_item(request.user),
     }
     return render(request, "supervision/list.html", context)
 
@@ -81,6 +84,25 @@ def _export(found):
         for n, i in enumerate(found, start=1)
     ]
     return xlsx_response("督办件.xlsx", "督办件", COLUMNS, rows)
+
+
+@login_required
+def monthly_bulletin(request):
+    """The month's supervision bulletin (.docx): ?year=2026&month=11 (default: this month), &number=15."""
+    if not sees_every_item(request.user):
+        raise Http404  # it names every unit's red items
+    today = timezone.localdate(clock.now())
+    year, month = _month(request.GET, today)
+    figures = bulletin.month_figures(_visible(request.user), year, month, clock.now())
+    content = bulletin.build(figures, issued=today, number=request.GET.get("number", ""))
+    return docx_response(f"{bulletin.title_text(figures)}.docx", content)
+
+
+def _month(query, today) -> tuple[int, int]:
+    year, month = query.get("year", ""), query.get("month", "")
+    if year.isdigit() and month.isdigit() and 2000 <= int(year) <= 2100 and 1 <= int(month) <= 12:
+        return int(year), int(month)
+    return today.year, today.month
 
 
 def _linked(request):

@@ -149,3 +149,21 @@ def test_a_dispatch_from_the_form_and_its_live_receipts(client, users, counties)
     assert Dispatch.objects.get(items__lead_unit=unit, pk__gt=sent.pk).recipients == "选定的 1 个单位"
     client.force_login(official)  # a unit sees its own item, not the dispatch's receipts
     assert client.get(f"/supervision/dispatch/{sent.pk}/").status_code == 404
+
+
+def test_the_monthly_bulletin_names_the_red_items_and_each_units_figures(client, users, scene, at):
+    from docx import Document
+
+    at(2026, 12, 3, 10)  # eco's item is a day late
+    client.force_login(users[Role.SUPERVISION_OFFICE])
+    response = client.get("/supervision/bulletin.docx?year=2026&month=12&number=15")
+    assert response.status_code == 200
+    document = Document(BytesIO(response.content))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "关于2026年12月全市督办件办理情况的通报" in body.replace("\n", "") and "衡督通〔2026〕15号" in body
+    assert "新交办督办件2件" in body and "红灯1件、黄灯0件、绿灯1件" in body
+    assert "1. 衡阳市生态环境局：“中央环保督察反馈问题整改”，已超过办理时限 1 个工作日。" in body
+    table = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert table[1] == ["衡阳市生态环境局", "1", "1", "0", "0", "0"]
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    assert client.get("/supervision/bulletin.docx").status_code == 404
