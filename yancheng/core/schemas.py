@@ -149,3 +149,9 @@ class WorkdayOut(Schema):
     start: date
     working_days: int
     result: date
+
+
+class ReasonIn(Schema):
+    """Why a step is taken (a return, a dispute): what the other side is told."""
+
+    reason: text(500, 1)

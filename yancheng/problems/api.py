@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from yancheng.core import clock
 from yancheng.core.models import Person, Unit
 from yancheng.core.pagination import PageIn, page_of
-from yancheng.core.schemas import ErrorOut, EvidenceOut, Id, Lines, SubmissionKey, evidence_of, text
+from yancheng.core.schemas import ErrorOut, EvidenceOut, Id, Lines, ReasonIn, SubmissionKey, evidence_of, text
 from yancheng.projects.models import MonthlyReport, Project
 
 from . import actions, figures
@@ -74,10 +74,6 @@ class ProblemIn(Schema):
 
 class ResolveIn(Schema):
     note: text(1000) = ""
-
-
-class ReasonIn(Schema):
-    reason: text(500, 1)
 
 
 class ReopenIn(Schema):

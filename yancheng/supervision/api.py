@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from yancheng.core.models import Person, Unit
 from yancheng.core.pagination import PageIn, page_of
-from yancheng.core.schemas import ErrorOut, Id, Lines, SubmissionKey, text
+from yancheng.core.schemas import ErrorOut, Id, Lines, ReasonIn, SubmissionKey, text
 
 from . import actions, lights
 from .actions import Share
@@ -115,16 +115,12 @@ class ReceiptsOut(Schema):
     assignments: list[AssignmentOut]
 
 
-class ReportIn(Schema):
+class ProgressReportIn(Schema):
     text: text(5000, 1)
 
 
 class CloseRequestIn(Schema):
     summary: text(2000, 1)
-
-
-class ReasonIn(Schema):
-    reason: text(500, 1)
 
 
 def _visible(user):
@@ -250,7 +246,7 @@ def sign(request, item_id: Id):
 @router.post(
     "/{item_id}/report", response={200: ItemOut, **WRITE}, summary="反馈进展（multipart/form-data，材料可选）"
 )
-def report(request, item_id: Id, data: Form[ReportIn], files: File[list[UploadedFile]] = None):
+def report(request, item_id: Id, data: Form[ProgressReportIn], files: File[list[UploadedFile]] = None):
     actions.report(_item(request, item_id), by=request.user, text=data.text, files=files or [])
     return _fresh(request, item_id)
 
