@@ -39,6 +39,7 @@ def hengyang(db):
         "gov": Unit.objects.create(code="gov", name="衡阳市人民政府办公室", kind="office", region=city),
         "optimization": Unit.objects.create(code="opt", name="衡阳市优化办", kind="office", region=city),
         "supervision": Unit.objects.create(code="sup", name="衡阳市督查室", kind="office", region=city),
+        "performance": Unit.objects.create(code="perf", name="衡阳市绩效办", kind="office", region=city),
         "samr": Unit.objects.create(code="samr", name="衡阳市市场监督管理局", kind="department", region=city),
         "eco": Unit.objects.create(code="eco", name="衡阳市生态环境局", kind="department", region=city),
         "bank": Unit.objects.create(code="bank", name="工商银行衡阳分行", kind="bank", region=city),
@@ -105,6 +106,7 @@ def users(hengyang):
     return {
         Role.LEADER: make_user("leader", Role.LEADER, unit=u["gov"]),
         Role.SUPERVISION_OFFICE: make_user("supervision", Role.SUPERVISION_OFFICE, unit=u["supervision"]),
+        Role.PERFORMANCE_OFFICE: make_user("performance", Role.PERFORMANCE_OFFICE, unit=u["performance"]),
         Role.BUSINESS_ENVIRONMENT_OFFICE: make_user(
             "office", Role.BUSINESS_ENVIRONMENT_OFFICE, unit=u["optimization"]
         ),

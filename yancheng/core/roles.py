@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     LEADER = "leader", _("市领导")
     SUPERVISION_OFFICE = "supervision_office", _("督查室")
+    PERFORMANCE_OFFICE = "performance_office", _("绩效办")
     BUSINESS_ENVIRONMENT_OFFICE = "business_environment_office", _("营商办")
     UNIT_OFFICIAL = "unit_official", _("单位工作人员")
     ENTERPRISE_USER = "enterprise_user", _("企业用户")
@@ -20,6 +21,7 @@ GOVERNMENT_ROLES = frozenset(
     {
         Role.LEADER,
         Role.SUPERVISION_OFFICE,
+        Role.PERFORMANCE_OFFICE,
         Role.BUSINESS_ENVIRONMENT_OFFICE,
         Role.UNIT_OFFICIAL,
         Role.ADMINISTRATOR,

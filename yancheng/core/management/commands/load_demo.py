@@ -23,6 +23,7 @@ PILOT_COUNT = 52
 DEMO_LOGINS = [
     ("leader", "周建华", "副市长", Role.LEADER, "city-gov-office", None),
     ("duchashi", "李晓明", "督查专员", Role.SUPERVISION_OFFICE, "city-supervision", None),
+    ("jixiaoban", "张敏", "绩效考评科科长", Role.PERFORMANCE_OFFICE, "city-performance", None),
     ("yingshangban", "王丽", "优化办科长", Role.BUSINESS_ENVIRONMENT_OFFICE, "city-optimization", None),
     ("danwei", "陈志强", "执法科科长", Role.UNIT_OFFICIAL, "city-samr", None),
     ("qiye", "刘芳", "办公室主任", Role.ENTERPRISE_USER, None, 0),
