@@ -16,8 +16,8 @@ Interface of an indicator, for any grouping it declares:
 - ``records(grouping, subject_id, period, now=None) -> QuerySet``: exactly the records the figure
   counts (its denominator), each annotated with ``counted`` (True when it is in the numerator). An
   indicator whose numerator is a sum rather than a count of records (an investment, a score, months)
-  also annotates ``amount`` (what the record adds to the numerator) and ``weight`` (what it adds to the
-  denominator); a median's records carry ``amount`` (the duration the median is taken of).
+  also annotates ``part`` (what the record adds to the numerator) and ``whole`` (what it adds to the
+  denominator); a median's records carry ``part`` (the duration the median is taken of).
 - ``link(record) -> str``: the record's page.
 
 ``now`` (default: the platform clock) decides only what has fallen due by then: a request whose reply
@@ -298,8 +298,9 @@ def for_grouping(grouping) -> list[Indicator]:
 
 def grouped(queryset, key: str, **figures) -> dict[Hashable, dict]:
     """{group: {figure: value}} from ONE grouped query: ``values(key).annotate(**figures)``."""
-    rows = queryset.order_by().values(subject=models.F(key)).annotate(**figures).values("subject", *figures)
-    return {row.pop("subject"): row for row in rows}
+    # An alias no model has as a field (enterprise requests have a ``subject``).
+    rows = queryset.order_by().values(indicator_subject=models.F(key)).annotate(**figures)
+    return {row.pop("indicator_subject"): row for row in rows.values("indicator_subject", *figures)}
 
 
 def flag(condition: models.Q) -> models.ExpressionWrapper:

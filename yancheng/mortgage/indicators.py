@@ -88,7 +88,7 @@ def _certified(grouping, ids, period):
 def median_figures(grouping, ids, period, now):
     group = F(KEY[grouping])
     ranked = _certified(grouping, ids, period).annotate(
-        subject=group,
+        indicator_subject=group,
         took=TO_CERTIFICATE,
         position=Window(RowNumber(), partition_by=[group], order_by=[TO_CERTIFICATE.asc(), F("pk").asc()]),
         size=Window(Count("pk"), partition_by=[group]),
@@ -96,14 +96,14 @@ def median_figures(grouping, ids, period, now):
     # The middle row (odd size) or the two middle rows (even size): positions ⌊(n+1)/2⌋ and ⌊(n+2)/2⌋.
     middle = ranked.filter(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
     durations, sizes = defaultdict(list), {}
-    for subject, took, size in middle.order_by().values_list("subject", "took", "size"):
+    for subject, took, size in middle.order_by().values_list("indicator_subject", "took", "size"):
         durations[subject].append(took.total_seconds() / 60)
         sizes[subject] = size
     return {key: Figure(sum(d) / len(d), None, None, sizes[key]) for key, d in durations.items()}
 
 
 def median_records(grouping, subject, period, now):
-    return _certified(grouping, [subject], period).annotate(counted=Value(True), amount=TO_CERTIFICATE)
+    return _certified(grouping, [subject], period).annotate(counted=Value(True), part=TO_CERTIFICATE)
 
 
 register(

@@ -82,10 +82,10 @@ def completion_records(grouping, subject, period, now):
     return (
         _projects(grouping, [subject])
         .annotate(
-            weight=Coalesce(Subquery(plan), Value(0), output_field=BigIntegerField()),
-            amount=Coalesce(Subquery(done), Value(0), output_field=BigIntegerField()),
+            whole=Coalesce(Subquery(plan), Value(0), output_field=BigIntegerField()),
+            part=Coalesce(Subquery(done), Value(0), output_field=BigIntegerField()),
         )
-        .annotate(counted=flag(Q(amount__gt=0)))
+        .annotate(counted=flag(Q(part__gt=0)))
     )
 
 
@@ -96,7 +96,14 @@ register(
         measure="%",
         direction=Direction.HIGHER,
         groupings=frozenset(FIELD),
-        sources=("projects.Project", "projects.AnnualPlan", "projects.MonthlyReport", "core.Region"),
+        sources=(
+            "projects.Project",
+            "projects.AnnualPlan",
+            "projects.MonthlyReport",
+            "core.Region",
+            "core.Unit",
+            "core.Person",
+        ),
         description=_("本年度截至本期末月的累计完成投资（月报现行版本）占项目年度计划投资的比例。"),
         figures=completion_figures,
         rows=completion_records,
@@ -166,10 +173,10 @@ def reports_records(grouping, subject, period, now):
     return (
         Project.objects.filter(pk__in=list(months))
         .annotate(
-            weight=_by_value({pk: owed for pk, (_s, owed, _t) in months.items()}),
-            amount=_by_value({pk: on_time for pk, (_s, _o, on_time) in months.items()}),
+            whole=_by_value({pk: owed for pk, (_s, owed, _t) in months.items()}),
+            part=_by_value({pk: on_time for pk, (_s, _o, on_time) in months.items()}),
         )
-        .annotate(counted=flag(Q(amount=F("weight"))))
+        .annotate(counted=flag(Q(part=F("whole"))))
     )
 
 
@@ -184,6 +191,7 @@ register(
             "projects.Project",
             "projects.MonthlyReport",
             "projects.ProjectRules",
+            "core.Unit",
             "core.CalendarOverride",
         ),
         description=_("本期各月应报的项目月报中，在次月规定工作日截止前报送的比例（按项目·月计）。"),

@@ -189,7 +189,7 @@ def rating_records(grouping, subject, period, now):
     return (
         _visits(grouping, subject, period)
         .filter(rating__isnull=False)
-        .annotate(counted=Value(True), amount=F("rating__overall"), weight=Value(1))
+        .annotate(counted=Value(True), part=F("rating__overall"), whole=Value(1))
     )
 
 
