@@ -212,9 +212,11 @@ class Figure:
 
     @classmethod
     def ratio(cls, part, whole, *, count: int | None = None) -> "Figure":
-        """part / whole as a percentage; whole is the number of records unless ``count`` says otherwise."""
-        value = 100 * part / whole if whole else None
-        return cls(value, part, whole, whole if count is None else count)
+        """part / whole as a percentage; whole is the number of records unless ``count`` says otherwise.
+        Nothing to divide by is nothing to measure, shown like a subject with no record at all."""
+        if not whole:
+            return cls(None, None, None, count or 0)
+        return cls(100 * part / whole, part, whole, whole if count is None else count)
 
     @classmethod
     def tally(cls, n: int) -> "Figure":

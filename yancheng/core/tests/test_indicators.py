@@ -133,7 +133,7 @@ def test_no_subject_means_no_query_and_a_subject_without_records_has_the_empty_f
 
 
 def test_figures_of_nothing_are_not_zero_nor_full_marks():
-    assert Figure.ratio(0, 0).value is None
+    assert Figure.ratio(0, 0) == Figure(None) == indicators.NOTHING
     assert Figure.ratio(38, 40) == Figure(95.0, 38, 40, 40)
     assert Figure.tally(0) == Figure(0, 0, None, 0)
 
