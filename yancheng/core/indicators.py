@@ -305,6 +305,11 @@ def grouped(queryset, key: str, **figures) -> dict[Hashable, dict]:
     return {row.pop("indicator_subject"): row for row in rows.values("indicator_subject", *figures)}
 
 
-def flag(condition: models.Q) -> models.ExpressionWrapper:
-    """A boolean annotation (``counted``) from a Q."""
-    return models.ExpressionWrapper(condition, output_field=models.BooleanField())
+def flag(condition: models.Q) -> models.Case:
+    """A boolean annotation (``counted``) from a Q: True or False, never NULL (a comparison with an
+    empty column is NULL in SQL)."""
+    return models.Case(
+        models.When(condition, then=models.Value(True)),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )

@@ -23,7 +23,7 @@ def _filed(grouping, ids, period):
 
 
 def _link(request) -> str:
-    return reverse("enterprise_requests:detail", args=[request.pk])
+    return reverse("requests:detail", args=[request.pk])
 
 
 def _rate(code, name, description, due, on_time):
