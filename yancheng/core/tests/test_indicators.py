@@ -179,3 +179,37 @@ def test_no_indicator_queries_an_activity_table():
             assert not found, (indicator.code, grouping, found)
             named = {t for t in all_tables if re.search(rf'(?<![\w])"?{re.escape(t)}"?(?![\w])', sql)}
             assert named <= declared, (indicator.code, grouping, sorted(named - declared))
+
+
+# Queries of one compute, whatever the number of subjects: the grouped queries, plus the rules or names
+# an indicator reads (visits' rules, the ledger's labels, the calendar for report deadlines).
+QUERY_BUDGET = 5
+
+
+@pytest.mark.django_db
+def test_compute_for_a_thousand_subjects_keeps_to_a_fixed_number_of_queries(
+    django_assert_max_num_queries, make_world
+):
+    period, now = Period.year(2026), datetime(2026, 12, 6, 10, tzinfo=SHANGHAI)
+    subjects = make_world
+    for indicator in indicators.registry.values():
+        for grouping in indicator.groupings:
+            with django_assert_max_num_queries(QUERY_BUDGET):
+                figures = indicator.compute(grouping, subjects[grouping], period, now=now)
+            assert len(figures) == len(subjects[grouping])
+
+
+@pytest.fixture
+def make_world(hengyang):
+    """A thousand unit and cadre ids (most with no record: the ids are what is asked for) and every county."""
+    from yancheng.core.models import Region
+
+    return {
+        Grouping.UNIT: [*hengyang_ids(hengyang), *range(10_000, 11_000)],
+        Grouping.REGION: list(Region.objects.values_list("code", flat=True)),
+        Grouping.PERSON: list(range(1, 1001)),
+    }
+
+
+def hengyang_ids(hengyang):
+    return [unit.pk for unit in hengyang["units"].values()]
