@@ -2,6 +2,7 @@
 indicator reads activity (logins, sessions, the audit log, notifications, history rows …) — neither in
 the sources it declares nor in the SQL it runs."""
 
+import ast
 import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -213,3 +214,31 @@ def make_world(hengyang):
 
 def hengyang_ids(hengyang):
     return [unit.pk for unit in hengyang["units"].values()]
+
+
+def _indicator_imports(path):
+    """(app, line) of every ``yancheng.<app>.indicators`` a module imports, however it is spelled."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if len(parts) >= 3 and parts[0] == "yancheng" and parts[2] == "indicators":
+                yield parts[1], node.lineno
+
+
+def test_an_apps_indicators_are_read_through_the_registry_only():
+    """Another app (performance, the leaders' screen) asks core.indicators, never an app's module."""
+    from yancheng.core.tests.test_boundaries import ROOT
+
+    crossings = [
+        f"{path.relative_to(ROOT)}:{line} imports yancheng.{app}.indicators"
+        for path in ROOT.rglob("*.py")
+        for app, line in _indicator_imports(path)
+        if app not in (path.relative_to(ROOT).parts[0], "core")
+    ]
+    assert crossings == []
