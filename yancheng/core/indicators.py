@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core import clock
@@ -149,13 +150,13 @@ class Period:
     def label(self) -> str:
         """In Chinese: 2026年11月, 2026年第四季度, 2026年."""
         if self.kind == PeriodKind.MONTH:
-            return _("%(year)d年%(month)d月") % {"year": self.start.year, "month": self.start.month}
+            return gettext("%(year)d年%(month)d月") % {"year": self.start.year, "month": self.start.month}
         if self.kind == PeriodKind.QUARTER:
-            return _("%(year)d年%(quarter)s") % {
+            return gettext("%(year)d年%(quarter)s") % {
                 "year": self.start.year,
                 "quarter": QUARTER_NAMES[self.number],
             }
-        return _("%(year)d年") % {"year": self.start.year}
+        return gettext("%(year)d年") % {"year": self.start.year}
 
     def __str__(self):
         return self.code
@@ -202,7 +203,8 @@ class Figure:
     """An indicator's value for one subject and period, in the indicator's measure (a "%" is 0-100).
 
     ``value`` is None when there is nothing to measure (no visits: no compliance rate, neither 0 nor 100).
-    ``numerator`` / ``denominator`` let a page say "38 / 40"; a mean or a median has no numerator.
+    ``numerator`` / ``denominator`` let a page say "38 / 40" (a mean: its total and how many; a median:
+    neither; an average held back below the office's minimum number of ratings: only how many).
     ``count``: how many records lie behind the figure (what ``records`` returns)."""
 
     value: float | None
