@@ -8,7 +8,7 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("承诺兑现")
 
     def ready(self):
-        from yancheng.commitments import ladders, panels  # noqa: F401  (the escalation ladder; navigation)
+        from yancheng.commitments import indicators, ladders, panels  # noqa: F401  (indicators; the escalation ladder; navigation)
         from yancheng.commitments.choices import AUDIT_ACTIONS
         from yancheng.core.models.audit import ACTION_LABELS
 

@@ -20,6 +20,15 @@ from .choices import PENDING, State
 GROUPS = {"unit": "unit_id", "leader": "leader_id"}
 
 
+# On time: confirmed by the owner, its evidence filed on or before the deadline.
+ON_TIME = Q(state=State.CONFIRMED) & Q(fulfilled_on__lte=F("due_on"))
+
+
+def counted(today: date) -> Q:
+    """The commitments a rate counts on ``today``: confirmed, or their deadline's day has passed."""
+    return Q(state=State.CONFIRMED) | Q(due_on__lt=today)
+
+
 def overdue(commitments, today: date):
     return commitments.filter(state__in=PENDING, due_on__lt=today)
 
@@ -54,8 +63,8 @@ def fulfilment(commitments, by: str, today: date) -> list[Fulfilment]:
         commitments.exclude(**{f"{key}__isnull": True})
         .values(key)
         .annotate(
-            counted=Count("pk", filter=confirmed | passed),
-            on_time=Count("pk", filter=confirmed & Q(fulfilled_on__lte=F("due_on"))),
+            counted=Count("pk", filter=counted(today)),
+            on_time=Count("pk", filter=ON_TIME),
             late=Count("pk", filter=confirmed & Q(fulfilled_on__gt=F("due_on"))),
             overdue=Count("pk", filter=Q(state__in=PENDING) & passed),
             waiting=Count("pk", filter=Q(state=State.FULFILLED) & passed),

@@ -9,7 +9,7 @@ class EnterpriseRequestsConfig(AppConfig):
 
     def ready(self):
         from yancheng.core.models.audit import ACTION_LABELS
-        from yancheng.enterprise_requests import ladders, panels  # noqa: F401  (ladders; home panels and navigation)
+        from yancheng.enterprise_requests import indicators, ladders, panels  # noqa: F401  (indicators; ladders; home panels and navigation)
         from yancheng.enterprise_requests.choices import AUDIT_ACTIONS
 
         ACTION_LABELS.update(AUDIT_ACTIONS)

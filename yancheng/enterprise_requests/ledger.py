@@ -64,7 +64,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from yancheng.core import clock
@@ -72,7 +71,7 @@ from yancheng.core.models import Unit
 from yancheng.visits.choices import Direction, RequestStatus
 from yancheng.visits.models import CheckEvent, NoPassReport, VisitRequest, VisitRules
 
-from .choices import Satisfaction
+from . import state
 from .models import EnterpriseRequest, LedgerThresholds
 
 # The weights of the score (they add up to 1) and the penalty of one no-pass report, in points.
@@ -195,9 +194,6 @@ def _grouped(queryset, key: str, **figures) -> dict[int, dict]:
 def _figures(since: datetime, until: datetime, now: datetime) -> list[dict[int, dict]]:
     approved = VisitRequest.objects.filter(status=RequestStatus.APPROVED)
     starting = {"visit__starts_at__gte": since, "visit__starts_at__lt": until}
-    effective_reply_deadline = Coalesce("extended_deadline", "reply_deadline")
-    on_time = Q(accepted_at__lte=F("accept_deadline"))
-    not_on_time = Q(accepted_at__isnull=True) | Q(accepted_at__gt=F("accept_deadline"))
     return [
         _grouped(VisitRequest.objects.filter(**starting), "unit", visit_requests=Count("pk")),
         _grouped(
@@ -234,20 +230,13 @@ def _figures(since: datetime, until: datetime, now: datetime) -> list[dict[int, 
             EnterpriseRequest.objects.filter(unit__isnull=False, filed_at__gte=since, filed_at__lt=until),
             "unit",
             requests_received=Count("pk"),
-            accept_due=Count("pk", filter=Q(accepted_at__isnull=False) | Q(accept_deadline__lt=now)),
-            accepted_on_time=Count("pk", filter=on_time),
-            deemed_accepted=Count("pk", filter=not_on_time & Q(accept_deadline__lt=now)),
-            reply_due=Count(
-                "pk",
-                filter=Q(replied_at__isnull=False)
-                | Q(extended_deadline__isnull=True, reply_deadline__lt=now)
-                | Q(extended_deadline__lt=now),
-            ),
-            replied_on_time=Count("pk", filter=Q(replied_at__lte=effective_reply_deadline)),
-            rated=Count("pk", filter=~Q(satisfaction="")),
-            satisfied=Count(
-                "pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])
-            ),
+            accept_due=Count("pk", filter=state.accept_due(now)),
+            accepted_on_time=Count("pk", filter=state.ACCEPTED_ON_TIME),
+            deemed_accepted=Count("pk", filter=state.deemed_accepted(now)),
+            reply_due=Count("pk", filter=state.reply_due(now)),
+            replied_on_time=Count("pk", filter=state.REPLIED_ON_TIME),
+            rated=Count("pk", filter=state.RATED),
+            satisfied=Count("pk", filter=state.SATISFIED),
         ),
     ]
 

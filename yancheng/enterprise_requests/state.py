@@ -7,9 +7,13 @@ once the deadline has passed; a reply is on time if it came before the (possibly
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from yancheng.core import clock, workdays
+
+from .choices import Satisfaction
 
 
 @dataclass(frozen=True)
@@ -82,4 +86,35 @@ def derive(request, now: datetime | None = None) -> State:
         due_soon,
         overdue,
         deadline,
+    )
+
+
+# --- the same rules as conditions on a queryset (the ledger and the indicators count with them) ---
+
+# Accepted by the deadline (a deemed acceptance is not on time).
+ACCEPTED_ON_TIME = Q(accepted_at__lte=F("accept_deadline"))
+# Replied by the deadline in force, extended or not.
+REPLIED_ON_TIME = Q(replied_at__lte=Coalesce("extended_deadline", "reply_deadline"))
+RATED = ~Q(satisfaction="")
+SATISFIED = Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])
+
+
+def accept_due(now: datetime) -> Q:
+    """Counted for acceptance: accepted, or its acceptance deadline has passed."""
+    return Q(accepted_at__isnull=False) | Q(accept_deadline__lt=now)
+
+
+def deemed_accepted(now: datetime) -> Q:
+    """Not accepted on time, and the deadline has passed: deemed accepted (逾期未反馈视作默认受理)."""
+    not_on_time = Q(accepted_at__isnull=True) | Q(accepted_at__gt=F("accept_deadline"))
+    return not_on_time & Q(accept_deadline__lt=now)
+
+
+def reply_due(now: datetime) -> Q:
+    """Counted for the reply: replied, or the deadline in force has passed (a request still within its
+    time counts neither way)."""
+    return (
+        Q(replied_at__isnull=False)
+        | Q(extended_deadline__isnull=True, reply_deadline__lt=now)
+        | Q(extended_deadline__lt=now)
     )

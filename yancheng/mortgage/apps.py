@@ -9,7 +9,7 @@ class MortgageConfig(AppConfig):
 
     def ready(self):
         from yancheng.core.models.audit import ACTION_LABELS
-        from yancheng.mortgage import panels  # noqa: F401  (home panels and navigation)
+        from yancheng.mortgage import indicators, panels  # noqa: F401  (indicators; home panels and navigation)
         from yancheng.mortgage.choices import AUDIT_ACTIONS
 
         ACTION_LABELS.update(AUDIT_ACTIONS)

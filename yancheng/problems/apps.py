@@ -9,7 +9,7 @@ class ProblemsConfig(AppConfig):
 
     def ready(self):
         from yancheng.core.models.audit import ACTION_LABELS
-        from yancheng.problems import ladders, panels  # noqa: F401  (the escalation ladder; navigation)
+        from yancheng.problems import indicators, ladders, panels  # noqa: F401  (indicators; the escalation ladder; navigation)
         from yancheng.problems.choices import AUDIT_ACTIONS
 
         ACTION_LABELS.update(AUDIT_ACTIONS)

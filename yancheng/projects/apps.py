@@ -9,7 +9,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from yancheng.core.models.audit import ACTION_LABELS
-        from yancheng.projects import importer, panels  # noqa: F401  (the ledger import; home panels and navigation)
+        from yancheng.projects import importer, indicators, panels  # noqa: F401  (the ledger import; indicators; home panels and navigation)
         from yancheng.projects.choices import AUDIT_ACTIONS
 
         ACTION_LABELS.update(AUDIT_ACTIONS)

@@ -9,7 +9,7 @@ class VisitsConfig(AppConfig):
 
     def ready(self):
         from yancheng.core.models.audit import ACTION_LABELS
-        from yancheng.visits import panels  # noqa: F401  (home panels and navigation)
+        from yancheng.visits import indicators, panels  # noqa: F401  (indicators; home panels and navigation)
         from yancheng.visits.choices import AUDIT_ACTIONS
 
         ACTION_LABELS.update(AUDIT_ACTIONS)
