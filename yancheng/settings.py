@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yancheng.commitments",
     "yancheng.problems",
     "yancheng.supervision",
+    "yancheng.performance",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("commitments/", include("yancheng.commitments.urls")),
     path("problems/", include("yancheng.problems.urls")),
     path("supervision/", include("yancheng.supervision.urls")),
+    path("performance/", include("yancheng.performance.urls")),
     path("favicon.ico", core.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", core.admin_login),

@@ -156,7 +156,7 @@ def _item(by, now, fields, lead: Share, submission_key, dispatch=None) -> Item:
 def _assignments(item, lead: Share, cooperating, sign_by) -> list[Assignment]:
     parts = [(lead, Part.LEAD)] + [(share, Part.COOPERATING) for share in cooperating]
     return [
-        Assignment(item=item, unit=share.unit, part=part, task=share.task.strip()[:2000], sign_by=sign_by)
+        Assignment(item=item, unit=share.unit, kind=part, task=share.task.strip()[:2000], sign_by=sign_by)
         for share, part in parts
     ]
 
@@ -280,7 +280,7 @@ def sign_for(item, *, by) -> Item:
         now = clock.now()
         mine.signed_at, mine.signed_by, mine.read_at = now, by, mine.read_at or now
         mine.save(update_fields=["signed_at", "signed_by", "read_at"])
-        if mine.part == Part.LEAD and locked.state == State.ASSIGNED:
+        if mine.kind == Part.LEAD and locked.state == State.ASSIGNED:
             locked.state = State.IN_PROGRESS
             locked.save(update_fields=["state"])
         late = now > mine.sign_by

@@ -29,7 +29,7 @@ WRITE = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 class AssignmentOut(Schema):
     unit_id: int
     unit_name: str
-    part: str = Field(description="lead 牵头单位；cooperating 配合单位")
+    kind: str = Field(description="lead 牵头单位；cooperating 配合单位")
     task: str
     sign_by: datetime
     read_at: datetime | None
@@ -133,7 +133,7 @@ def _visible(user):
 
 def _assignment(a) -> dict:
     return {
-        "unit_id": a.unit_id, "unit_name": a.unit.name, "part": a.part, "task": a.task, "sign_by": a.sign_by,
+        "unit_id": a.unit_id, "unit_name": a.unit.name, "kind": a.kind, "task": a.task, "sign_by": a.sign_by,
         "read_at": a.read_at, "signed_at": a.signed_at, "first_report_at": a.first_report_at,
         "last_report_at": a.last_report_at, "reminded_at": a.reminded_at,
     }  # fmt: skip

@@ -9,7 +9,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from yancheng.core.models.audit import ACTION_LABELS
-        from yancheng.supervision import importer, ladders, panels  # noqa: F401  (Excel import; ladders; navigation)
+        from yancheng.supervision import importer, indicators, ladders, panels  # noqa: F401  (import; indicators; ladders; nav)
         from yancheng.supervision.choices import AUDIT_ACTIONS
 
         ACTION_LABELS.update(AUDIT_ACTIONS)

@@ -200,7 +200,7 @@ class _Scene:
             a = Assignment(
                 item=item,
                 unit=unit,
-                part=part,
+                kind=part,
                 sign_by=sign_by,
                 read_at=item.assigned_at + timedelta(minutes=rng.randint(5, 90)),
             )
@@ -231,7 +231,7 @@ class _Scene:
         """Reports every 7 or 30 days as the cadence asks (a red item's lead stopped reporting)."""
         every = {Cadence.WEEKLY: 7, Cadence.MONTHLY: 30}.get(item.cadence, 20)
         until = min(self.now, item.deadline_at)
-        if outcome == "red" and a.part == Part.LEAD:
+        if outcome == "red" and a.kind == Part.LEAD:
             until -= timedelta(days=every + 3)
         events, at = [], a.signed_at + timedelta(days=every - 1)
         while at < until and a.signed_by is not None:

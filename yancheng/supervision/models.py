@@ -151,7 +151,7 @@ class Assignment(models.Model):
         Item, verbose_name=_("督办件"), on_delete=models.CASCADE, related_name="assignments"
     )
     unit = models.ForeignKey("core.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
-    part = models.CharField(_("分工"), max_length=20, choices=Part)
+    kind = models.CharField(_("承办类别"), max_length=20, choices=Part)
     task = models.TextField(_("具体任务"), blank=True)
     # The moment sign_within_hours working hours after the assignment (workdays.add_working_hours).
     sign_by = models.DateTimeField(_("签收时限"))
@@ -170,7 +170,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("交办单位")
         verbose_name_plural = _("交办单位")
-        ordering = ["item", "-part", "pk"]  # the lead unit first ("lead" > "cooperating")
+        ordering = ["item", "-kind", "pk"]  # the lead unit first ("lead" > "cooperating")
         constraints = [models.UniqueConstraint(fields=["item", "unit"], name="one_assignment_a_unit")]
         indexes = [
             models.Index(fields=["unit", "item"]),

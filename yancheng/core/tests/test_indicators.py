@@ -30,6 +30,8 @@ EXPECTED = {
     "problems.closed_on_time",
     "mortgage.automatic_share",
     "mortgage.minutes_to_certificate",
+    "supervision.closed_on_time",
+    "supervision.signed_on_time",
 }
 
 

@@ -34,7 +34,7 @@ def test_the_item_flow_through_the_api(client, at, users, hengyang):
     made = call(client, office, "POST", "/", body)
     assert made.status_code == 200, made.content
     pk = made.json()["id"]
-    assert made.json()["light"] == "green" and [a["part"] for a in made.json()["assignments"]] == [
+    assert made.json()["light"] == "green" and [a["kind"] for a in made.json()["assignments"]] == [
         "lead",
         "cooperating",
     ]

@@ -75,7 +75,7 @@ def test_bad_rows_are_named_then_a_clean_file_assigns_every_item_once(
     job.refresh_from_db()
     assert (job.state, job.created) == ("done", 2)
     item = Item.objects.get(number="衡督〔2026〕1号")
-    assert dict(item.assignments.values_list("unit__code", "part")) == {"samr": "lead", "eco": "cooperating"}
+    assert dict(item.assignments.values_list("unit__code", "kind")) == {"samr": "lead", "eco": "cooperating"}
     assert Item.objects.get(number="衡督〔2026〕2号").leader.full_name == "leader"
     assert Notification.objects.filter(recipient__username="official_eco").count() == 1
     again = upload(client, rows)

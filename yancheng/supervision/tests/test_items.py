@@ -40,7 +40,7 @@ def test_an_item_goes_to_its_lead_and_cooperating_units_each_with_a_time_to_sign
     with django_capture_on_commit_callbacks(execute=True):
         item = assign(lead="samr", cooperating=("eco",))
     parts = {a.unit.code: a for a in item.assignments.all()}
-    assert {code: a.part for code, a in parts.items()} == {"samr": Part.LEAD, "eco": Part.COOPERATING}
+    assert {code: a.kind for code, a in parts.items()} == {"samr": Part.LEAD, "eco": Part.COOPERATING}
     assert parts["samr"].task == "牵头排查" and parts["eco"].task == "配合检查"
     # Four office hours from 09:00 on a Tuesday: 08:30–12:00 holds 3 of them, 14:30–15:30 the fourth.
     assert parts["samr"].sign_by == datetime(2026, 12, 1, 15, 30, tzinfo=SHANGHAI)
@@ -119,7 +119,7 @@ def test_a_unit_reports_only_once_signed_and_only_while_in_hand(assign, users, t
     report = actions.report(
         item, by=users[Role.UNIT_OFFICIAL], text="已排查 12 家", files=[evidence_file("台账.xlsx")]
     )
-    lead = Assignment.objects.get(item=item, part=Part.LEAD)
+    lead = Assignment.objects.get(item=item, kind=Part.LEAD)
     assert lead.first_report_at == lead.last_report_at == report.at
     assert report.files.get().name == "台账.xlsx"
 
@@ -193,7 +193,7 @@ def test_one_dispatch_gives_every_unit_its_own_item_and_is_kept_once(
     assert [i.lead_unit for i in items] == [
         unit for unit, _o in sorted(counties.values(), key=lambda c: c[0].code)
     ]
-    assert all(i.assignments.get().part == Part.LEAD and i.cadence == "weekly" for i in items)
+    assert all(i.assignments.get().kind == Part.LEAD and i.cadence == "weekly" for i in items)
     assert dispatch_to(counties, users, key="d-1") == sent
     assert Item.objects.count() == len(counties)
     told = set(Notification.objects.values_list("recipient__username", flat=True))
