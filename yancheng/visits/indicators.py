@@ -127,11 +127,11 @@ def joint_figures(grouping, ids, period, now):
         .filter(n__gte=2)
         .values("visit")
     )
-    # A unit has one request a visit, so its requests are its visits; a county's joint visits have several.
-    visits = Count("pk") if grouping == Grouping.UNIT else Count("visit", distinct=True)
-    joint = Count("pk", filter=Q(visit__in=joint_visits))
-    if grouping != Grouping.UNIT:
-        joint = Count("visit", distinct=True, filter=Q(visit__in=joint_visits))
+    is_joint = Q(visit__in=joint_visits)
+    if grouping == Grouping.UNIT:  # one request a visit: the unit's requests are its visits
+        visits, joint = Count("pk"), Count("pk", filter=is_joint)
+    else:  # a county's joint visit has several requests, counted once
+        visits, joint = Count("visit", distinct=True), Count("visit", distinct=True, filter=is_joint)
     counts = grouped(approved, REQUEST_KEY[grouping], visits=visits, joint=joint)
     return {key: Figure.ratio(row["joint"], row["visits"]) for key, row in counts.items()}
 
