@@ -330,3 +330,23 @@ def flag(condition: models.Q) -> models.Case:
         default=models.Value(False),
         output_field=models.BooleanField(),
     )
+
+
+def share(rows: Callable, key: dict, part: models.Q) -> tuple[Callable, Callable]:
+    """The ``figures`` and ``rows`` of an indicator that is a share of records: of ``rows(period,
+    now)`` (every subject's records the period counts), those matching ``part``; each subject's records
+    by ``key[grouping]`` (the subject seen from the rows)."""
+
+    def figures(grouping, ids, period, now):
+        counts = grouped(
+            rows(period, now).filter(among(key[grouping], ids)),
+            key[grouping],
+            counted=models.Count("pk"),
+            part=models.Count("pk", filter=part),
+        )
+        return {subject: Figure.ratio(row["part"], row["counted"]) for subject, row in counts.items()}
+
+    def records(grouping, subject, period, now):
+        return rows(period, now).filter(among(key[grouping], [subject])).annotate(counted=flag(part))
+
+    return figures, records

@@ -6,11 +6,11 @@
 - signed on time (按时签收率): of the parts assigned in the period whose time to sign has passed or that
   were signed, the share signed within the office hours allowed. A part belongs to its unit."""
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, flag, grouped, register
+from yancheng.core.indicators import Direction, Grouping, Indicator, register, share
 
 from .choices import State
 from .models import Assignment, Item
@@ -21,51 +21,23 @@ ON_TIME = Q(state=State.CLOSED, close_requested_at__lte=F("deadline_at"))
 SIGNED_ON_TIME = Q(signed_at__isnull=False, signed_at__lte=F("sign_by"))
 
 
-def _items(grouping, ids, period, now):
-    due = Q(state=State.CLOSED) | Q(deadline_at__lt=now)
+def _due(period, now):
+    """The items due in the period that are closed or past their deadline."""
     return Item.objects.filter(
-        due, due_on__range=(period.start, period.end), **{f"{ITEM_KEY[grouping]}__in": ids}
+        Q(state=State.CLOSED) | Q(deadline_at__lt=now), due_on__range=(period.start, period.end)
     )
 
 
-def closed_figures(grouping, ids, period, now):
-    rows = grouped(
-        _items(grouping, ids, period, now),
-        ITEM_KEY[grouping],
-        all=Count("pk"),
-        on_time=Count("pk", filter=ON_TIME),
-    )
-    return {key: Figure.ratio(row["on_time"], row["all"]) for key, row in rows.items()}
-
-
-def closed_records(grouping, subject, period, now):
-    return _items(grouping, [subject], period, now).annotate(counted=flag(ON_TIME)).order_by("due_on", "pk")
-
-
-def _parts(grouping, ids, period, now):
-    owed = Q(signed_at__isnull=False) | Q(sign_by__lt=now)
+def _owed(period, now):
+    """The parts assigned in the period that were signed for or whose time to sign has passed."""
+    assigned = Q(item__assigned_at__gte=period.since, item__assigned_at__lt=period.until)
     return Assignment.objects.filter(
-        owed, item__assigned_at__gte=period.since, item__assigned_at__lt=period.until, **{f"{PART_KEY[grouping]}__in": ids}
-    )  # fmt: skip
+        assigned, Q(signed_at__isnull=False) | Q(sign_by__lt=now)
+    ).select_related("item")
 
 
-def signed_figures(grouping, ids, period, now):
-    rows = grouped(
-        _parts(grouping, ids, period, now),
-        PART_KEY[grouping],
-        all=Count("pk"),
-        on_time=Count("pk", filter=SIGNED_ON_TIME),
-    )
-    return {key: Figure.ratio(row["on_time"], row["all"]) for key, row in rows.items()}
-
-
-def signed_records(grouping, subject, period, now):
-    return (
-        _parts(grouping, [subject], period, now)
-        .annotate(counted=flag(SIGNED_ON_TIME))
-        .select_related("item")
-        .order_by("item__assigned_at", "pk")
-    )
+closed_figures, closed_records = share(_due, ITEM_KEY, ON_TIME)
+signed_figures, signed_records = share(_owed, PART_KEY, SIGNED_ON_TIME)
 
 
 register(

@@ -257,47 +257,28 @@ def detail(request, pk):
     return render(request, "supervision/detail.html", context)
 
 
-def _act(request, pk, do, form_class=None):
-    return act_on(request, _item(request, pk), do, form_class, "supervision:detail")
+# What a POST on an item's page does (the URL names the step): the action, given the item, the person and
+# the form's data, and the form it reads.
+STEPS = {
+    "sign": (lambda i, by, d: actions.sign_for(i, by=by), None),
+    "report": (lambda i, by, d: actions.report(i, by=by, text=d["text"], files=d["files"]), ReportForm),
+    "request_close": (
+        lambda i, by, d: actions.request_close(i, by=by, summary=d["summary"], files=d["files"]),
+        CloseRequestForm,
+    ),
+    "close": (lambda i, by, d: actions.close(i, by=by), None),
+    "return": (lambda i, by, d: actions.return_item(i, by=by, reason=d["reason"]), ReturnForm),
+    "remind_item": (lambda i, by, d: actions.remind([i], by=by), None),
+}
 
 
 @login_required
 @require_POST
-def sign(request, pk):
-    return _act(request, pk, lambda i, d: actions.sign_for(i, by=request.user))
-
-
-@login_required
-@require_POST
-def report(request, pk):
-    do = lambda i, d: actions.report(i, by=request.user, text=d["text"], files=d["files"])  # noqa: E731
-    return _act(request, pk, do, ReportForm)
-
-
-@login_required
-@require_POST
-def request_close(request, pk):
-    do = lambda i, d: actions.request_close(i, by=request.user, summary=d["summary"], files=d["files"])  # noqa: E731
-    return _act(request, pk, do, CloseRequestForm)
-
-
-@login_required
-@require_POST
-def close(request, pk):
-    return _act(request, pk, lambda i, d: actions.close(i, by=request.user))
-
-
-@login_required
-@require_POST
-def return_item(request, pk):
-    do = lambda i, d: actions.return_item(i, by=request.user, reason=d["reason"])  # noqa: E731
-    return _act(request, pk, do, ReturnForm)
-
-
-@login_required
-@require_POST
-def remind_item(request, pk):
-    return _act(request, pk, lambda i, d: actions.remind([i], by=request.user))
+def step(request, pk, name):
+    do, form_class = STEPS[name]
+    return act_on(
+        request, _item(request, pk), lambda i, d: do(i, request.user, d), form_class, "supervision:detail"
+    )
 
 
 @login_required
