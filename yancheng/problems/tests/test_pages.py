@@ -107,3 +107,26 @@ def test_refusals_change_nothing(client, scene, users, assert_refused):
     assert_refused(outsiders, "GET", f"/problems/{p.pk}/")
     assert_refused(outsiders + [users[Role.UNIT_OFFICIAL]], "POST", f"/problems/{p.pk}/close/")
     assert_refused(outsiders, "POST", f"/problems/{p.pk}/resolve/")
+
+
+def test_an_overdue_problem_can_be_made_a_supervision_item_in_one_step(client, scene, users, at):
+    from yancheng.supervision.models import Item
+
+    at(2026, 12, 3, 10)  # the road problem was due on 2 December
+    road = scene["road"]
+    client.force_login(users[Role.UNIT_OFFICIAL])  # samr, the responsible unit
+    assert (
+        "data-supervise" not in client.get(f"/problems/{road.pk}/").content.decode()
+    )  # not the unit's to do
+    client.force_login(users[Role.SUPERVISION_OFFICE])
+    page = client.get(f"/problems/{road.pk}/").content.decode()
+    assert f"/supervision/new/?record=problems.problem:{road.pk}&amp;figure=" in page
+    form = client.get(
+        f"/supervision/new/?record=problems.problem:{road.pk}&figure=问题逾期未销号"
+    ).content.decode()
+    assert "进场道路未硬化" in form and "问题逾期未销号" in form
+    data = {"title": "进场道路硬化逾期", "content": "限期完成。", "source": "finding", "due_on": "2026-12-20",
+            "cadence": "none", "lead_unit": road.unit_id, "record": f"problems.problem:{road.pk}",
+            "figure": "问题逾期未销号", "submission_key": "from-problem"}  # fmt: skip
+    client.post("/supervision/new/", data)
+    assert Item.objects.get(title="进场道路硬化逾期").linked == road
