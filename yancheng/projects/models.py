@@ -6,6 +6,7 @@ every database; pages and Excel show them in 万元, as the ledgers officials ke
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce, JSONArray
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
@@ -230,6 +231,14 @@ class AnnualPlan(models.Model):
     # Twelve amounts in yuan, January first, summing to planned_investment; null for a plan set before
     # monthly plans were filed (the watch then falls back to an even share of the year).
     monthly_plan = models.JSONField(_("分月计划投资（元）"), null=True, blank=True)
+    # Twelve year-to-date amounts in yuan, January first: element m-1 is the investment the reports in
+    # force complete from January to month m. Kept by refresh_completed in the same transaction as a
+    # report going in force (and when the plan is written), the way Milestone.met_month is, so the watch
+    # (deviations.py) reads one figure a plan rather than summing the reports per request. Null until
+    # first kept (a plan made by an import or in bulk): the watch then sums the reports itself.
+    completed_to_month = models.JSONField(
+        _("逐月累计完成投资（元，据月报）"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("年度计划")
@@ -519,3 +528,24 @@ def refresh_met(milestones) -> int:
         .values("report__month")[:1]
     )
     return milestones.update(met_month=models.Subquery(first_done))
+
+
+def completed_to(month: int, project=None, year=None):
+    """The investment the reports in force complete from January to ``month``, for the project and year
+    of the outer query's row (an annual plan's, unless ``project`` and ``year`` say otherwise): a
+    subquery, null when no report is in force."""
+    project = models.OuterRef("project_id") if project is None else project
+    year = models.OuterRef("year") if year is None else year
+    return models.Subquery(
+        MonthlyReport.objects.filter(in_force=True, project=project, year=year, month__lte=month)
+        .values("project_id")
+        .annotate(total=models.Sum("completed_investment"))
+        .values("total")[:1],
+        output_field=models.BigIntegerField(),
+    )
+
+
+def refresh_completed(plans) -> int:
+    """Set each of ``plans`` (a queryset)'s completed_to_month from the reports in force: one UPDATE."""
+    months = [Coalesce(completed_to(month), 0) for month in range(1, 13)]
+    return plans.update(completed_to_month=JSONArray(*months))
