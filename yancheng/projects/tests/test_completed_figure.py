@@ -10,6 +10,7 @@ import uuid
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yancheng.core.roles import Role
@@ -220,3 +221,24 @@ def test_any_sequence_of_filing_returning_confirming_and_correcting_keeps_the_fi
     done = figures.by_project([p.pk for p in projects], 2026, 11)
     for project in projects:
         assert kept(project)[10] == done[project.pk].completed
+
+
+def test_the_filtered_ledger_reads_the_rules_once_and_its_queries_do_not_grow(
+    client, at, make_project, report, users, django_assert_max_num_queries
+):
+    """One watch a request: the rules (and the calendar) read once however many of the watch's
+    functions the page calls; the query count of a filtered page is pinned."""
+    for n in range(6):
+        project = make_project()
+        for month in range(1, 12):
+            report(project, month, (90 if n % 2 else 30) * WAN)
+    client.force_login(users[Role.LEADER])
+    for light_asked in ("green", "yellow", "red"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/projects/", {"light": light_asked}).status_code == 200
+        rules = [q for q in captured.captured_queries if 'FROM "projects_projectrules"' in q["sql"]]
+        calendar = [q for q in captured.captured_queries if 'FROM "core_calendaroverride"' in q["sql"]]
+        assert len(rules) <= 2, rules  # the watch's, and the commission's check on the person (once)
+        assert len(calendar) == 1
+    with django_assert_max_num_queries(27):  # 33 before the watch was made once a request
+        client.get("/projects/", {"light": "yellow"})
