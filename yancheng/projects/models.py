@@ -6,7 +6,7 @@ every database; pages and Excel show them in 万元, as the ledgers officials ke
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models.functions import Coalesce, JSONArray
+from django.db.models.functions import Cast, Coalesce, JSONArray
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
@@ -533,13 +533,15 @@ def refresh_met(milestones) -> int:
 def completed_to(month: int, project=None, year=None):
     """The investment the reports in force complete from January to ``month``, for the project and year
     of the outer query's row (an annual plan's, unless ``project`` and ``year`` say otherwise): a
-    subquery, null when no report is in force."""
+    subquery, null when no report is in force. A whole number on every database (PostgreSQL's SUM of
+    bigints is numeric, which would turn the watch's arithmetic around it into numeric too)."""
     project = models.OuterRef("project_id") if project is None else project
     year = models.OuterRef("year") if year is None else year
     return models.Subquery(
         MonthlyReport.objects.filter(in_force=True, project=project, year=year, month__lte=month)
+        .order_by()
         .values("project_id")
-        .annotate(total=models.Sum("completed_investment"))
+        .annotate(total=Cast(models.Sum("completed_investment"), models.BigIntegerField()))
         .values("total")[:1],
         output_field=models.BigIntegerField(),
     )
