@@ -273,6 +273,15 @@ class Milestone(models.Model):
         verbose_name = _("计划节点")
         verbose_name_plural = _("计划节点")
         ordering = ["due_on", "id"]
+        indexes = [
+            # The watch's late milestones: those of the year's plans not met and not retired, by plan
+            # and day (past years' unmet milestones stay out of the way of the plans' lookups).
+            models.Index(
+                fields=["plan", "due_on"],
+                condition=models.Q(met_month__isnull=True, retired_at__isnull=True),
+                name="milestone_watched_unmet",
+            )
+        ]
 
     def __str__(self):
         return self.name
