@@ -426,6 +426,14 @@ class MonthlyReport(models.Model):
                 condition=models.Q(in_force=True),
                 name="report_in_force_sums",
             ),
+            # The same, by project first: for the sums of a few hundred projects (a filtered ledger's
+            # summary, a page's lines) PostgreSQL read the whole year of the index above (57,000 rows
+            # at 5,000 projects) to keep those; by project it reads theirs only (5-9 -> ~1 ms).
+            models.Index(
+                fields=["project", "year", "month", "completed_investment"],
+                condition=models.Q(in_force=True),
+                name="report_in_force_by_project",
+            ),
             models.Index(fields=["project", "year", "month"]),
         ]
 
