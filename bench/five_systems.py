@@ -214,7 +214,15 @@ def shape_deviations() -> None:
     from django.utils import timezone
 
     from yancheng.projects import reporting
-    from yancheng.projects.models import Milestone, MilestoneProgress, MonthlyReport, Project, refresh_met
+    from yancheng.projects.models import (
+        AnnualPlan,
+        Milestone,
+        MilestoneProgress,
+        MonthlyReport,
+        Project,
+        refresh_completed,
+        refresh_met,
+    )
 
     year, month = reporting.period_due()
     ids = list(Project.objects.values_list("pk", flat=True))
@@ -225,6 +233,7 @@ def shape_deviations() -> None:
     MonthlyReport.objects.filter(year=year, project_id__in=[pk for pk in ids if pk % 11 == 0]).update(
         completed_investment=F("completed_investment") / 3
     )
+    refresh_completed(AnnualPlan.objects.filter(year=year))  # the plans' figures follow the reports
 
 
 def due_days(today) -> dict:

@@ -23,6 +23,7 @@ from .models import (
     ProjectEvent,
     ReportPhoto,
     keeps_ledger,
+    refresh_completed,
     refresh_met,
 )
 from .photos import MAX_PHOTOS, read_photo, store_photo
@@ -325,6 +326,7 @@ def confirm_report(report, *, by) -> MonthlyReport:
         report.decided_at = clock.now()
         report.save(update_fields=["state", "in_force", "decided_by", "decided_at"])
         refresh_met(Milestone.objects.filter(plan__project_id=report.project_id, plan__year=report.year))
+        refresh_completed(AnnualPlan.objects.filter(project_id=report.project_id, year=report.year))
         record_event(
             report.project,
             EventKind.REPORT_CONFIRMED,

@@ -109,6 +109,7 @@ from .models import (
     ProjectRules,
     ReportPhoto,
     ReportReminder,
+    refresh_completed,
     refresh_met,
 )
 from .reporting import due_at, month_end, overdue_projects, period_due, statuses_for
@@ -1589,6 +1590,7 @@ def _write(specs: list[Spec], year: int, last: int, cal: Calendar, users, region
             )
     MilestoneProgress.objects.bulk_create(progress, batch_size=1000)
     refresh_met(Milestone.objects.all())  # as confirming each report would have
+    refresh_completed(AnnualPlan.objects.filter(pk__in=[plan.pk for plan in plans]))  # and this
     photos = _photos(writer, reports, regions)
     writer.events.sort(key=lambda e: (e.project.code, e.at))
     ProjectEvent.objects.bulk_create(writer.events, batch_size=1000)

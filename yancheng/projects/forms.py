@@ -92,7 +92,9 @@ class LedgerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].label_from_instance = lambda r: r.name
 
-    def apply(self, projects):
+    def apply(self, projects, watch=None):
+        """``projects`` filtered and sorted as asked; ``watch`` (deviations.Watch): the request's, for the
+        light."""
         if not self.is_valid():
             return projects
         data = self.cleaned_data
@@ -112,7 +114,7 @@ class LedgerFilterForm(forms.Form):
         if data["industrial"]:
             projects = projects.filter(industrial=data["industrial"] == "1")
         if data["light"]:
-            projects = deviations.filter_light(projects, data["light"])
+            projects = deviations.filter_light(projects, data["light"], watch)
         return projects.order_by(data["sort"] or "code", "pk")
 
 

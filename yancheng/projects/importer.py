@@ -37,7 +37,15 @@ from yancheng.core.validators import make_project_code, normalise_code, validate
 
 from .actions import STAGE_DATES
 from .choices import STAGE_TRANSITIONS, EventKind, Stage
-from .models import AnnualPlan, Milestone, Project, ProjectEvent, ProjectLevel, keeps_ledger
+from .models import (
+    AnnualPlan,
+    Milestone,
+    Project,
+    ProjectEvent,
+    ProjectLevel,
+    keeps_ledger,
+    refresh_completed,
+)
 from .parsing import parse_date, parse_levels, parse_milestones, parse_wan
 
 BATCH = 500
@@ -384,6 +392,7 @@ def _create(rows, today) -> list[Project]:
         AnnualPlan(project=project, year=row["plan_year"], planned_investment=row["planned_investment"])
         for project, row in zip(projects, rows, strict=True)
     )
+    refresh_completed(AnnualPlan.objects.filter(pk__in=[plan.pk for plan in plans]))
     Milestone.objects.bulk_create(
         Milestone(plan=plan, name=name, due_on=due)
         for plan, row in zip(plans, rows, strict=True)
@@ -422,6 +431,7 @@ def _update_plan(project, row, plan) -> dict:
         plan = AnnualPlan.objects.create(
             project=project, year=row["plan_year"], planned_investment=row["planned_investment"]
         )
+        refresh_completed(AnnualPlan.objects.filter(pk=plan.pk))  # the year's reports may be in already
         Milestone.objects.bulk_create(Milestone(plan=plan, name=n, due_on=d) for n, d in milestones)
         return {"plan": [None, f"{row['plan_year']}: {row['planned_investment']}"]}
     difference = {}

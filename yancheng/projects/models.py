@@ -6,6 +6,7 @@ every database; pages and Excel show them in 万元, as the ledgers officials ke
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.functions import Cast, Coalesce, JSONArray
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
@@ -230,6 +231,14 @@ class AnnualPlan(models.Model):
     # Twelve amounts in yuan, January first, summing to planned_investment; null for a plan set before
     # monthly plans were filed (the watch then falls back to an even share of the year).
     monthly_plan = models.JSONField(_("分月计划投资（元）"), null=True, blank=True)
+    # Twelve year-to-date amounts in yuan, January first: element m-1 is the investment the reports in
+    # force complete from January to month m. Kept by refresh_completed in the same transaction as a
+    # report going in force (and when the plan is written), the way Milestone.met_month is, so the watch
+    # (deviations.py) reads one figure a plan rather than summing the reports per request. Null until
+    # first kept (a plan made by an import or in bulk): the watch then sums the reports itself.
+    completed_to_month = models.JSONField(
+        _("逐月累计完成投资（元，据月报）"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("年度计划")
@@ -264,6 +273,15 @@ class Milestone(models.Model):
         verbose_name = _("计划节点")
         verbose_name_plural = _("计划节点")
         ordering = ["due_on", "id"]
+        indexes = [
+            # The watch's late milestones: those of the year's plans not met and not retired, by plan
+            # and day (past years' unmet milestones stay out of the way of the plans' lookups).
+            models.Index(
+                fields=["plan", "due_on"],
+                condition=models.Q(met_month__isnull=True, retired_at__isnull=True),
+                name="milestone_watched_unmet",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -408,6 +426,14 @@ class MonthlyReport(models.Model):
                 condition=models.Q(in_force=True),
                 name="report_in_force_sums",
             ),
+            # The same, by project first: for the sums of a few hundred projects (a filtered ledger's
+            # summary, a page's lines) PostgreSQL read the whole year of the index above (57,000 rows
+            # at 5,000 projects) to keep those; by project it reads theirs only (5-9 -> ~1 ms).
+            models.Index(
+                fields=["project", "year", "month", "completed_investment"],
+                condition=models.Q(in_force=True),
+                name="report_in_force_by_project",
+            ),
             models.Index(fields=["project", "year", "month"]),
         ]
 
@@ -519,3 +545,26 @@ def refresh_met(milestones) -> int:
         .values("report__month")[:1]
     )
     return milestones.update(met_month=models.Subquery(first_done))
+
+
+def completed_to(month: int, project=None, year=None):
+    """The investment the reports in force complete from January to ``month``, for the project and year
+    of the outer query's row (an annual plan's, unless ``project`` and ``year`` say otherwise): a
+    subquery, null when no report is in force. A whole number on every database (PostgreSQL's SUM of
+    bigints is numeric, which would turn the watch's arithmetic around it into numeric too)."""
+    project = models.OuterRef("project_id") if project is None else project
+    year = models.OuterRef("year") if year is None else year
+    return models.Subquery(
+        MonthlyReport.objects.filter(in_force=True, project=project, year=year, month__lte=month)
+        .order_by()
+        .values("project_id")
+        .annotate(total=Cast(models.Sum("completed_investment"), models.BigIntegerField()))
+        .values("total")[:1],
+        output_field=models.BigIntegerField(),
+    )
+
+
+def refresh_completed(plans) -> int:
+    """Set each of ``plans`` (a queryset)'s completed_to_month from the reports in force: one UPDATE."""
+    months = [Coalesce(completed_to(month), 0) for month in range(1, 13)]
+    return plans.update(completed_to_month=JSONArray(*months))

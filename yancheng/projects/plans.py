@@ -35,6 +35,7 @@ from .models import (
     even_months,
     is_commission,
     keeps_ledger,
+    refresh_completed,
     refresh_met,
 )
 
@@ -357,7 +358,8 @@ def _make_baseline(version, by) -> AnnualPlan:
 def write_baseline(project, year: int, content: dict, now) -> AnnualPlan:
     """Make ``content`` the project's plan in force for ``year``: the total and the monthly plan on
     AnnualPlan; milestones matched by name (kept rows keep their progress and met_month, dropped ones
-    are retired, new names added), then met_month refreshed from the reports in force."""
+    are retired, new names added), then met_month and completed_to_month refreshed from the reports in
+    force (a plan set after its year's reports were confirmed counts them from the start)."""
     plan, _created = AnnualPlan.objects.get_or_create(
         project=project, year=year, defaults={"planned_investment": content["planned_investment"]}
     )
@@ -388,6 +390,7 @@ def write_baseline(project, year: int, content: dict, now) -> AnnualPlan:
     Milestone.objects.bulk_update(changed, ["due_on", "retired_at"])
     Milestone.objects.bulk_create(added)
     refresh_met(Milestone.objects.filter(plan=plan))
+    refresh_completed(AnnualPlan.objects.filter(pk=plan.pk))
     return plan
 
 

@@ -85,20 +85,22 @@ def status_of(project, year: int, month: int, reports=None, now=None, deadline=N
     return ReportStatus(year, month, "missing", _("待报送"), "yellow", deadline)
 
 
-def statuses_for(projects, year: int, month: int, now=None) -> dict[int, ReportStatus]:
-    """The status of many projects for one month, in one query for their reports."""
-    now, deadline = now or clock.now(), due_at(year, month)
+def statuses_for(projects, year: int, month: int, now=None, deadline=None) -> dict[int, ReportStatus]:
+    """The status of many projects for one month, in one query for their reports (``deadline``: the
+    month's due time, if the caller has it)."""
+    now, deadline = now or clock.now(), deadline or due_at(year, month)
     by_project: dict[int, list] = {}
     for report in MonthlyReport.objects.filter(project__in=[p.pk for p in projects], year=year, month=month):
         by_project.setdefault(report.project_id, []).append(report)
     return {p.pk: status_of(p, year, month, by_project.get(p.pk, []), now, deadline) for p in projects}
 
 
-def overdue_projects(projects, now=None):
-    """Of ``projects`` (a queryset), those whose report on the month being collected is overdue."""
+def overdue_projects(projects, now=None, deadline=None):
+    """Of ``projects`` (a queryset), those whose report on the month being collected is overdue
+    (``deadline``: that month's due time, if the caller has it)."""
     now = now or clock.now()
     year, month = period_due(now)
-    if now <= due_at(year, month):
+    if now <= (deadline or due_at(year, month)):
         return projects.none()
     filed = MonthlyReport.objects.filter(year=year, month=month, state__in=FILED_STATES).values("project_id")
     return projects.filter(stage__in=REPORTING_STAGES, entered_on__lte=month_end(year, month)).exclude(

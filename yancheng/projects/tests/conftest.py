@@ -1,4 +1,5 @@
 import uuid
+from collections import defaultdict
 from datetime import date
 
 import pytest
@@ -7,7 +8,7 @@ from yancheng.core.models import Region
 from yancheng.core.roles import Role
 from yancheng.core.validators import make_project_code
 from yancheng.projects import actions
-from yancheng.projects.models import AnnualPlan, Project, ProjectLevel, ProjectRules
+from yancheng.projects.models import AnnualPlan, MonthlyReport, Project, ProjectLevel, ProjectRules
 
 WAN = 10_000  # yuan in a 万元
 
@@ -91,3 +92,15 @@ def report(users, ledger):
 
 def region(code):
     return Region.objects.get(code=code)
+
+
+def assert_figures_follow_reports():
+    """Every plan whose completed_to_month is kept holds, month by month, what its year's reports in
+    force sum to from January (models.refresh_completed's promise); a plan not kept yet is null."""
+    done = defaultdict(lambda: [0] * 12)
+    rows = MonthlyReport.objects.in_force().values_list("project_id", "year", "month", "completed_investment")
+    for project_id, year, month, amount in rows:
+        for later in range(month, 13):
+            done[project_id, year][later - 1] += amount
+    for plan in AnnualPlan.objects.filter(completed_to_month__isnull=False):
+        assert plan.completed_to_month == done[plan.project_id, plan.year], (plan, plan.completed_to_month)
