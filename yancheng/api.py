@@ -19,6 +19,7 @@ from yancheng.core.schemas import ErrorOut
 from yancheng.enterprise_requests.api import router as requests_router
 from yancheng.mortgage.api import router as mortgage_router
 from yancheng.observations.api import router as observations_router
+from yancheng.performance.api import router as performance_router
 from yancheng.problems.api import router as problems_router
 from yancheng.projects.api import router as projects_router
 from yancheng.supervision.api import router as supervision_router
@@ -161,3 +162,4 @@ api.add_router("/observations", observations_router)
 api.add_router("/commitments", commitments_router)
 api.add_router("/problems", problems_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/performance", performance_router)

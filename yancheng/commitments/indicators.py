@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, flag, grouped, register
+from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, among, flag, grouped, register
 
 from . import figures
 from .models import Commitment
@@ -18,8 +18,8 @@ KEY = {Grouping.UNIT: "unit", Grouping.PERSON: "leader", Grouping.REGION: "proje
 def _counted(grouping, ids, period, now):
     return Commitment.objects.filter(
         figures.counted(timezone.localdate(now)),
+        among(KEY[grouping], ids),
         due_on__range=(period.start, period.end),
-        **{f"{KEY[grouping]}__in": ids},
     )
 
 

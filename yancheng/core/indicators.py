@@ -300,6 +300,21 @@ def for_grouping(grouping) -> list[Indicator]:
 # --- helpers for the apps' indicators --------------------------------------------------------------
 
 
+# Up to this many subjects a compute filters its rows by them; beyond, it groups every subject's rows and
+# keeps those asked for. A list of a thousand ids in ``unit_id IN (…)`` made SQLite walk the unit index
+# over all time (every request of those units, then each one's visit) instead of the period's rows: a
+# year's joint-visit share for 1,000 units took 10 s at 300,000 visits, grouped without it 0.5 s.
+FILTER_LIMIT = 100
+
+
+def among(key: str, ids: list) -> models.Q:
+    """The rows of the subjects ``ids`` (``key`` seen from the rows), or of every subject when there are
+    many (``Indicator.compute`` returns only the ones asked for)."""
+    if len(ids) <= FILTER_LIMIT:
+        return models.Q(**{f"{key}__in": ids})
+    return models.Q(**{f"{key}__isnull": False})
+
+
 def grouped(queryset, key: str, **figures) -> dict[Hashable, dict]:
     """{group: {figure: value}} from ONE grouped query: ``values(key).annotate(**figures)``."""
     # An alias no model has as a field (enterprise requests have a ``subject``).

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, flag, grouped, register
+from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, among, flag, grouped, register
 
 from . import state
 from .models import EnterpriseRequest
@@ -18,7 +18,7 @@ SOURCES = ("enterprise_requests.EnterpriseRequest", "core.Enterprise")
 
 def _filed(grouping, ids, period):
     return EnterpriseRequest.objects.filter(
-        filed_at__gte=period.since, filed_at__lt=period.until, **{f"{KEY[grouping]}__in": ids}
+        among(KEY[grouping], ids), filed_at__gte=period.since, filed_at__lt=period.until
     )
 
 

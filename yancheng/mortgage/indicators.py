@@ -16,7 +16,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, flag, grouped, register
+from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, among, flag, grouped, register
 
 from .choices import ApplicationStatus, Operation
 from .models import Application
@@ -31,7 +31,7 @@ TO_CERTIFICATE = ExpressionWrapper(
 
 def _received(grouping, ids, period):
     return Application.objects.filter(
-        received_at__gte=period.since, received_at__lt=period.until, **{f"{KEY[grouping]}__in": ids}
+        among(KEY[grouping], ids), received_at__gte=period.since, received_at__lt=period.until
     )
 
 

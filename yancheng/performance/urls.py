@@ -11,6 +11,7 @@ urlpatterns = [
     path("scorecards/compute/", views.scorecard_compute, name="compute"),
     path("scorecards/<int:pk>/", views.scorecard, name="scorecard"),
     path("scorecards/<int:pk>/recompute/", views.scorecard_recompute, name="recompute"),
+    path("scorecards/<int:pk>/bulletin.docx", views.scorecard_bulletin, name="bulletin"),
     path("scorecards/<int:pk>/publish/", views.scorecard_publish, name="publish"),
     path("scores/<int:pk>/", views.score, name="score"),
     path("scores/<int:pk>/lines/<int:line_id>/", views.records, name="records"),

@@ -7,16 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yancheng.core import indicators
+from yancheng.core import clock, indicators
 from yancheng.core.actions import ActionRefused
 from yancheng.core.indicators import Grouping, Period
+from yancheng.core.output.official_document import docx_response
 from yancheng.core.record_views import act_on
 from yancheng.core.roles import GOVERNMENT_ROLES, has_role
 
-from . import actions
+from . import actions, bulletin
 from .forms import DecisionForm, ObjectionForm, SchemeForm, ScorecardForm, VersionForm
 from .models import Objection, Scheme, Score, Scorecard, ScoreLine, sees_every_score
 
@@ -132,6 +134,21 @@ def scorecard(request, pk):
         "office": actions.is_office(request.user),
     }
     return render(request, "performance/scorecard.html", context)
+
+
+@login_required
+def scorecard_bulletin(request, pk):
+    """The scorecard as the office's ranking bulletin (.docx); ?number=15."""
+    if not sees_every_score(request.user):
+        raise Http404  # it names every unit's score
+    card = get_object_or_404(Scorecard.objects.select_related("scheme", "version"), pk=pk)
+    scores = list(
+        card.scores.select_related("unit").prefetch_related("objections").order_by("rank", "unit__code")
+    )
+    content = bulletin.build(
+        card, scores, issued=timezone.localdate(clock.now()), number=request.GET.get("number", "")
+    )
+    return docx_response(f"{bulletin.title_text(card)}.docx", content)
 
 
 @login_required

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core import workdays
-from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, flag, register
+from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, among, flag, register
 
 from . import figures, reporting
 from .choices import Grouping as LedgerGrouping
@@ -46,7 +46,7 @@ LEDGER_GROUPING = {
 
 
 def _projects(grouping, ids):
-    return Project.objects.filter(**{f"{FIELD[grouping]}__in": ids})
+    return Project.objects.filter(among(FIELD[grouping], ids))
 
 
 def _link(project) -> str:

@@ -17,16 +17,15 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, flag, grouped, register
+from yancheng.core.indicators import Direction, Figure, Grouping, Indicator, among, flag, grouped, register
 
 from .choices import Direction as CheckDirection
 from .choices import RequestStatus
 from .models import CheckEvent, NoPassReport, Rating, Visit, VisitRequest, VisitRules
 
 BY = frozenset({Grouping.UNIT, Grouping.REGION})
-# Seen from an approved request, from a rating and from a no-pass report.
+# Seen from an approved request and from a no-pass report.
 REQUEST_KEY = {Grouping.UNIT: "unit", Grouping.REGION: "visit__enterprise__region"}
-RATING_KEY = {Grouping.UNIT: "visit__requests__unit", Grouping.REGION: "visit__enterprise__region"}
 REPORT_KEY = {Grouping.UNIT: "unit", Grouping.REGION: "enterprise__region"}
 SOURCES = ("visits.Visit", "visits.VisitRequest", "core.Enterprise")
 
@@ -34,19 +33,10 @@ SOURCES = ("visits.Visit", "visits.VisitRequest", "core.Enterprise")
 def _approved(grouping, ids, period):
     """The approved requests of visits starting in the period, of the subjects ``ids``."""
     return VisitRequest.objects.filter(
+        among(REQUEST_KEY[grouping], ids),
         status=RequestStatus.APPROVED,
         visit__starts_at__gte=period.since,
         visit__starts_at__lt=period.until,
-        **{f"{REQUEST_KEY[grouping]}__in": ids},
-    )
-
-
-def _joint(visit_ref: str, request_ref: str):
-    """Another approved request on the same visit: the visit is a joint one."""
-    return Exists(
-        VisitRequest.objects.filter(visit=OuterRef(visit_ref), status=RequestStatus.APPROVED).exclude(
-            pk=OuterRef(request_ref)
-        )
     )
 
 
@@ -122,12 +112,27 @@ register(
 
 
 def joint_figures(grouping, ids, period, now):
-    counts = grouped(
-        _approved(grouping, ids, period),
-        REQUEST_KEY[grouping],
-        visits=Count("visit", distinct=True),
-        joint=Count("visit", distinct=True, filter=Q(_joint("visit", "pk"))),
+    # The joint visits of the period, found once (one GROUP BY) rather than asked again for each
+    # request: a correlated EXISTS a row took 14 s for a year at 300,000 visits on SQLite.
+    approved = _approved(grouping, ids, period)
+    joint_visits = (
+        VisitRequest.objects.filter(
+            status=RequestStatus.APPROVED,
+            visit__starts_at__gte=period.since,
+            visit__starts_at__lt=period.until,
+        )
+        .order_by()
+        .values("visit")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .values("visit")
     )
+    is_joint = Q(visit__in=joint_visits)
+    if grouping == Grouping.UNIT:  # one request a visit: the unit's requests are its visits
+        visits, joint = Count("pk"), Count("pk", filter=is_joint)
+    else:  # a county's joint visit has several requests, counted once
+        visits, joint = Count("visit", distinct=True), Count("visit", distinct=True, filter=is_joint)
+    counts = grouped(approved, REQUEST_KEY[grouping], visits=visits, joint=joint)
     return {key: Figure.ratio(row["joint"], row["visits"]) for key, row in counts.items()}
 
 
@@ -160,20 +165,22 @@ register(
 # --- mean rating --------------------------------------------------------------------------------
 
 
-def _ratings(grouping, ids, period):
-    ratings = Rating.objects.filter(visit__starts_at__gte=period.since, visit__starts_at__lt=period.until)
-    if grouping == Grouping.UNIT:
-        # One row per rating and unit: the unit's approved request on the rated visit.
-        return ratings.filter(visit__requests__unit__in=ids, visit__requests__status=RequestStatus.APPROVED)
-    approved = VisitRequest.objects.filter(visit=OuterRef("visit"), status=RequestStatus.APPROVED)
-    return ratings.filter(Exists(approved), visit__enterprise__region__in=ids)
-
-
 def rating_figures(grouping, ids, period, now):
     minimum = VisitRules.current().min_ratings_shown
-    counts = grouped(
-        _ratings(grouping, ids, period), RATING_KEY[grouping], n=Count("pk"), total=Sum("overall")
-    )
+    if grouping == Grouping.UNIT:
+        # The ledger's query: the unit's approved requests on rated visits (one a visit).
+        ratings = _approved(grouping, ids, period).filter(visit__rating__isnull=False)
+        figures = {"n": Count("visit__rating"), "total": Sum("visit__rating__overall")}
+        counts = grouped(ratings, "unit", **figures)
+    else:
+        approved = VisitRequest.objects.filter(visit=OuterRef("visit"), status=RequestStatus.APPROVED)
+        ratings = Rating.objects.filter(
+            Exists(approved),
+            among("visit__enterprise__region", ids),
+            visit__starts_at__gte=period.since,
+            visit__starts_at__lt=period.until,
+        )
+        counts = grouped(ratings, "visit__enterprise__region", n=Count("pk"), total=Sum("overall"))
     return {key: _mean(row["total"], row["n"], minimum) for key, row in counts.items()}
 
 
@@ -215,7 +222,7 @@ register(
 
 def _reports(grouping, ids, period):
     return NoPassReport.objects.filter(
-        occurred_at__gte=period.since, occurred_at__lt=period.until, **{f"{REPORT_KEY[grouping]}__in": ids}
+        among(REPORT_KEY[grouping], ids), occurred_at__gte=period.since, occurred_at__lt=period.until
     )
 
 

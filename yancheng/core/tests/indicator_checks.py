@@ -1,6 +1,6 @@
 """What every indicator owes, checked the same way for each app's indicators (their tests call this):
 
-- compute for several subjects at once equals compute for each alone;
+- compute for several subjects at once equals compute for each alone, and with many more subjects asked;
 - compute's number of queries does not grow with the number of subjects;
 - ``records`` are exactly the records behind the figure: as many as ``Figure.count``, the counted ones
   (or their ``part``) adding up to the numerator, their ``whole`` (or one each) to the denominator;
@@ -10,7 +10,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from yancheng.core.indicators import Indicator, Period
+from yancheng.core.indicators import FILTER_LIMIT, Indicator, Period
 
 
 def queries_of(function) -> tuple[object, int]:
@@ -23,6 +23,11 @@ def check_contract(indicator: Indicator, grouping, subjects: list, period: Perio
     """Run the checks above; return the figures of all ``subjects`` (computed at once)."""
     together, queries = queries_of(lambda: indicator.compute(grouping, subjects, period, now=now))
     assert set(together) == set(subjects)
+    # Past FILTER_LIMIT subjects compute groups everyone's rows instead of filtering: the same figures.
+    padding = [_unknown(subjects[0], n) for n in range(FILTER_LIMIT + 1)]
+    many = indicator.compute(grouping, [*subjects, *padding], period, now=now)
+    assert {s: many[s] for s in subjects} == together, indicator.code
+    assert all(many[p] == indicator.empty for p in padding), indicator.code
     alone_queries = []
     for subject in subjects:
         alone, queries_alone = queries_of(lambda s=subject: indicator.compute(grouping, [s], period, now=now))
@@ -38,6 +43,11 @@ def check_contract(indicator: Indicator, grouping, subjects: list, period: Perio
         queries,
     )
     return together
+
+
+def _unknown(example, n):
+    """An id no subject has, of the same type as ``example`` (a region's code is text)."""
+    return f"9{n:05d}" if isinstance(example, str) else 10**9 + n
 
 
 def _check_records(indicator, grouping, subject, period, now, figure):

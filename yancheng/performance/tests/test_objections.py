@@ -60,3 +60,28 @@ def test_objections_are_the_units_own_within_the_window_and_decisions_the_office
     with pytest.raises(ActionRefused) as late:
         actions.object_to(samr, by=users[Role.UNIT_OFFICIAL], reason="补充申诉")
     assert late.value.code == "late"
+
+
+def test_the_ranking_bulletin_shows_each_score_and_a_correction_beside_it(published, users, client):
+    from io import BytesIO
+
+    from docx import Document
+
+    eco = Score.objects.get(scorecard=published, unit__code="eco")
+    objection = actions.object_to(eco, by=users["other_official"], reason="有误")
+    actions.decide(
+        objection, by=users[Role.PERFORMANCE_OFFICE], upheld=True, decision="更正", corrected_total=45.5
+    )
+    client.force_login(users[Role.LEADER])
+    response = client.get(f"/performance/scorecards/{published.pk}/bulletin.docx?number=3")
+    document = Document(BytesIO(response.content))
+    body = "".join(p.text for p in document.paragraphs)
+    assert "关于2026年11月市直部门绩效考核结果的通报" in body and "衡绩办通〔2026〕3号" in body
+    assert "督办件按期办结率（60分）" in body
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert rows[1:] == [
+        ["1", "衡阳市市场监督管理局", "80.00", ""],
+        ["2", "衡阳市生态环境局", "30.00", "45.50"],
+    ]
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    assert client.get(f"/performance/scorecards/{published.pk}/bulletin.docx").status_code == 404
