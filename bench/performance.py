@@ -51,6 +51,7 @@ both backends run): ``score_page_p95_ms`` the higher p95 of the two score-page k
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -158,7 +159,8 @@ def report(title: str, args, scored: dict, driven: dict) -> str:
         run = scored[name]
         print(
             f"\n{title}, performance.actions.compute for {run['period']}: {run['s']:.2f} s "
-            f"(this process's CPU {run['cpu_s']:.2f} s), {run['units']:,} units scored, "
+            f"(this process's CPU {run['cpu_s']:.2f} s; load average {run['load']:.1f} on "
+            f"{os.cpu_count()} cores), {run['units']:,} units scored, "
             + ", ".join(f"{kind} {s:.2f} s ({n:,} units)" for kind, (s, n) in run["schemes"].items())
         )
         slowest = sorted(run["indicators"].items(), key=lambda kv: -kv[1])
@@ -845,6 +847,7 @@ def score(spec_json: str) -> None:
             run["units"] += units
             cards.append(card)
         run["s"], run["cpu_s"] = time.perf_counter() - started, time.process_time() - cpu
+        run["load"] = os.getloadavg()[0]  # the machine's 1-minute load average when it ended
         run["indicators"] = dict(spent)
         result[name] = run
     indicators.Indicator.compute = compute
