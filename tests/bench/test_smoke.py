@@ -36,6 +36,22 @@ SMOKE = {
         ["--projects", "10", "--commitments", "60", "--problems", "80", "--requests", "3"],
         rf"ladder_pass_s={N} deviations_p95_ms={N}",
     ),
+    "bench/performance.py": (
+        [
+            "--units",
+            "40",
+            "--enterprises",
+            "20",
+            "--visits",
+            "300",
+            "--requests-rows",
+            "300",
+            "--projects",
+            "10",
+        ]
+        + ["--commitments", "20", "--problems", "20", "--items", "60", "--requests", "3"],
+        rf"month_s={N} year_s={N} score_page_p95_ms={N} receipts_p95_ms={N}",
+    ),
     "bench/mortgage.py": (
         ["--filings", "4", "--register", "20"],
         rf"p50_s={N} p95_s={N} per_s={N} vs_seed={N}",

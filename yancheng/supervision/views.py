@@ -180,7 +180,7 @@ def _dispatch(request, pk) -> Dispatch:
 def _receipts(sent: Dispatch) -> dict:
     rows = (
         Assignment.objects.filter(item__dispatch=sent)
-        .select_related("unit", "item", "signed_by__person")
+        .select_related("unit")  # the table shows the unit and the part's own times, nothing else
         .order_by("unit__code")
     )
     totals = rows.aggregate(

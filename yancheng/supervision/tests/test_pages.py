@@ -151,6 +151,33 @@ def test_a_dispatch_from_the_form_and_its_live_receipts(client, users, counties)
     assert client.get(f"/supervision/dispatch/{sent.pk}/").status_code == 404
 
 
+def test_the_receipts_table_reads_only_the_parts_and_their_units(client, users, counties, at):
+    """A dispatch's table has a row a unit (1,000 for the whole city, bench/performance.py) and the page
+    polls it: its rows read the parts and their units, never the items' texts or the signers' accounts,
+    and every row still carries its translated labels."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yancheng.supervision import actions
+
+    at(2026, 12, 1, 9)
+    sent = actions.dispatch(
+        by=users[Role.LEADER], title="迎峰度冬保供电", content="排查辖区供电隐患。", due_on=date(2026, 12, 15),
+        units=[unit for unit, _official in counties.values()], submission_key="receipts-1", recipients="全部县市区政府",
+    )  # fmt: skip
+    unit, official = counties["430421"]
+    actions.sign_for(sent.items.get(lead_unit=unit), by=official)
+    at(2026, 12, 2, 9)  # the others' time to sign has run out
+    client.force_login(users[Role.LEADER])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/supervision/dispatch/{sent.pk}/receipts/").content.decode()
+    rows = [q["sql"] for q in queries.captured_queries if 'ORDER BY "core_unit"."code"' in q["sql"]]
+    assert len(rows) == 1 and "auth_user" not in rows[0] and "core_person" not in rows[0]
+    assert '"supervision_item"."content"' not in rows[0]
+    assert page.count('data-label="签收"') == 3 and page.count("超时未签收") == 2
+    assert 'data-unit="gov430421" data-signed="1"' in page
+
+
 def test_the_monthly_bulletin_names_the_red_items_and_each_units_figures(client, users, scene, at):
     from docx import Document
 
