@@ -353,6 +353,26 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(5)
 
 
+def serve_and_drive(env: dict, work: Path, processes: list, drive: dict, script: str) -> dict:
+    """Serve the platform (granian), run ``script _drive`` against it with ``drive`` (plus the port and
+    where to write), and return what the client measured. A server that logged a traceback fails the run:
+    its figures would be of error pages."""
+    log_path = work / "granian.log"
+    port = free_port()
+    start_server(env, port, log_path, processes)
+    drive = {**drive, "port": port, "out": str(work / "driven.json")}
+    try:
+        run_child(["_drive", json.dumps(drive)], env, processes, timeout=3600, script=script)
+    except RuntimeError:
+        print(log_path.read_text(errors="replace")[-4000:], file=sys.stderr)
+        raise
+    errors = [line for line in log_path.read_text(errors="replace").splitlines() if "Traceback" in line]
+    if errors:
+        print(log_path.read_text(errors="replace")[-6000:], file=sys.stderr)
+        raise RuntimeError(f"server errors: {len(errors)} tracebacks in the server's log")
+    return json.loads((work / "driven.json").read_text())
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))

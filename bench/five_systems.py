@@ -96,20 +96,7 @@ def run_backend(backend: str, args) -> str:
         if passes["problems"]:
             raise RuntimeError("the ladder did not send what holds: " + "; ".join(passes["problems"]))
 
-        log_path = work / "granian.log"
-        port = checkin.free_port()
-        checkin.start_server(env, port, log_path, processes)
-        drive = {**spec, **loaded["drive"], "port": port, "out": str(work / "driven.json")}
-        try:
-            checkin.run_child(["_drive", json.dumps(drive)], env, processes, timeout=3600, script=__file__)
-        except RuntimeError:
-            print(log_path.read_text(errors="replace")[-4000:], file=sys.stderr)
-            raise
-        driven = json.loads((work / "driven.json").read_text())
-        errors = [line for line in log_path.read_text(errors="replace").splitlines() if "Traceback" in line]
-        if errors:
-            print(log_path.read_text(errors="replace")[-6000:], file=sys.stderr)
-            raise RuntimeError(f"server errors: {len(errors)} tracebacks in the server's log")
+        driven = checkin.serve_and_drive(env, work, processes, {**spec, **loaded["drive"]}, __file__)
         return report(title, args, passes, driven)
 
 

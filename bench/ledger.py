@@ -455,57 +455,6 @@ def load(spec: dict, postgres: bool) -> dict:
                 filed = filings[i - 1]
                 enterprise = rng.randint(1, n_enterprises)
                 kind = rng.choice(request_kinds)
-                accept_deadline = working.after(filed, 1)
-                reply_deadline = working.after(filed, 5 if kind == "consultation" else 15)
-                unit = routed = transferred_from = None
-                extended = accepted = replied = rated = None
-                extension_reason = reply_text = satisfaction = ""
-                if rng.random() < 0.97 or filed < now_s - 30 * DAY:  # unrouted: recent ones only
-                    unit = some_unit()
-                    routed = filed + rng.randint(60, 4 * HOUR)
-                    if rng.random() < 0.03:
-                        transferred_from, unit = unit, some_unit()
-                    habit = habits[unit]
-                    if rng.random() < 0.04:
-                        extended = working.after(reply_deadline, 10)
-                        extension_reason = "情况复杂，需多部门会商"
-                    if accept_deadline < now_s:
-                        if rng.random() < 0.99:
-                            if rng.random() < habit["accept"]:
-                                accepted = rng.randint(routed, max(routed, accept_deadline))
-                            else:
-                                accepted = accept_deadline + rng.randint(HOUR, 3 * DAY)
-                    elif rng.random() < 0.6:
-                        accepted = rng.randint(routed, max(routed, now_s - 1))
-                    if accepted is not None and accepted > now_s:
-                        accepted = None
-                    if accepted is not None:
-                        deadline = extended or reply_deadline
-                        if deadline < now_s:
-                            if rng.random() < 0.99:
-                                if rng.random() < habit["reply"]:
-                                    replied = rng.randint(accepted, max(accepted, deadline))
-                                else:
-                                    replied = deadline + rng.randint(HOUR, 12 * DAY)
-                        elif rng.random() < 0.5:
-                            replied = rng.randint(accepted, max(accepted, now_s - 1))
-                        if replied is not None and replied > now_s:
-                            replied = None
-                    if replied is not None:
-                        reply_text = "经研究，已按政策予以办理，详见答复。"
-                        if rng.random() < 0.75:
-                            rated = replied + rng.randint(HOUR, 7 * DAY)
-                            if rated > now_s:
-                                rated = None
-                            else:
-                                draw = rng.random()
-                                satisfaction = (
-                                    "satisfied"
-                                    if draw < habit["satisfied"]
-                                    else "basically"
-                                    if draw < (1 + habit["satisfied"]) / 2
-                                    else "not_satisfied"
-                                )
                 rows.append(
                     (
                         i,
@@ -517,20 +466,7 @@ def load(spec: dict, postgres: bool) -> dict:
                         None,
                         stamp(filed),
                         f"bench-er-{i}",
-                        unit,
-                        stamp(routed),
-                        transferred_from,
-                        stamp(accept_deadline),
-                        stamp(reply_deadline),
-                        stamp(extended),
-                        extension_reason,
-                        False,
-                        stamp(accepted),
-                        stamp(replied),
-                        reply_text,
-                        satisfaction,
-                        stamp(rated),
-                        None,
+                        *request_life(rng, filed, kind, now_s, working, some_unit, habits, stamp),
                     )
                 )
             write(EnterpriseRequest, REQUEST_COLUMNS, rows)
@@ -1042,6 +978,68 @@ def measure(spec: dict, postgres: bool, explain_again: bool = False) -> dict:
                     )
     month = figures["month"]
     return {"ledger_s": month["median"], "rows": month["rows"], "figures": figures}
+
+
+def request_life(rng, filed: int, kind: str, now_s: int, working, some_unit, habits, stamp) -> tuple:
+    """How one enterprise request filed at ``filed`` went, drawn as each unit's habits make it likely:
+    routed (rarely left unrouted, and only recent ones), sometimes transferred or extended, accepted
+    and replied to on time or late, rated. The request's columns of REQUEST_COLUMNS from the unit on,
+    the moments as ``stamp`` writes them."""
+    accept_deadline = working.after(filed, 1)
+    reply_deadline = working.after(filed, 5 if kind == "consultation" else 15)
+    unit = routed = transferred_from = None
+    extended = accepted = replied = rated = None
+    extension_reason = reply_text = satisfaction = ""
+    if rng.random() < 0.97 or filed < now_s - 30 * DAY:  # unrouted: recent ones only
+        unit = some_unit()
+        routed = filed + rng.randint(60, 4 * HOUR)
+        if rng.random() < 0.03:
+            transferred_from, unit = unit, some_unit()
+        habit = habits[unit]
+        if rng.random() < 0.04:
+            extended = working.after(reply_deadline, 10)
+            extension_reason = "情况复杂，需多部门会商"
+        if accept_deadline < now_s:
+            if rng.random() < 0.99:
+                if rng.random() < habit["accept"]:
+                    accepted = rng.randint(routed, max(routed, accept_deadline))
+                else:
+                    accepted = accept_deadline + rng.randint(HOUR, 3 * DAY)
+        elif rng.random() < 0.6:
+            accepted = rng.randint(routed, max(routed, now_s - 1))
+        if accepted is not None and accepted > now_s:
+            accepted = None
+        if accepted is not None:
+            deadline = extended or reply_deadline
+            if deadline < now_s:
+                if rng.random() < 0.99:
+                    if rng.random() < habit["reply"]:
+                        replied = rng.randint(accepted, max(accepted, deadline))
+                    else:
+                        replied = deadline + rng.randint(HOUR, 12 * DAY)
+            elif rng.random() < 0.5:
+                replied = rng.randint(accepted, max(accepted, now_s - 1))
+            if replied is not None and replied > now_s:
+                replied = None
+        if replied is not None:
+            reply_text = "经研究，已按政策予以办理，详见答复。"
+            if rng.random() < 0.75:
+                rated = replied + rng.randint(HOUR, 7 * DAY)
+                if rated > now_s:
+                    rated = None
+                else:
+                    draw = rng.random()
+                    satisfaction = (
+                        "satisfied"
+                        if draw < habit["satisfied"]
+                        else "basically"
+                        if draw < (1 + habit["satisfied"]) / 2
+                        else "not_satisfied"
+                    )
+    return (
+        unit, stamp(routed), transferred_from, stamp(accept_deadline), stamp(reply_deadline), stamp(extended),
+        extension_reason, False, stamp(accepted), stamp(replied), reply_text, satisfaction, stamp(rated), None,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -137,20 +137,7 @@ def run_backend(backend: str, args) -> str:
         )
         scored = json.loads(scored_out.read_text())
 
-        log_path = work / "granian.log"
-        port = checkin.free_port()
-        checkin.start_server(env, port, log_path, processes)
-        drive = {**spec, **scored["drive"], "port": port, "out": str(work / "driven.json")}
-        try:
-            checkin.run_child(["_drive", json.dumps(drive)], env, processes, timeout=3600, script=__file__)
-        except RuntimeError:
-            print(log_path.read_text(errors="replace")[-4000:], file=sys.stderr)
-            raise
-        driven = json.loads((work / "driven.json").read_text())
-        errors = [line for line in log_path.read_text(errors="replace").splitlines() if "Traceback" in line]
-        if errors:
-            print(log_path.read_text(errors="replace")[-6000:], file=sys.stderr)
-            raise RuntimeError(f"server errors: {len(errors)} tracebacks in the server's log")
+        driven = checkin.serve_and_drive(env, work, processes, {**spec, **scored["drive"]}, __file__)
         return report(title, args, scored, driven)
 
 
@@ -419,62 +406,10 @@ def load_requests(spec: dict, postgres: bool) -> int:
         for n, filed in enumerate(filings):
             enterprise = rng.choice(span.enterprises)
             kind = rng.choice(kinds)
-            accept_deadline = working.after(filed, 1)
-            reply_deadline = working.after(filed, 5 if kind == "consultation" else 15)
-            unit = routed = transferred_from = extended = accepted = replied = rated = None
-            extension_reason = reply_text = satisfaction = ""
-            if rng.random() < 0.97 or filed < now_s - 30 * DAY:  # unrouted: recent ones only
-                unit = span.some_unit()
-                routed = filed + rng.randint(60, 4 * HOUR)
-                if rng.random() < 0.03:
-                    transferred_from, unit = unit, span.some_unit()
-                habit = span.habits[unit]
-                if rng.random() < 0.04:
-                    extended = working.after(reply_deadline, 10)
-                    extension_reason = "情况复杂，需多部门会商"
-                if accept_deadline < now_s:
-                    if rng.random() < 0.99:
-                        if rng.random() < habit["accept"]:
-                            accepted = rng.randint(routed, max(routed, accept_deadline))
-                        else:
-                            accepted = accept_deadline + rng.randint(HOUR, 3 * DAY)
-                elif rng.random() < 0.6:
-                    accepted = rng.randint(routed, max(routed, now_s - 1))
-                if accepted is not None and accepted > now_s:
-                    accepted = None
-                if accepted is not None:
-                    deadline = extended or reply_deadline
-                    if deadline < now_s:
-                        if rng.random() < 0.99:
-                            if rng.random() < habit["reply"]:
-                                replied = rng.randint(accepted, max(accepted, deadline))
-                            else:
-                                replied = deadline + rng.randint(HOUR, 12 * DAY)
-                    elif rng.random() < 0.5:
-                        replied = rng.randint(accepted, max(accepted, now_s - 1))
-                    if replied is not None and replied > now_s:
-                        replied = None
-                if replied is not None:
-                    reply_text = "经研究，已按政策予以办理，详见答复。"
-                    if rng.random() < 0.75:
-                        rated = replied + rng.randint(HOUR, 7 * DAY)
-                        if rated > now_s:
-                            rated = None
-                        else:
-                            draw = rng.random()
-                            satisfaction = (
-                                "satisfied"
-                                if draw < habit["satisfied"]
-                                else "basically"
-                                if draw < (1 + habit["satisfied"]) / 2
-                                else "not_satisfied"
-                            )
             yield (
                 first_id + n, enterprise, span.enterprise_user[enterprise], kind, f"压测诉求{n}",
                 "企业反映的问题：用电报装、用地审批或融资等事项，请予协调解决。", None, stamp(filed),
-                f"bench-perf-er-{n}", unit, stamp(routed), transferred_from, stamp(accept_deadline),
-                stamp(reply_deadline), stamp(extended), extension_reason, False, stamp(accepted), stamp(replied),
-                reply_text, satisfaction, stamp(rated), None,
+                f"bench-perf-er-{n}", *ledger.request_life(rng, filed, kind, now_s, working, span.some_unit, span.habits, stamp),
             )  # fmt: skip
 
     return five_systems.bulk_rows(EnterpriseRequest, ledger.REQUEST_COLUMNS, rows())

@@ -96,7 +96,7 @@ def may_remind(user, dispatch=None) -> bool:
 
 def _event(item, kind, by, note="", unit=None, changes=None) -> None:
     ItemEvent.objects.create(item=item, at=clock.now(), by=by, kind=kind, note=note, unit=unit)
-    audit.record(f"supervision_{kind}", item, actor=by, changes=changes or {"state": [None, item.state]})
+    audit.record_all([_entry(kind, item, by, changes)])
 
 
 def _entry(kind, item, by, changes=None):

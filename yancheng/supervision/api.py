@@ -18,7 +18,7 @@ from yancheng.core.schemas import ErrorOut, Id, Lines, ReasonIn, SubmissionKey, 
 from . import actions, lights
 from .actions import Share
 from .choices import Cadence, Light, Source, State
-from .models import Assignment, Dispatch, Item
+from .models import Dispatch, Item
 
 router = Router(tags=["督办件"])
 
@@ -211,13 +211,10 @@ def _dispatch(request, dispatch_id) -> Dispatch:
 
 
 def _receipts(sent) -> dict:
-    parts = list(Assignment.objects.filter(item__dispatch=sent).select_related("unit").order_by("unit__code"))
+    parts, totals = sent.receipts()
     return {
         "id": sent.pk, "title": sent.title, "recipients": sent.recipients, "created_at": sent.created_at,
-        "units": len(parts), "read": sum(a.read_at is not None for a in parts),
-        "signed": sum(a.signed_at is not None for a in parts),
-        "reported": sum(a.first_report_at is not None for a in parts),
-        "assignments": [_assignment(a) for a in parts],
+        **totals, "assignments": [_assignment(a) for a in parts],
     }  # fmt: skip
 
 

@@ -106,7 +106,7 @@ def _load() -> str:
     if Item.objects.filter(submission_key__startswith=KEY_PREFIX).exists():
         return "督办件：演示数据已存在。"
     rng = random.Random(SEED)
-    scene = _Scene(rng, users, officials_of(list(units_ids(units))), clock.now())
+    scene = _Scene(rng, users, officials_of([unit.pk for unit in units.values()]), clock.now())
     outcomes = [o for o, n in OUTCOMES for _ in range(n)]
     rng.shuffle(outcomes)
     for n, (title, content, lead, cooperating, source, text) in enumerate(_work(units)):
@@ -115,10 +115,6 @@ def _load() -> str:
         scene.dispatch(n, title, content, counties, ago, days)
     items = Item.objects.filter(submission_key__startswith=KEY_PREFIX)
     return f"督办件：{items.count()} 件（其中一键调度 {len(DISPATCHES)} 次），{items.filter(state=State.CLOSED).count()} 件已销号。"
-
-
-def units_ids(units):
-    return (unit.pk for unit in units.values())
 
 
 def _work(units):

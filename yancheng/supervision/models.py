@@ -80,6 +80,18 @@ class Dispatch(models.Model):
     def __str__(self):
         return self.title
 
+    def receipts(self):
+        """(each unit's part, with its unit, in unit order; the counts read, signed for, reported): what
+        the receipts table and the API show."""
+        parts = Assignment.objects.filter(item__dispatch=self).select_related("unit").order_by("unit__code")
+        totals = parts.aggregate(
+            units=models.Count("pk"),
+            read=models.Count("pk", filter=models.Q(read_at__isnull=False)),
+            signed=models.Count("pk", filter=models.Q(signed_at__isnull=False)),
+            reported=models.Count("pk", filter=models.Q(first_report_at__isnull=False)),
+        )
+        return parts, totals
+
 
 class Item(models.Model):
     # The office's own number (衡督〔2026〕15号), when it gives one: an Excel import's key.

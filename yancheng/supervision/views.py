@@ -6,7 +6,7 @@ is a POST calling actions.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +23,7 @@ from . import actions, bulletin, lights, linking
 from .actions import Share
 from .choices import WITH_UNITS, Light
 from .forms import CloseRequestForm, DispatchForm, FilterForm, ItemForm, ReportForm, ReturnForm
-from .models import Assignment, Dispatch, Item, ItemFile, sees_every_item
+from .models import Dispatch, Item, ItemFile, sees_every_item
 
 COLUMNS = ["序号", "督办事项", "督办来源", "牵头单位", "配合单位", "责任领导", "办理时限", "反馈频次", "状态", "红黄绿灯", "交办时间"]  # fmt: skip
 PER_PAGE = 50
@@ -178,17 +178,7 @@ def _dispatch(request, pk) -> Dispatch:
 
 
 def _receipts(sent: Dispatch) -> dict:
-    rows = (
-        Assignment.objects.filter(item__dispatch=sent)
-        .select_related("unit")  # the table shows the unit and the part's own times, nothing else
-        .order_by("unit__code")
-    )
-    totals = rows.aggregate(
-        units=Count("pk"),
-        read=Count("pk", filter=Q(read_at__isnull=False)),
-        signed=Count("pk", filter=Q(signed_at__isnull=False)),
-        reported=Count("pk", filter=Q(first_report_at__isnull=False)),
-    )
+    rows, totals = sent.receipts()
     return {
         "dispatch": sent,
         "rows": rows,

@@ -127,12 +127,15 @@ def joint_figures(grouping, ids, period, now):
         .filter(n__gte=2)
         .values("visit")
     )
-    is_joint = Q(visit__in=joint_visits)
-    if grouping == Grouping.UNIT:  # one request a visit: the unit's requests are its visits
-        visits, joint = Count("pk"), Count("pk", filter=is_joint)
-    else:  # a county's joint visit has several requests, counted once
-        visits, joint = Count("visit", distinct=True), Count("visit", distinct=True, filter=is_joint)
-    counts = grouped(approved, REQUEST_KEY[grouping], visits=visits, joint=joint)
+    # A unit has one request a visit, so its requests are its visits; a county's joint visit has several.
+    visits = Count("pk") if grouping == Grouping.UNIT else Count("visit", distinct=True)
+    counts = grouped(approved, REQUEST_KEY[grouping], visits=visits)
+    # The joint ones in a WHERE, not in the aggregate's FILTER: PostgreSQL joins a WHERE's IN once, but
+    # re-ran it for every row inside a FILTER once the joint visits outgrew work_mem (over an hour for a
+    # year at 1 M visits, bench/performance.py).
+    joint = grouped(approved.filter(visit__in=joint_visits), REQUEST_KEY[grouping], joint=visits)
+    for key, row in counts.items():
+        row["joint"] = joint.get(key, {}).get("joint", 0)
     return {key: Figure.ratio(row["joint"], row["visits"]) for key, row in counts.items()}
 
 
