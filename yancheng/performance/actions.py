@@ -276,10 +276,11 @@ def decide(objection, *, by, upheld: bool, decision: str, corrected_total: float
 
 
 def final_total(score) -> float | None:
-    """The score that stands: the latest upheld objection's correction, else the original."""
-    corrected = (
-        score.objections.filter(state=ObjectionState.UPHELD, corrected_total__isnull=False)
-        .order_by("-decided_at")
-        .first()
-    )
-    return corrected.corrected_total if corrected else score.total
+    """The score that stands: the latest upheld objection's correction, else the original. Reads the
+    score's objections as given (a ranking prefetches them: no query a row)."""
+    corrected = [
+        o
+        for o in score.objections.all()
+        if o.state == ObjectionState.UPHELD and o.corrected_total is not None
+    ]
+    return max(corrected, key=lambda o: o.decided_at).corrected_total if corrected else score.total

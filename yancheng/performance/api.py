@@ -4,6 +4,7 @@ unit sees its own published scores only; a score outside the caller's scope answ
 
 from datetime import datetime
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
@@ -92,7 +93,7 @@ def _score(score: Score) -> dict:
     return {
         "id": score.pk, "scorecard_id": score.scorecard_id, "unit_id": score.unit_id, "unit_name": score.unit.name,
         "total": score.total, "rank": score.rank, "final_total": actions.final_total(score),
-        "lines": [_line(line) for line in score.lines.select_related("line")],
+        "lines": [_line(line) for line in score.lines.all()],
         "objections": [
             {"id": o.pk, "line_id": o.line_id, "reason": o.reason, "filed_at": o.filed_at, "state": o.state,
              "decision": o.decision, "corrected_total": o.corrected_total, "decided_at": o.decided_at}
@@ -102,7 +103,10 @@ def _score(score: Score) -> dict:
 
 
 def _scores(user):
-    return Score.objects.for_user(user).select_related("unit", "scorecard")
+    lines = Prefetch("lines", queryset=ScoreLine.objects.select_related("line"))
+    return (
+        Score.objects.for_user(user).select_related("unit", "scorecard").prefetch_related(lines, "objections")
+    )
 
 
 @router.get("/scorecards", response=list[ScorecardOut], summary="考核结果（各期）")
@@ -137,4 +141,4 @@ def object_to(request, score_id: Id, data: ObjectionIn):
     found = get_object_or_404(_scores(request.user), pk=score_id)
     line = get_object_or_404(ScoreLine, pk=data.line_id, score=found) if data.line_id else None
     actions.object_to(found, by=request.user, reason=data.reason, line=line)
-    return _score(found)
+    return _score(get_object_or_404(_scores(request.user), pk=score_id))  # with the new objection

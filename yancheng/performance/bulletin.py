@@ -24,6 +24,11 @@ def _points(value) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+def _correction(score) -> str:
+    final = final_total(score)
+    return _points(final) if final != score.total else ""
+
+
 def _weight(weight) -> str:
     return f"{weight:.1f}".removesuffix(".0")
 
@@ -47,15 +52,7 @@ def build(card, scores, *, issued: date, number: str = "") -> bytes:
             f"{n}. {about.name if about else line.indicator}（{_weight(line.weight)}分）：{about.description if about else ''}"
         )
     document.heading("二、考核结果")
-    rows = [
-        [
-            str(s.rank or "—"),
-            s.unit.name,
-            _points(s.total),
-            _points(final_total(s)) if final_total(s) != s.total else "",
-        ]
-        for s in scores
-    ]
+    rows = [[str(s.rank or "—"), s.unit.name, _points(s.total), _correction(s)] for s in scores]
     if rows:
         document.table(TABLE_COLUMNS, rows, widths=TABLE_WIDTHS)
     else:

@@ -42,3 +42,15 @@ def test_a_unit_reads_its_score_and_objects_through_the_api(client, users, novem
     assert again.status_code == 400 and again.json()["code"] == "pending"
     client.force_login(office)
     assert len(client.get(f"{URL}/scorecards/{card.pk}/scores").json()) == 2
+
+
+def test_a_scorecards_scores_cost_the_same_queries_for_any_number_of_units(
+    client, users, november, scheme, django_assert_max_num_queries
+):
+    office = users[Role.PERFORMANCE_OFFICE]
+    card = actions.compute(scheme, Period.month(2026, 11), by=office)
+    client.force_login(office)
+    with django_assert_max_num_queries(
+        10
+    ):  # the session, the roles, the card, the scores, their lines and objections: not a query a unit
+        assert len(client.get(f"{URL}/scorecards/{card.pk}/scores").json()) == 2
