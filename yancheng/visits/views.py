@@ -209,7 +209,10 @@ def gate(request, code: str):
     direction = request.POST.get("direction", request.GET.get("direction", Direction.IN))
     if direction not in Direction.values:
         raise Http404
-    green_pass = actions.pass_for_visitor(request.user, enterprise)
+    current = actions.passes_for_visitor(request.user, enterprise)
+    chosen = request.POST.get("pass", request.GET.get("pass", ""))
+    green_pass = next((held for held in current if str(held.pk) == chosen), None)
+    green_pass = green_pass or actions.pass_for_visitor(request.user, enterprise)
     outcome = actions.scan(
         green_pass,
         enterprise=enterprise,
@@ -221,7 +224,13 @@ def gate(request, code: str):
     return render(
         request,
         "visits/gate.html",
-        {"enterprise": enterprise, "outcome": outcome, "direction": direction, "code": code},
+        {
+            "enterprise": enterprise,
+            "outcome": outcome,
+            "direction": direction,
+            "code": code,
+            "others": [held for held in current if held != green_pass],
+        },
     )
 
 

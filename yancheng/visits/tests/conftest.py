@@ -59,30 +59,39 @@ def file(users, hengyang, visit_rules):
 
 
 @pytest.fixture
-def visit_now(users, visit_rules, django_capture_on_commit_callbacks):
+def visit_now(approved_visit):
     """An approved inspection of enterprise A by the market regulator, its window open now."""
+    now = timezone.now()
+    return approved_visit(now - timedelta(hours=1), now + timedelta(hours=2))
+
+
+@pytest.fixture
+def approved_visit(users, visit_rules, django_capture_on_commit_callbacks):
+    """Make an approved complaint-triggered inspection of enterprise A by the market regulator's official."""
     from yancheng.visits.models import Visit, Visitor, VisitRequest
 
-    now = timezone.now()
-    visit = Visit.objects.create(
-        enterprise=users[Role.ENTERPRISE_USER].person.enterprise,
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=2),
-        year=now.year,
-    )
-    request = VisitRequest.objects.create(
-        visit=visit,
-        unit=users[Role.UNIT_OFFICIAL].person.unit,
-        purpose=Purpose.INSPECTION,
-        kind=Kind.TRIGGERED,
-        trigger="complaint",
-        items="投诉核查",
-        legal_basis="《安全生产法》",
-        filed_by=users[Role.UNIT_OFFICIAL],
-        submission_key=uuid.uuid4().hex,
-    )
-    Visitor.objects.create(request=request, user=users[Role.UNIT_OFFICIAL])
-    with django_capture_on_commit_callbacks(execute=True):  # the notifications go out after commit
-        actions.approve_request(request, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE])
-    request.refresh_from_db()
-    return request
+    def make(starts_at, ends_at):
+        visit = Visit.objects.create(
+            enterprise=users[Role.ENTERPRISE_USER].person.enterprise,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            year=starts_at.year,
+        )
+        request = VisitRequest.objects.create(
+            visit=visit,
+            unit=users[Role.UNIT_OFFICIAL].person.unit,
+            purpose=Purpose.INSPECTION,
+            kind=Kind.TRIGGERED,
+            trigger="complaint",
+            items="投诉核查",
+            legal_basis="《安全生产法》",
+            filed_by=users[Role.UNIT_OFFICIAL],
+            submission_key=uuid.uuid4().hex,
+        )
+        Visitor.objects.create(request=request, user=users[Role.UNIT_OFFICIAL])
+        with django_capture_on_commit_callbacks(execute=True):  # the notifications go out after commit
+            actions.approve_request(request, by=users[Role.BUSINESS_ENVIRONMENT_OFFICE])
+        request.refresh_from_db()
+        return request
+
+    return make

@@ -516,6 +516,30 @@ def test_the_gate_says_what_already_happened_and_never_offers_a_second_check_in(
     assert CheckEvent.objects.count() == 2
 
 
+def test_with_two_passes_here_today_the_gate_keeps_to_the_visit_under_way_and_offers_the_other(
+    client, visit_now, approved_visit, users
+):
+    now = timezone.now()
+    later = approved_visit(now - timedelta(minutes=30), now + timedelta(hours=6))  # an all-day check as well
+    first, second = visit_now.visitors.get().green_pass, later.visitors.get().green_pass
+    code = actions.enterprise_code(visit_now.visit.enterprise, by=users[Role.ENTERPRISE_USER]).code
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    client.post(f"/visits/e/{code}/", {"direction": "in", "pass": first.pk})
+    inside = client.get(f"/visits/e/{code}/").content.decode()  # whichever started first: the visitor is in
+    assert "确认签退" in inside and f"?pass={second.pk}" in inside
+    client.post(f"/visits/e/{code}/", {"direction": "out", "pass": first.pk})
+    assert CheckEvent.objects.filter(green_pass=first).count() == 2
+
+    done = client.get(f"/visits/e/{code}/").content.decode()  # on the way out: the visit just finished
+    assert "本次访企已签到并签退" in done and "确认签到" not in done
+    assert "您在本企业今天还有其他通行码" in done and f"?pass={second.pk}" in done
+    other = client.get(f"/visits/e/{code}/?pass={second.pk}").content.decode()
+    assert "通行码有效" in other and "确认签到" in other
+    client.post(f"/visits/e/{code}/", {"direction": "in", "pass": second.pk})
+    assert CheckEvent.objects.filter(green_pass=second, direction=Direction.IN).exists()
+    assert CheckEvent.objects.count() == 3
+
+
 def test_the_scanner_says_what_already_happened_and_offers_only_the_step_left(client, visit_now, users):
     token = visit_now.visitors.get().green_pass.token
     client.force_login(users[Role.ENTERPRISE_USER])
