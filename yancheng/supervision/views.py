@@ -6,11 +6,12 @@ is a POST calling actions.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yancheng.core import clock
@@ -177,12 +178,32 @@ def _dispatch(request, pk) -> Dispatch:
     return found
 
 
-def _receipts(sent: Dispatch) -> dict:
+# A dispatch to every unit of the city is a thousand rows: the page shows one page of them, and the
+# units still to act can be picked out; the counts above are over all of them.
+RECEIPTS_PER_PAGE = 50
+RECEIPTS_SHOWN = {  # what `?show=` picks out: (its label, the rows, the count done of the totals)
+    "unread": (gettext_lazy("未阅"), Q(read_at__isnull=True), "read"),
+    "unsigned": (gettext_lazy("未签收"), Q(signed_at__isnull=True), "signed"),
+    "unreported": (gettext_lazy("未反馈"), Q(first_report_at__isnull=True), "reported"),
+}
+
+
+def _receipts(request, sent: Dispatch) -> dict:
     rows, totals = sent.receipts()
+    show = request.GET.get("show", "")
+    if show in RECEIPTS_SHOWN:
+        rows = rows.filter(RECEIPTS_SHOWN[show][1])
+    else:
+        show = ""
+    choices = [("", _("全部"), totals["units"])] + [
+        (key, label, totals["units"] - totals[done]) for key, (label, _rows, done) in RECEIPTS_SHOWN.items()
+    ]
     return {
         "dispatch": sent,
-        "rows": rows,
+        "page": Paginator(rows, RECEIPTS_PER_PAGE).get_page(request.GET.get("page")),
         "totals": totals,
+        "show": show,
+        "choices": choices,
         "poll": RECEIPTS_POLL_SECONDS,
         "now": clock.now(),
     }
@@ -194,14 +215,14 @@ def dispatch(request, pk):
     return render(
         request,
         "supervision/dispatch.html",
-        _receipts(sent) | {"may_remind": actions.may_remind(request.user, sent)},
+        _receipts(request, sent) | {"may_remind": actions.may_remind(request.user, sent)},
     )
 
 
 @login_required
 def receipts(request, pk):
     """The receipts table alone: the dispatch's page polls it (htmx) so it is live."""
-    return render(request, "supervision/_receipts.html", _receipts(_dispatch(request, pk)))
+    return render(request, "supervision/_receipts.html", _receipts(request, _dispatch(request, pk)))
 
 
 @login_required

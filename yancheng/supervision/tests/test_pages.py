@@ -178,6 +178,36 @@ def test_the_receipts_table_reads_only_the_parts_and_their_units(client, users, 
     assert 'data-unit="gov430421" data-signed="1"' in page
 
 
+def test_the_receipts_page_through_the_units_and_pick_out_those_still_to_sign(
+    client, users, counties, monkeypatch
+):
+    from yancheng.supervision import actions, views
+
+    monkeypatch.setattr(views, "RECEIPTS_PER_PAGE", 2)  # 50 a page: three counties make two pages of two
+    sent = actions.dispatch(
+        by=users[Role.LEADER], title="迎峰度冬保供电", content="排查辖区供电隐患。", due_on=date(2026, 12, 15),
+        units=[unit for unit, _official in counties.values()], submission_key="receipts-2", recipients="全部县市区政府",
+    )  # fmt: skip
+    unit, official = counties["430421"]
+    actions.sign_for(sent.items.get(lead_unit=unit), by=official)
+    client.force_login(users[Role.LEADER])
+    url = f"/supervision/dispatch/{sent.pk}/receipts/"
+
+    first, second = (client.get(f"{url}?page={n}").content.decode() for n in (1, 2))
+    assert first.count("data-unit=") == 2 and second.count("data-unit=") == 1 and "第 2 / 2 页" in second
+    assert 'data-total="signed">1<' in second and "共 3 个单位" in second  # the counts are over every unit
+    assert f'hx-get="{url}?page=2"' in second  # the poll keeps to the page being read
+
+    unsigned = client.get(f"{url}?show=unsigned").content.decode()
+    assert unsigned.count("data-unit=") == 2 and 'data-signed="1"' not in unsigned
+    assert (
+        'data-show="unsigned">未签收 2<' in unsigned
+        and 'aria-current="page" data-show="unsigned"' in unsigned
+    )
+    page = client.get(f"/supervision/dispatch/{sent.pk}/?show=unsigned").content.decode()
+    assert page.count("data-unit=") == 2 and f'hx-get="{url}?show=unsigned"' in page
+
+
 def test_the_monthly_bulletin_names_the_red_items_and_each_units_figures(client, users, scene, at):
     from docx import Document
 
