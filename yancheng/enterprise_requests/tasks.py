@@ -75,7 +75,7 @@ ONE_DAY = timedelta(days=1)
 
 def candidates(now: datetime):
     """The requests on the reply ladder that may need a step now, in one query (and one of the
-    calendar): core's candidates of the reply ladder. (Those awaiting acceptance on the last day are
+    calendar and one of the offsets in force): core's candidates of the reply ladder. (Those awaiting acceptance on the last day are
     ``ladder.candidates(ACCEPTANCE, now)``.)"""
     return ladder.candidates(REPLY, now).select_related("unit__head")
 

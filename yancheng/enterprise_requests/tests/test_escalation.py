@@ -268,7 +268,7 @@ def test_candidates_are_selected_in_one_query_and_a_run_costs_the_same_however_m
     assert {r.pk for r in tasks.candidates(datetime(2026, 3, 10, 9, tzinfo=SHANGHAI))} == {r.pk for r in few}
     with CaptureQueriesContext(connection) as selecting:
         list(tasks.candidates(datetime(2026, 3, 10, 9, tzinfo=SHANGHAI)))
-    assert len(selecting) == 2  # the next working day (calendar overrides), then the requests
+    assert len(selecting) == 3  # the calendar overrides, the ladder's offsets in force, then the requests
 
     assert run()[0] == 2
     with CaptureQueriesContext(connection) as idle_few:
@@ -279,7 +279,7 @@ def test_candidates_are_selected_in_one_query_and_a_run_costs_the_same_however_m
     assert run()[0] == 8
     with CaptureQueriesContext(connection) as idle_many:
         assert tasks.escalate() == 0
-    assert len(idle_many) == len(idle_few) <= 3  # the next working day, the candidates, the overrides
+    assert len(idle_many) == len(idle_few) == 5  # the calendar, then each ladder's offsets and candidates
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
