@@ -661,8 +661,17 @@ class Browser:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method == "POST":
             headers["Referer"] = f"http://{checkin.HOST}:{self.port}{path}"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            if method != "GET":
+                raise
+            # The server closed the connection while it sat idle (another client's timed run on a busy
+            # machine outlasted its keep-alive): a browser opens a new one and asks again.
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         data = response.read()
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
