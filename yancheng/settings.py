@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yancheng.problems",
     "yancheng.supervision",
     "yancheng.performance",
+    "yancheng.investment",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ urlpatterns = [
     path("projects/", include("yancheng.projects.urls")),
     path("observations/", include("yancheng.observations.urls")),
     path("commitments/", include("yancheng.commitments.urls")),
+    path("investment/", include("yancheng.investment.urls")),
     path("problems/", include("yancheng.problems.urls")),
     path("supervision/", include("yancheng.supervision.urls")),
     path("performance/", include("yancheng.performance.urls")),

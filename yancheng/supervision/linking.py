@@ -1,5 +1,5 @@
 """The records a supervision item can be made from (a red figure anywhere on the platform: a lagging
-project, an overdue commitment, an open problem, a late enterprise request, a unit with a low figure),
+project, an overdue commitment, an open problem, a late enterprise request, a unit with a low figure, an investment lead's warning),
 named in a link as ``app_label.model:pk``. Only records the person may see can be linked: each model's
 ``for_user`` decides, as everywhere."""
 
@@ -12,6 +12,7 @@ LINKABLE = frozenset(
         "problems.problem",
         "enterprise_requests.enterpriserequest",
         "core.unit",
+        "investment.lead",
     }
 )
 

@@ -153,3 +153,8 @@ def parse_division(text: str) -> str | None:
     if head.isdigit() and head in DIVISIONS:
         return head
     return next((code for code, name in DIVISIONS.items() if name == text), None)
+
+
+def divisions_of(section: str) -> list[str]:
+    """The division codes of a section ("C" → "13" … "43"), to filter by section."""
+    return [code for code in DIVISIONS if section_of(code) == section]

@@ -1,0 +1,14 @@
+"""The investment app's navigation entry."""
+
+from django.utils.translation import gettext_lazy
+
+from yancheng.core.navigation import NAV_ITEMS, NavItem
+from yancheng.core.roles import Role
+
+NAV_ITEMS += [
+    NavItem(
+        gettext_lazy("招商引资"),
+        "investment:list",
+        frozenset({Role.LEADER, Role.SUPERVISION_OFFICE, Role.UNIT_OFFICIAL, Role.ADMINISTRATOR}),
+    )
+]
