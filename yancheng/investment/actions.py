@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,8 +20,13 @@ from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock, evidence
 from yancheng.core.actions import ActionRefused, refuse_unless, submission_key_taken
+from yancheng.core.models import Enterprise
+from yancheng.core.reference.industries import division_label, section_of
 from yancheng.core.roles import official_unit
-from yancheng.core.validators import is_valid_uscc, normalise_code
+from yancheng.core.validators import is_valid_uscc, normalise_code, validate_project_code
+from yancheng.projects.actions import record_event
+from yancheng.projects.choices import EventKind as ProjectEventKind
+from yancheng.projects.models import Project, ProjectLevel, keeps_ledger
 
 from .choices import ACTIVE, CONTRACTED, EVIDENCE_REQUIRED, FUNNEL, EventKind, Stage
 from .models import FundsLine, Lead, LeadEvent, LeadFile, LeadUnit, Transfer, is_investment_office
@@ -365,3 +371,61 @@ def drop(lead, *, by, reason: str) -> Lead:
         locked.save(update_fields=["stage", "stage_since", "dropped_on", "drop_reason"])
         _event(locked, EventKind.DROPPED, by, stage=Stage.DROPPED, note=locked.drop_reason)
     return locked
+
+
+# --- into the major-project ledger ----------------------------------------------------------------
+
+
+def may_make_project(user, lead) -> bool:
+    return keeps_ledger(user) and lead.stage in CONTRACTED and lead.project_id is None
+
+
+def to_project(
+    lead, *, by, code: str, completes_on: date, levels=(), owner_uscc: str = "", owner_name: str = ""
+):
+    """A signed lead into the major-project ledger in one step, its facts carried over, never retyped:
+    name, content, industry, county, park, responsible unit, the contracted investment as the total,
+    the contract's start as the planned start. The owner is the project company by its USCC (the
+    investor's unless another is given): found in the enterprise register, or entered in it."""
+    refuse_unless(keeps_ledger(by), _("只有市发展改革委可以将项目纳入重大项目库。"), "forbidden")
+    code = normalise_code(code)
+    try:
+        validate_project_code(code)
+    except ValidationError as error:
+        raise ActionRefused(error.messages[0], "code") from None
+    owner_uscc = normalise_code(owner_uscc) or lead.investor_uscc
+    refuse_unless(is_valid_uscc(owner_uscc), _("请填写项目业主（项目公司）的统一社会信用代码。"), "owner")
+    with transaction.atomic():
+        locked = _locked(lead)
+        refuse_unless(locked.stage in CONTRACTED, _("项目签约后才能纳入重大项目库。"), "state")
+        refuse_unless(locked.project_id is None, _("该项目已纳入重大项目库。"), "state")
+        starts_on = locked.start_due_on
+        refuse_unless(completes_on > starts_on, _("计划竣工日期须晚于合同约定开工日期。"), "completes_on")
+        refuse_unless(
+            not Project.objects.filter(code=code).exists(),
+            _("项目代码 %(c)s 已在重大项目库中。") % {"c": code},
+            "code",
+        )
+        owner, _created = Enterprise.objects.get_or_create(
+            uscc=owner_uscc,
+            defaults={
+                "name": (owner_name.strip() or locked.investor_name)[:100],
+                "region": locked.region,
+                "industry": division_label(locked.industry)[:50],
+            },
+        )
+        project = Project.objects.create(
+            code=code, name=locked.name, industrial=section_of(locked.industry) in ("B", "C", "D"),
+            industry=locked.industry, region=locked.region, park=locked.park, owner_enterprise=owner,
+            responsible_unit=locked.unit, content=locked.content, starts_on=starts_on,
+            completes_on=completes_on, total_investment=locked.contracted_amount,
+            entered_on=timezone.localdate(clock.now()),
+        )  # fmt: skip
+        ProjectLevel.objects.bulk_create(ProjectLevel(project=project, level=level) for level in levels)
+        record_event(
+            project, ProjectEventKind.CREATED, by, note=_("由招商项目“%(n)s”转入") % {"n": locked.name}
+        )
+        locked.project = project
+        locked.save(update_fields=["project"])
+        _event(locked, EventKind.TO_PROJECT, by, stage=locked.stage, note=code)
+    return project

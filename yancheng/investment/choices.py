@@ -45,6 +45,7 @@ class EventKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("跟进")
     JOINED = "joined", _("协办单位加入")
     DROPPED = "dropped", _("终止")
+    TO_PROJECT = "to_project", _("转为重大项目")
 
 
 class WarningKind(models.TextChoices):

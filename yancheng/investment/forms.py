@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from yancheng.core.forms import MultipleFileField, government_units
 from yancheng.core.models import Person, Unit
 from yancheng.core.reference.industries import DIVISION_CHOICES, SECTIONS, divisions_of
+from yancheng.projects.choices import Level
 from yancheng.projects.forms import WanField, county_regions
 
 from .choices import FUNNEL, Source, Stage, WarningKind
@@ -156,3 +157,19 @@ class FilterForm(forms.Form):
         if data["section"]:
             leads = leads.filter(industry__in=divisions_of(data["section"]))
         return leads
+
+
+class ToProjectForm(forms.Form):
+    """Into the major-project ledger: only what the lead does not hold already."""
+
+    code = forms.CharField(
+        label=_("项目代码"), max_length=24, help_text=_("投资项目在线审批监管平台赋予的 24 位代码。")
+    )
+    levels = forms.MultipleChoiceField(
+        label=_("项目级别"), choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    completes_on = forms.DateField(label=_("计划竣工"), widget=DATE)
+    owner_uscc = forms.CharField(
+        label=_("项目业主统一社会信用代码"), max_length=18, required=False, help_text=_("不填为投资方。")
+    )
+    owner_name = forms.CharField(label=_("项目业主名称"), max_length=100, required=False)

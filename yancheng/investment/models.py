@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from yancheng.core.models.base import EvidenceFile, RecordEvent, ScopedQuerySet
 from yancheng.core.reference.industries import DIVISION_CHOICES
 from yancheng.core.roles import Role, roles_of
-from yancheng.projects.models import OVERSEERS
+from yancheng.projects.models import OVERSEERS, is_commission
 
 from .choices import EventKind, Source, Stage
 
@@ -90,13 +90,15 @@ def is_investment_office(user) -> bool:
 
 
 def sees_every_lead(user) -> bool:
-    return bool(roles_of(user) & OVERSEERS) or is_investment_office(user)
+    """Leaders, the supervision office, the investment office, and the commission (which takes signed
+    leads into the major-project ledger)."""
+    return bool(roles_of(user) & OVERSEERS) or is_investment_office(user) or is_commission(user)
 
 
 class LeadQuerySet(ScopedQuerySet):
     def for_user(self, user):
-        """The office, leaders and the supervision office see every lead; a unit its own and those it
-        works on as a co-unit."""
+        """Who sees every lead (sees_every_lead) sees them all; a unit its own and those it works on
+        as a co-unit."""
         if sees_every_lead(user):
             return self
         person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
     path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("<int:pk>/drop/", views.drop, name="drop"),
+    path("<int:pk>/to-project/", views.to_project, name="to_project"),
     path("files/<int:pk>/", views.lead_file, name="file"),
 ]

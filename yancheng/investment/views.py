@@ -20,7 +20,16 @@ from yancheng.core.templatetags.yancheng import wan
 
 from . import actions, warnings
 from .choices import FUNNEL, Stage, WarningKind
-from .forms import DropForm, FilterForm, FollowUpForm, LeadForm, SigningForm, StepForm, TransferForm
+from .forms import (
+    DropForm,
+    FilterForm,
+    FollowUpForm,
+    LeadForm,
+    SigningForm,
+    StepForm,
+    ToProjectForm,
+    TransferForm,
+)
 from .models import Lead, LeadFile, is_investment_office
 
 PER_PAGE = 50
@@ -141,6 +150,7 @@ def detail(request, pk):
         "transfer_form": TransferForm() if moves and lead.stage != Stage.POOLED and lead.signed_on else None,
         "follow_up_form": FollowUpForm() if actions.may_follow_up(request.user, lead) and lead.stage not in (Stage.PRODUCING, Stage.DROPPED) else None,
         "drop_form": DropForm() if moves else None,
+        "project_form": ToProjectForm() if actions.may_make_project(request.user, lead) else None,
     }  # fmt: skip
     return render(request, "investment/detail.html", context)
 
@@ -199,6 +209,25 @@ def drop(request, pk):
     return _act(
         request, pk, lambda lead, d: actions.drop(lead, by=request.user, reason=d["reason"]), DropForm
     )
+
+
+@login_required
+@require_POST
+def to_project(request, pk):
+    lead = _lead(request, pk)
+    form = ToProjectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("investment:detail", lead.pk)
+    try:
+        project = actions.to_project(lead, by=request.user, **form.cleaned_data)
+    except ActionRefused as refusal:
+        if refusal.code == "forbidden":
+            raise Http404 from None
+        messages.error(request, refusal.message)
+        return redirect("investment:detail", lead.pk)
+    messages.success(request, _("已纳入重大项目库。"))
+    return redirect("projects:detail", project.pk)
 
 
 @login_required
