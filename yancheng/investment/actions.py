@@ -264,7 +264,10 @@ def move(lead, stage: str, *, by, files=(), note: str = "", signing: Signing | N
         )
         today = timezone.localdate(clock.now())
         changed = ["stage", "stage_since", "last_activity_on"]
-        if stage == Stage.SIGNED:
+        if stage == Stage.NEGOTIATING:
+            locked.negotiating_on = today
+            changed.append("negotiating_on")
+        elif stage == Stage.SIGNED:
             changed += _sign(locked, signing)
         elif stage == Stage.STARTED:
             locked.started_on = today
@@ -337,6 +340,9 @@ def record_transfer(lead, *, by, amount: int, received_on: date, files, note: st
         if locked.stage in (Stage.SIGNED, Stage.STARTED):
             locked.stage, locked.stage_since = Stage.FUNDED, today
             changed += ["stage", "stage_since"]
+        if locked.funded_on is None:
+            locked.funded_on = received_on
+            changed.append("funded_on")
         locked.last_activity_on = today
         locked.save(update_fields=changed)
         Lead.objects.filter(pk=locked.pk).update(funded_total=F("funded_total") + amount)

@@ -12,6 +12,7 @@ from yancheng.core.reference.industries import DIVISION_CHOICES, SECTIONS, divis
 from yancheng.projects.choices import Level
 from yancheng.projects.forms import WanField, county_regions
 
+from . import funnel
 from .choices import FUNNEL, Source, Stage, WarningKind
 from .models import Lead
 
@@ -144,6 +145,17 @@ class FilterForm(forms.Form):
     source = forms.ChoiceField(
         label=_("招商方式"), required=False, choices=[("", _("全部")), *Source.choices]
     )
+    park = forms.ModelChoiceField(
+        label=_("园区"),
+        queryset=Unit.objects.filter(kind=Unit.Kind.PARK).order_by("name"),
+        required=False,
+        empty_label=_("全部园区"),
+    )
+    # The funnel's drill-down: the leads that reached a stage in a year.
+    reached = forms.ChoiceField(
+        label=_("当年达到阶段"), required=False, choices=[("", _("不限")), *[(s, s.label) for s in FUNNEL]]
+    )
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
 
     def apply(self, leads):
         if not self.is_valid():
@@ -151,11 +163,13 @@ class FilterForm(forms.Form):
         data = self.cleaned_data
         if data["q"]:
             leads = leads.filter(Q(name__icontains=data["q"]) | Q(investor_name__icontains=data["q"]))
-        for field in ("stage", "region", "unit", "source"):
-            if data[field]:
-                leads = leads.filter(**{field: data[field]})
+        for name in ("stage", "region", "unit", "source", "park"):
+            if data[name]:
+                leads = leads.filter(**{name: data[name]})
         if data["section"]:
             leads = leads.filter(industry__in=divisions_of(data["section"]))
+        if data["reached"] and data["year"]:
+            leads = funnel.drill(leads, data["reached"], data["year"])
         return leads
 
 

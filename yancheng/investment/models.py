@@ -150,9 +150,12 @@ class Lead(models.Model):
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage, default=Stage.POOLED)
     stage_since = models.DateField(_("进入本阶段日期"))
     pooled_on = models.DateField(_("入库日期"))
+    # The day each stage was first reached: the funnel counts a lead in the year it reached a stage.
+    negotiating_on = models.DateField(_("洽谈日期"), null=True, blank=True)
     signed_on = models.DateField(_("首次签约日期"), null=True, blank=True)
     start_due_on = models.DateField(_("合同约定开工日期"), null=True, blank=True)
     started_on = models.DateField(_("履约日期"), null=True, blank=True)
+    funded_on = models.DateField(_("首笔资金到位日期"), null=True, blank=True)
     producing_on = models.DateField(_("投产日期"), null=True, blank=True)
     dropped_on = models.DateField(_("终止日期"), null=True, blank=True)
     drop_reason = models.CharField(_("终止原因"), max_length=500, blank=True)
@@ -189,6 +192,7 @@ class Lead(models.Model):
             models.Index(fields=["region", "stage"]),
             models.Index(fields=["unit", "stage"]),
             models.Index(fields=["industry", "stage"]),
+            models.Index(fields=["pooled_on"]),
             models.Index(fields=["signed_on"]),
             models.Index(fields=["last_activity_on"]),
         ]

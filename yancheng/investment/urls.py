@@ -7,6 +7,7 @@ app_name = "investment"
 urlpatterns = [
     path("", views.leads, name="list"),
     path("new/", views.new, name="new"),
+    path("big-data/", views.big_data, name="big_data"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/join/", views.join, name="join"),
     path("<int:pk>/sign/", views.sign, name="sign"),

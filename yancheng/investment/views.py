@@ -8,9 +8,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
 from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.record_views import act_on
@@ -18,7 +20,7 @@ from yancheng.core.reference.industries import division_label
 from yancheng.core.roles import official_unit
 from yancheng.core.templatetags.yancheng import wan
 
-from . import actions, warnings
+from . import actions, funnel, warnings
 from .choices import FUNNEL, Stage, WarningKind
 from .forms import (
     DropForm,
@@ -236,3 +238,36 @@ def lead_file(request, pk):
         LeadFile.objects.filter(event__lead__in=_visible(request.user).values("pk")), pk=pk
     )
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+
+
+FUNNEL_COLUMNS = ["分组", *[f"{s.label}{what}" for s in FUNNEL for what in ("（个）", "（万元）", "（上年，个）", "（上年，万元）")]]  # fmt: skip
+
+
+@login_required
+def big_data(request):
+    """招商大数据: the funnel of a year against the last, by a grouping, and the conversion."""
+    today = timezone.localdate(clock.now())
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    year = min(max(year, 2000), 2100)
+    group = request.GET.get("by") if request.GET.get("by") in funnel.GROUPS else "region"
+    visible = Lead.objects.for_user(request.user)
+    rows = funnel.funnel(visible, year, group)
+    if request.GET.get("export") == "xlsx":
+        lines = [
+            [r.label, *[x for s in FUNNEL for x in (r.cells[s].count, wan(r.cells[s].amount), r.cells[s].last_count, wan(r.cells[s].last_amount))]]
+            for r in rows
+        ]  # fmt: skip
+        return xlsx_response(f"招商引资{year}年分析.xlsx", "招商引资", FUNNEL_COLUMNS, lines)
+    context = {
+        "year": year,
+        "years": range(today.year, today.year - 5, -1),
+        "group": group,
+        "groups": [(key, label) for key, (label, _field, _name) in funnel.GROUPS.items()],
+        "group_field": funnel.GROUPS[group][1] if group != "section" else "section",
+        "steps": list(
+            zip(funnel.conversion(visible, year), funnel.funnel(visible, year)[0].ordered, strict=True)
+        ),
+        "rows": rows,
+        "stages": [(s, s.label) for s in FUNNEL],
+    }
+    return render(request, "investment/big_data.html", context)
