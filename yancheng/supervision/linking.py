@@ -43,3 +43,13 @@ def url_of(record) -> str | None:
     }
     page = pages.get(record._meta.label_lower)
     return page.format(record.pk) if page else None
+
+
+def unit_of(record):
+    """The unit that answers for the record (the item's natural lead unit), when it names one: a
+    project's responsible unit, a commitment's, problem's, request's or lead's unit, a unit itself."""
+    from yancheng.core.models import Unit
+
+    if isinstance(record, Unit):
+        return record
+    return getattr(record, "responsible_unit", None) or getattr(record, "unit", None)

@@ -117,9 +117,11 @@ def new(request):
     if not actions.may_assign(request.user):
         raise Http404
     linked = _linked(request)
-    initial = (
-        {"record": linking.token(linked), "title": str(linked)[:200], "source": "finding"} if linked else {}
-    )
+    initial = {}
+    if linked:
+        unit = linking.unit_of(linked)
+        initial = {"record": linking.token(linked), "title": str(linked)[:200], "source": "finding"}
+        initial["lead_unit"] = unit.pk if unit is not None else None
     initial["figure"] = request.GET.get("figure", "")[:200]
     form = ItemForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,7 @@
 """The investment pages: filing (and being told who has the project), the lead's steps through its
 forms, the list with its warnings and Excel export, and who may see and do what."""
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -104,3 +105,23 @@ def test_another_unit_can_neither_see_nor_move_a_lead(client, at, file_lead, use
     assert client.get(f"/investment/{lead.pk}/").status_code == 200
     client.post(f"/investment/{lead.pk}/step/", {"stage": "negotiating"})
     assert Lead.objects.get().stage == Stage.POOLED
+
+
+def test_a_warning_becomes_a_supervision_item_linked_to_the_lead(client, at, file_lead, investment, users):
+    from yancheng.supervision.models import Item
+
+    at(2026, 1, 5, 10)
+    lead = file_lead()
+    at(2026, 4, 7, 10)  # 92 days in the pool, 92 without a follow-up
+    client.force_login(users[Role.SUPERVISION_OFFICE])
+    detail = client.get(f"/investment/{lead.pk}/").content.decode()
+    link = re.search(r'href="(/supervision/new/\?record=investment\.lead:\d+&amp;figure=[^"]+)"', detail)
+    form = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    county = investment["county"]
+    assert "入库已 92 天未进入洽谈" in form and f'<option value="{county.pk}" selected>' in form
+    data = {"title": lead.name, "content": "督促加快洽谈进度。", "source": "finding", "due_on": "2026-04-30",
+            "cadence": "none", "lead_unit": county.pk, "record": f"investment.lead:{lead.pk}",
+            "figure": "入库已 92 天未进入洽谈", "submission_key": "sup-1"}  # fmt: skip
+    client.post("/supervision/new/", data)
+    item = Item.objects.get()
+    assert item.linked == lead and item.lead_unit == county
