@@ -100,7 +100,7 @@ class StepForm(forms.Form):
     """在谈 / 履约 / 投产: a note and the step's evidence."""
 
     stage = forms.ChoiceField(
-        choices=[(s, s.label) for s in (Stage.NEGOTIATING, Stage.STARTED, Stage.PRODUCING)]
+        label=_("推进到"), choices=[(s, s.label) for s in (Stage.NEGOTIATING, Stage.STARTED, Stage.PRODUCING)]
     )
     files = MultipleFileField(label=_("材料"), required=False)
     note = forms.CharField(label=_("说明"), required=False, max_length=1000)
