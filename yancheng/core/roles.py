@@ -59,6 +59,23 @@ def official_unit(user) -> int | None:
     return person.unit_id if person is not None and Role.UNIT_OFFICIAL in roles_of(user) else None
 
 
+def is_official_of(user, unit_id_of, cache: str) -> bool:
+    """Whether ``user`` is a unit official of the unit ``unit_id_of()`` names (an office set in an app's
+    rules: the commission, the investment office); read once a request, kept on the user as ``cache``."""
+    cached = getattr(user, cache, None)
+    if cached is None:
+        person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+        cached = bool(
+            person is not None
+            and person.unit_id is not None
+            and person.unit_id == unit_id_of()
+            and Role.UNIT_OFFICIAL in roles_of(user)
+        )
+        if getattr(user, "is_authenticated", False):
+            setattr(user, cache, cached)
+    return cached
+
+
 def role_required(*roles: str):
     """Page decorator: sign-in first, then one of `roles`, else 403 (which the audit log records)."""
     from functools import wraps

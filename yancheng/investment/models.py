@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import EvidenceFile, RecordEvent, ScopedQuerySet
 from yancheng.core.reference.industries import DIVISION_CHOICES
-from yancheng.core.roles import Role, roles_of
+from yancheng.core.roles import Role, is_official_of, roles_of
 from yancheng.projects.models import OVERSEERS, is_commission
 
 from .choices import EventKind, Source, Stage
@@ -74,19 +74,8 @@ class InvestmentRules(models.Model):
 
 def is_investment_office(user) -> bool:
     """An official of the investment office (read once a request)."""
-    cached = getattr(user, "_yancheng_investment_office", None)
-    if cached is None:
-        person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
-        office_id = InvestmentRules.objects.filter(pk=1).values_list("office_id", flat=True).first()
-        cached = bool(
-            person is not None
-            and person.unit_id is not None
-            and person.unit_id == office_id
-            and Role.UNIT_OFFICIAL in roles_of(user)
-        )
-        if getattr(user, "is_authenticated", False):
-            user._yancheng_investment_office = cached
-    return cached
+    office = InvestmentRules.objects.filter(pk=1).values_list("office_id", flat=True).first
+    return is_official_of(user, office, "_yancheng_investment_office")
 
 
 def sees_every_lead(user) -> bool:

@@ -21,7 +21,7 @@ from yancheng.core.roles import official_unit
 from yancheng.core.templatetags.yancheng import wan
 
 from . import actions, funnel, warnings
-from .choices import FUNNEL, Stage, WarningKind
+from .choices import CONTRACTED, FUNNEL, Stage, WarningKind
 from .forms import (
     DropForm,
     FilterForm,
@@ -149,7 +149,7 @@ def detail(request, pk):
         "co_units": lead.co_units.select_related("unit"),
         "signing_form": SigningForm() if moves and lead.stage in (Stage.POOLED, Stage.NEGOTIATING) else None,
         "step_form": StepForm() if moves else None,
-        "transfer_form": TransferForm() if moves and lead.stage != Stage.POOLED and lead.signed_on else None,
+        "transfer_form": TransferForm() if moves and lead.stage in CONTRACTED else None,
         "follow_up_form": FollowUpForm() if actions.may_follow_up(request.user, lead) and lead.stage not in (Stage.PRODUCING, Stage.DROPPED) else None,
         "drop_form": DropForm() if moves else None,
         "project_form": ToProjectForm() if actions.may_make_project(request.user, lead) else None,

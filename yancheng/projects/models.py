@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.models.base import ScopedQuerySet
 from yancheng.core.reference.industries import DIVISION_CHOICES, section_of
-from yancheng.core.roles import Role, roles_of
+from yancheng.core.roles import Role, is_official_of, roles_of
 from yancheng.core.validators import validate_project_code
 
 from .choices import EventKind, Level, MilestoneStatus, PlanState, ReportState, Stage
@@ -59,19 +59,8 @@ class ProjectRules(models.Model):
 
 def is_commission(user) -> bool:
     """Whether ``user`` is an official of the development and reform commission (read once a request)."""
-    cached = getattr(user, "_yancheng_commission", None)
-    if cached is None:
-        person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
-        commission_id = ProjectRules.objects.filter(pk=1).values_list("commission_id", flat=True).first()
-        cached = bool(
-            person is not None
-            and person.unit_id is not None
-            and person.unit_id == commission_id
-            and Role.UNIT_OFFICIAL in roles_of(user)
-        )
-        if getattr(user, "is_authenticated", False):
-            user._yancheng_commission = cached
-    return cached
+    commission = ProjectRules.objects.filter(pk=1).values_list("commission_id", flat=True).first
+    return is_official_of(user, commission, "_yancheng_commission")
 
 
 def sees_whole_ledger(user) -> bool:
