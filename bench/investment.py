@@ -242,21 +242,23 @@ class Cast:
 
         world = projects.World.read()
         cast = cls()
-        cast.counties = world.counties
+        cast.counties = sorted(world.counties, key=lambda county: county.pk)
         officials: dict[int, list[tuple[int, int]]] = {}
-        for person, user, unit in Person.objects.filter(unit__isnull=False, user__isnull=False).values_list(
-            "pk", "user_id", "unit_id"
+        for person, user, unit in (
+            Person.objects.filter(unit__isnull=False, user__isnull=False)
+            .order_by("pk")
+            .values_list("pk", "user_id", "unit_id")
         ):
             officials.setdefault(unit, []).append((person, user))
         cast.officials = officials
-        staffed = [u for u in Unit.objects.all() if u.pk in officials]
+        staffed = [u for u in Unit.objects.order_by("pk") if u.pk in officials]
         cast.governments = {
             u.region_id: u for u in staffed if u.kind == Unit.Kind.COUNTY_GOVERNMENT
         }  # a county's own
         cast.departments = [u for u in staffed if u.kind == Unit.Kind.DEPARTMENT]
         cast.office = office if office.pk in officials else (cast.departments or [office])[0]
         cast.parks = {}
-        for park in world.parks:
+        for park in sorted(world.parks, key=lambda park: park.pk):
             cast.parks.setdefault(park.region_id, []).append(park)
         if not cast.departments and not cast.governments:
             raise RuntimeError("the demo has no staffed county government or department")
