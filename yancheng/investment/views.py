@@ -60,7 +60,7 @@ def leads(request):
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     for lead in page.object_list:
         lead.reasons = warnings.reasons(lead, limits)
-    counts = warnings.with_funds_due(_visible(request.user), limits).aggregate(
+    counts = Lead.objects.for_user(request.user).aggregate(
         **{kind: Count("pk", filter=q) for kind, q in warnings.conditions(limits).items()}
     )
     query = request.GET.copy()
