@@ -52,6 +52,10 @@ SMOKE = {
         + ["--commitments", "20", "--problems", "20", "--items", "60", "--requests", "3"],
         rf"month_s={N} year_s={N} score_page_p95_ms={N} receipts_p95_ms={N}",
     ),
+    "bench/investment.py": (
+        ["--leads", "300", "--events", "3000", "--requests", "3"],
+        rf"funnel_p95_ms={N} warnings_p95_ms={N}",
+    ),
     "bench/mortgage.py": (
         ["--filings", "4", "--register", "20"],
         rf"p50_s={N} p95_s={N} per_s={N} vs_seed={N}",

@@ -7,7 +7,7 @@ in it. Computed in a few grouped queries over the leads' indexed dates."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, FloatField, Func, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core.reference.industries import SECTIONS, section_of
@@ -53,14 +53,22 @@ def _measures(year: int) -> dict:
 
 
 def _funds(leads: QuerySet, year: int, group: str | None) -> dict:
-    """{group value (or None): {year: the funds received that year}} from the transfers."""
-    transfers = Transfer.objects.filter(lead__in=leads.values("pk"), received_on__year__in=(year, year - 1))
-    key = f"lead__{GROUPS[group][1]}" if group else None
-    rows = transfers.values(*([key] if key else []), "received_on__year").annotate(total=Sum("amount"))
-    found: dict = {}
-    for row in rows:
-        found.setdefault(row.get(key) if key else None, {})[row["received_on__year"]] = row["total"]
-    return found
+    """{group value (or None): {year: the funds received that year}} from the transfers (each year's
+    sum filtered on the day's range, so that the day's index serves and no row's year is computed)."""
+    transfers = Transfer.objects.filter(
+        lead__in=leads.values("pk"), received_on__year__gte=year - 1, received_on__year__lte=year
+    ).order_by()
+    sums = {
+        f"y{when}": Sum("amount", filter=Q(received_on__year=when), default=0) for when in (year, year - 1)
+    }
+    if not group:
+        got = transfers.aggregate(**sums)
+        return {None: {when: got[f"y{when}"] for when in (year, year - 1)}}
+    key = f"lead__{GROUPS[group][1]}"
+    return {
+        row[key]: {when: row[f"y{when}"] for when in (year, year - 1)}
+        for row in transfers.values(key).annotate(**sums)
+    }
 
 
 @dataclass
@@ -96,21 +104,32 @@ def _row(label, value, got: dict, funds: dict, year: int) -> Row:
 
 def funnel(leads: QuerySet, year: int, group: str | None = None) -> list[Row]:
     """The year's funnel (and the year before's) over ``leads``: one row for all, or one a group."""
+    return funnel_and_total(leads, year, group)[0]
+
+
+def funnel_and_total(leads: QuerySet, year: int, group: str | None = None) -> tuple[list[Row], Row]:
+    """The funnel's rows (as ``funnel``) and the row for all, summed from the same grouped query (one
+    pass over the leads, not two)."""
     measures = _measures(year)
     funds = _funds(leads, year, group)
     if group is None:
-        return [_row(str(_("合计")), None, leads.aggregate(**measures), funds.get(None, {}), year)]
+        total = _row(str(_("合计")), None, leads.aggregate(**measures), funds.get(None, {}), year)
+        return [total], total
     _title, key, name = GROUPS[group]
-    rows = (
+    rows = list(
         leads.order_by().values(*([key, name] if name else [key])).annotate(**measures).order_by(name or key)
     )
+    summed = {measure: sum(r[measure] or 0 for r in rows) for measure in measures}
+    money = {when: sum(f.get(when, 0) for f in funds.values()) for when in (year, year - 1)}
+    total = _row(str(_("合计")), None, summed, money, year)
     if group == "section":  # divisions summed into their sections
-        return _by_section(rows, funds, year, measures)
-    return [
+        return _by_section(rows, funds, year, measures), total
+    shown = [
         _row(_label(r, key, name), r[key], r, funds.get(r[key], {}), year)
         for r in rows
         if any(r[f"{stage}_{when}_n"] for stage in FUNNEL for when in (year, year - 1))
     ]
+    return shown, total
 
 
 def _label(row: dict, key: str, name: str | None) -> str:
@@ -134,6 +153,35 @@ def _by_section(rows, funds: dict, year: int, measures: dict) -> list[Row]:
         _row(f"{letter} {SECTIONS[letter]}", letter, summed[letter], money.get(letter, {}), year)
         for letter in sorted(summed)
     ]
+
+
+class DaysBetween(Func):
+    """The days from one date to another, in the database's own arithmetic (SQLite's ``julianday``;
+    PostgreSQL subtracts dates to days) rather than a Python function called on every row."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST((%(expressions)s) AS double precision)",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def __init__(self, before, after, **extra):
+        super().__init__(after, before, **extra)
 
 
 @dataclass
@@ -161,8 +209,7 @@ def conversion(leads: QuerySet, year: int) -> list[Step]:
     cohort = leads.filter(pooled_on__year=year)
     measures = {f"{stage}_n": Count("pk", filter=reached(stage)) for stage in FUNNEL}
     for before, after in zip(FUNNEL, FUNNEL[1:], strict=False):
-        took = ExpressionWrapper(F(STAGE_DATES[after]) - F(STAGE_DATES[before]), output_field=DurationField())
-        measures[f"{after}_days"] = Avg(took)
+        measures[f"{after}_days"] = Avg(DaysBetween(STAGE_DATES[before], STAGE_DATES[after]))
     got = cohort.aggregate(**measures)
     steps, previous = [], None
     for stage in FUNNEL:
@@ -174,7 +221,7 @@ def conversion(leads: QuerySet, year: int) -> list[Step]:
                 label=str(stage.label),
                 reached=n,
                 share=None if previous is None else (round(100 * n / previous, 1) if previous else None),
-                days=None if days is None else round(days.total_seconds() / 86400, 1),
+                days=None if days is None else round(days, 1),
             )
         )
         previous = n

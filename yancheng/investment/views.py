@@ -60,7 +60,7 @@ def leads(request):
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     for lead in page.object_list:
         lead.reasons = warnings.reasons(lead, limits)
-    counts = warnings.with_funds_due(_visible(request.user), limits).aggregate(
+    counts = Lead.objects.for_user(request.user).aggregate(
         **{kind: Count("pk", filter=q) for kind, q in warnings.conditions(limits).items()}
     )
     query = request.GET.copy()
@@ -251,7 +251,7 @@ def big_data(request):
     year = min(max(year, 2000), 2100)
     group = request.GET.get("by") if request.GET.get("by") in funnel.GROUPS else "region"
     visible = Lead.objects.for_user(request.user)
-    rows = funnel.funnel(visible, year, group)
+    rows, total = funnel.funnel_and_total(visible, year, group)
     if request.GET.get("export") == "xlsx":
         lines = [
             [r.label, *[x for s in FUNNEL for x in (r.cells[s].count, wan(r.cells[s].amount), r.cells[s].last_count, wan(r.cells[s].last_amount))]]
@@ -264,9 +264,7 @@ def big_data(request):
         "group": group,
         "groups": [(key, label) for key, (label, _field, _name) in funnel.GROUPS.items()],
         "group_field": funnel.GROUPS[group][1] if group != "section" else "section",
-        "steps": list(
-            zip(funnel.conversion(visible, year), funnel.funnel(visible, year)[0].ordered, strict=True)
-        ),
+        "steps": list(zip(funnel.conversion(visible, year), total.ordered, strict=True)),
         "rows": rows,
         "stages": [(s, s.label) for s in FUNNEL],
     }
