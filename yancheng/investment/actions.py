@@ -14,7 +14,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,10 +154,8 @@ def file_lead(draft: Draft, *, by, submission_key: str) -> Lead:
         "forbidden",
     )
     _check(draft)
-    done = Lead.objects.filter(submission_key=submission_key[:64]).first()
+    done = _submitted(submission_key, by)
     if done is not None:
-        if done.created_by_id != by.pk:
-            raise submission_key_taken()
         return done
     who = {
         "investor_name": draft.investor_name.strip(),
@@ -189,8 +186,19 @@ def file_lead(draft: Draft, *, by, submission_key: str) -> Lead:
         filed = find_filed(**who)
         if filed is not None:
             raise AlreadyFiled(filed) from None
-        return file_lead(draft, by=by, submission_key=submission_key)  # the same submission, twice
+        done = _submitted(submission_key, by)  # the same submission twice at once
+        if done is None:
+            raise
+        return done
     return lead
+
+
+def _submitted(submission_key: str, by) -> Lead | None:
+    """The lead this submission made already (its key taken by another person is refused)."""
+    done = Lead.objects.filter(submission_key=submission_key[:64]).first()
+    if done is not None and done.created_by_id != by.pk:
+        raise submission_key_taken()
+    return done
 
 
 def join(lead, *, by) -> LeadUnit:
@@ -344,8 +352,8 @@ def record_transfer(lead, *, by, amount: int, received_on: date, files, note: st
             locked.funded_on = received_on
             changed.append("funded_on")
         locked.last_activity_on = today
-        locked.save(update_fields=changed)
-        Lead.objects.filter(pk=locked.pk).update(funded_total=F("funded_total") + amount)
+        locked.funded_total += amount  # the row is locked: no other transfer adds to it meanwhile
+        locked.save(update_fields=[*changed, "funded_total"])
         made = _event(locked, EventKind.TRANSFER, by, stage=locked.stage, note=note.strip())
         transfer = Transfer.objects.create(lead=locked, event=made, amount=amount, received_on=received_on)
         evidence.store(LeadFile, files, by=by, at=made.at, event=made)

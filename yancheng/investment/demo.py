@@ -195,7 +195,7 @@ def _history(rng, today, lead, by) -> int:
     return len(saved)
 
 
-def _transfers(rng, today, lead, by, first) -> list:
+def _transfers(rng, today, lead, by, first) -> None:
     """One to three transfers from ``first`` on, each with its event and receipt; the lead is funded
     from the first."""
     day = first
@@ -209,7 +209,6 @@ def _transfers(rng, today, lead, by, first) -> list:
         lead.funded_total += amount
         day = min(today, day + timedelta(days=rng.randint(20, 60)))
     lead.funded_on, lead.stage, lead.stage_since = first, Stage.FUNDED, first
-    return []
 
 
 PDF = b"%PDF-1.4\n% Yancheng demo evidence\n"

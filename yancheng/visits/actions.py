@@ -432,12 +432,13 @@ def passes_for_visitor(user, enterprise, now=None) -> list[Pass]:
     )
 
 
-def pass_for_visitor(user, enterprise, now=None) -> Pass | None:
-    """The pass a visitor holds for this enterprise now (or the nearest one, to explain a refusal)."""
+def pass_for_visitor(user, enterprise, current: list[Pass], chosen: str = "", now=None) -> Pass | None:
+    """The pass to judge among ``current`` (``passes_for_visitor``): the one the visitor chose (its pk),
+    else the first; with none current, the nearest one, to explain the refusal."""
+    found = next((held for held in current if str(held.pk) == chosen), None)
+    if found is not None or current:
+        return found or current[0]
     now = now or timezone.now()
-    current = passes_for_visitor(user, enterprise, now)
-    if current:
-        return current[0]
     mine = _pass_query().filter(visitor__user=user)
     return (
         mine.filter(visitor__request__visit__enterprise=enterprise)

@@ -211,8 +211,7 @@ def gate(request, code: str):
         raise Http404
     current = actions.passes_for_visitor(request.user, enterprise)
     chosen = request.POST.get("pass", request.GET.get("pass", ""))
-    green_pass = next((held for held in current if str(held.pk) == chosen), None)
-    green_pass = green_pass or actions.pass_for_visitor(request.user, enterprise)
+    green_pass = actions.pass_for_visitor(request.user, enterprise, current, chosen)
     outcome = actions.scan(
         green_pass,
         enterprise=enterprise,

@@ -192,3 +192,9 @@ def test_who_sees_which_lead(lead, investment, users):
     }.items()}  # fmt: skip
     assert seen == {"county": True, "office": True, "leader": True, "supervision": True,
                     "other unit": False, "enterprise": False, "bank": False}  # fmt: skip
+
+
+def test_another_persons_submission_key_is_refused_and_files_nothing(lead, draft, users):
+    other = users["other_official"]
+    refused("submission_key_taken", actions.file_lead, draft(by=other, name="别的项目"), by=other,
+            submission_key=lead.submission_key)  # fmt: skip
