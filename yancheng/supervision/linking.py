@@ -5,6 +5,8 @@ named in a link as ``app_label.model:pk``. Only records the person may see can b
 
 from django.apps import apps
 
+from yancheng.core.models import Unit
+
 LINKABLE = frozenset(
     {
         "projects.project",
@@ -48,8 +50,6 @@ def url_of(record) -> str | None:
 def unit_of(record):
     """The unit that answers for the record (the item's natural lead unit), when it names one: a
     project's responsible unit, a commitment's, problem's, request's or lead's unit, a unit itself."""
-    from yancheng.core.models import Unit
-
     if isinstance(record, Unit):
         return record
     return getattr(record, "responsible_unit", None) or getattr(record, "unit", None)

@@ -200,9 +200,11 @@ def _receipts(request, sent: Dispatch) -> dict:
     choices = [("", _("全部"), totals["units"])] + [
         (key, label, totals["units"] - totals[done]) for key, (label, _rows, done) in RECEIPTS_SHOWN.items()
     ]
+    paginator = Paginator(rows, RECEIPTS_PER_PAGE)
+    paginator.count = next(n for key, _label, n in choices if key == show)  # counted with the totals
     return {
         "dispatch": sent,
-        "page": Paginator(rows, RECEIPTS_PER_PAGE).get_page(request.GET.get("page")),
+        "page": paginator.get_page(request.GET.get("page")),
         "totals": totals,
         "show": show,
         "choices": choices,
