@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "yancheng.supervision",
     "yancheng.performance",
     "yancheng.investment",
+    "yancheng.taskforces",
 ]
 
 MIDDLEWARE = [

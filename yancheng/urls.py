@@ -35,6 +35,7 @@ urlpatterns = [
     path("observations/", include("yancheng.observations.urls")),
     path("commitments/", include("yancheng.commitments.urls")),
     path("investment/", include("yancheng.investment.urls")),
+    path("taskforces/", include("yancheng.taskforces.urls")),
     path("problems/", include("yancheng.problems.urls")),
     path("supervision/", include("yancheng.supervision.urls")),
     path("performance/", include("yancheng.performance.urls")),

@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.forms import MultipleFileField, government_units
+from yancheng.core.forms import DayInput, MultipleFileField, government_units
 from yancheng.core.models import Person, Unit
 from yancheng.core.roles import Role
 from yancheng.projects.models import Project
@@ -24,9 +24,7 @@ class CommitmentForm(forms.Form):
     promised_to = forms.CharField(
         label=_("承诺对象"), max_length=200, required=False, help_text=_("不填为项目业主。")
     )
-    due_on = forms.DateField(
-        label=_("兑现期限（日期）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("兑现期限（日期）"), required=False, widget=DayInput())
     working_days = forms.IntegerField(
         label=_("或：自今天起的工作日数"), required=False, min_value=1, max_value=750
     )

@@ -79,6 +79,16 @@ class OTPConfirmForm(forms.Form):
     )
 
 
+class DayInput(forms.DateInput):
+    """A calendar date picker. Its value is always ISO (2026-11-30), whatever the language: the browser
+    reads nothing else, and zh-hans's own first date format (2026/11/30) would show an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from yancheng.core import clock
-from yancheng.core.forms import REPORT_DAY_VALIDATORS
+from yancheng.core.forms import REPORT_DAY_VALIDATORS, DayInput
 from yancheng.core.output.official_document import docx_response
 from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.roles import role_required
@@ -68,13 +68,13 @@ class LedgerForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("开始日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         validators=REPORT_DAY_VALIDATORS,
     )
     end = forms.DateField(
         label=gettext_lazy("结束日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         validators=REPORT_DAY_VALIDATORS,
     )
 

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.forms import MultipleFileField, government_units
+from yancheng.core.forms import DayInput, MultipleFileField, government_units
 from yancheng.core.models import Person, Unit
 from yancheng.core.reference.industries import DIVISION_CHOICES, SECTIONS, divisions_of
 from yancheng.projects.choices import Level
@@ -16,7 +16,7 @@ from . import funnel
 from .choices import FUNNEL, Source, Stage, WarningKind
 from .models import Lead
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DayInput()
 SCHEDULE_LINES = 4  # the funds schedule's lines on the signing form
 
 

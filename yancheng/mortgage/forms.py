@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core import clock
+from yancheng.core.forms import DayInput
 from yancheng.core.validators import normalise_code, validate_id_number, validate_property_unit_number
 
 from .actions import Filing, validate_amount
@@ -33,8 +34,8 @@ class ApplicationForm(forms.Form):
     amount = forms.DecimalField(
         label=_("被担保主债权数额（元）"), max_digits=14, decimal_places=2, validators=[validate_amount]
     )
-    term_start = forms.DateField(label=_("债务履行期限起"), widget=forms.DateInput(attrs={"type": "date"}))
-    term_end = forms.DateField(label=_("债务履行期限止"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_start = forms.DateField(label=_("债务履行期限起"), widget=DayInput())
+    term_end = forms.DateField(label=_("债务履行期限止"), widget=DayInput())
     contract_number = CodeField(label=_("合同编号"), max_length=60)
     identity_method = forms.ChoiceField(label=_("身份核验方式"), choices=IdentityMethod.choices)
     identity_verified_at = forms.DateTimeField(

@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.forms import MultipleFileField
+from yancheng.core.forms import DayInput, MultipleFileField
 from yancheng.core.models import Person
 from yancheng.core.roles import Role
 from yancheng.problems.forms import ProblemFields
@@ -16,7 +16,7 @@ CRITERIA_ROWS = 6  # lines of the criteria table on the form; empty ones are ign
 
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("观摩活动名称"), max_length=100)
-    held_on = forms.DateField(label=_("观摩日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("观摩日期"), widget=DayInput())
     projects = forms.ModelMultipleChoiceField(
         label=_("观摩项目（按住 Ctrl 多选）"),
         queryset=Project.objects.select_related("region").order_by("region_id", "name"),

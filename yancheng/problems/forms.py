@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.forms import MultipleFileField, government_units
+from yancheng.core.forms import DayInput, MultipleFileField, government_units
 from yancheng.core.models import Person
 from yancheng.projects.forms import county_regions
 from yancheng.projects.models import Project
@@ -31,7 +31,7 @@ class ProblemFields(forms.Form):
     measures = forms.CharField(label=_("整改措施"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     unit = forms.ModelChoiceField(label=_("责任单位"), queryset=government_units())
     person = forms.ModelChoiceField(label=_("责任人"), queryset=responsible_people(), required=False)
-    due_on = forms.DateField(label=_("完成时限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("完成时限"), widget=DayInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +70,7 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("重新挂账理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
-    due_on = forms.DateField(label=_("新的完成时限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("新的完成时限"), widget=DayInput())
 
 
 class FilterForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yancheng.core import clock
-from yancheng.core.forms import REPORT_DAY_VALIDATORS, MultipleFileField
+from yancheng.core.forms import REPORT_DAY_VALIDATORS, DayInput, MultipleFileField
 from yancheng.core.models import Person, Region, Unit
 from yancheng.core.roles import Role
 
@@ -229,9 +229,7 @@ class StageForm(forms.Form):
             allowed = STAGE_TRANSITIONS[Stage(project.stage)]
             self.fields["to"].choices = [(s.value, s.label) for s in Stage if s in allowed]
 
-    on = forms.DateField(
-        label=_("日期"), validators=REPORT_DAY_VALIDATORS, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    on = forms.DateField(label=_("日期"), validators=REPORT_DAY_VALIDATORS, widget=DayInput())
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
 
@@ -278,7 +276,7 @@ class PlanVersionForm(forms.Form):
                 label=_("节点名称"), required=False, max_length=100
             )
             self.fields[f"milestone_due_{row}"] = forms.DateField(
-                label=_("计划完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=_("计划完成日期"), required=False, widget=DayInput()
             )
 
     @staticmethod

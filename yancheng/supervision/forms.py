@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.forms import MultipleFileField, government_units
+from yancheng.core.forms import DayInput, MultipleFileField, government_units
 from yancheng.core.models import Person, Unit
 from yancheng.core.roles import Role
 
@@ -30,7 +30,7 @@ class ItemFields(forms.Form):
     source_text = forms.CharField(
         label=_("来源说明"), max_length=200, required=False, help_text=_("如：市政府第 12 次常务会议纪要")
     )
-    due_on = forms.DateField(label=_("办理时限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("办理时限"), widget=DayInput())
     cadence = forms.ChoiceField(label=_("反馈频次"), choices=Cadence.choices, initial=Cadence.NONE)
     leader = forms.ModelChoiceField(label=_("责任领导"), queryset=leaders(), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -1,5 +1,5 @@
 """The records a supervision item can be made from (a red figure anywhere on the platform: a lagging
-project, an overdue commitment, an open problem, a late enterprise request, a unit with a low figure, an investment lead's warning),
+project, an overdue commitment, an open problem, a late enterprise request, a unit with a low figure, an investment lead's warning, a stalled task force, a dispatch meeting's decision),
 named in a link as ``app_label.model:pk``. Only records the person may see can be linked: each model's
 ``for_user`` decides, as everywhere."""
 
@@ -15,6 +15,8 @@ LINKABLE = frozenset(
         "enterprise_requests.enterpriserequest",
         "core.unit",
         "investment.lead",
+        "taskforces.taskforce",
+        "taskforces.decision",
     }
 )
 
@@ -47,9 +49,21 @@ def url_of(record) -> str | None:
     return page.format(record.pk) if page else None
 
 
+def brief(record) -> dict:
+    """What an item made from the record starts with beyond its title, where the record says (a
+    meeting's decision: its content, source and date)."""
+    getter = getattr(record, "supervision_brief", None)
+    return getter() if getter is not None else {"title": str(record)[:200]}
+
+
 def unit_of(record):
     """The unit that answers for the record (the item's natural lead unit), when it names one: a
-    project's responsible unit, a commitment's, problem's, request's or lead's unit, a unit itself."""
+    project's responsible unit, a commitment's, problem's, request's, lead's or decision's unit, a task
+    force's lead unit, a unit itself."""
     if isinstance(record, Unit):
         return record
-    return getattr(record, "responsible_unit", None) or getattr(record, "unit", None)
+    return (
+        getattr(record, "responsible_unit", None)
+        or getattr(record, "unit", None)
+        or getattr(record, "lead_unit", None)
+    )

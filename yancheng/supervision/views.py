@@ -120,7 +120,7 @@ def new(request):
     initial = {}
     if linked:
         unit = linking.unit_of(linked)
-        initial = {"record": linking.token(linked), "title": str(linked)[:200], "source": "finding"}
+        initial = {"record": linking.token(linked), "source": "finding", **linking.brief(linked)}
         initial["lead_unit"] = unit.pk if unit is not None else None
     initial["figure"] = request.GET.get("figure", "")[:200]
     form = ItemForm(request.POST or None, request.FILES or None, initial=initial)

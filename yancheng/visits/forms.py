@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yancheng.core.forms import NOT_BEFORE_FIRST_DAY
+from yancheng.core.forms import NOT_BEFORE_FIRST_DAY, DayInput
 from yancheng.core.models import Enterprise
 
 from .actions import RATING_FIELDS
@@ -38,7 +38,7 @@ class VisitRequestForm(forms.Form):
     # No upper bound here: the rules refuse a day more than a year ahead, with the latest day allowed.
     day = forms.DateField(
         label=_("日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         validators=[NOT_BEFORE_FIRST_DAY],
     )
     start = forms.TimeField(label=_("开始"), widget=forms.TimeInput(attrs={"type": "time"}), initial="09:00")

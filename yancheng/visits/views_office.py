@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yancheng.core import clock
 from yancheng.core.actions import ActionRefused
-from yancheng.core.forms import REPORT_DAY_VALIDATORS
+from yancheng.core.forms import REPORT_DAY_VALIDATORS, DayInput
 from yancheng.core.models import Enterprise, Unit
 from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.roles import Role, has_role, role_required
@@ -81,13 +81,13 @@ class FilterForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("开始日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         validators=REPORT_DAY_VALIDATORS,
     )
     end = forms.DateField(
         label=gettext_lazy("结束日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         validators=REPORT_DAY_VALIDATORS,
     )
     unit = forms.ModelChoiceField(
