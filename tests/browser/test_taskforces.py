@@ -17,7 +17,9 @@ UNIT = "衡阳市自然资源和规划局"
 
 
 def test_a_blocker_left_unsolved_stalls_the_task_force_and_the_leader_assesses_the_member(
-    new_page, live_url, server_clock  # noqa: F811
+    new_page,
+    live_url,
+    server_clock,  # noqa: F811
 ):
     blocker = f"高新区输变电产业园用地报批材料退回补正（{uuid.uuid4().hex[:6]}）"
     member = signed_in(new_page, live_url, "fagaiwei", PHONE)

@@ -30,7 +30,9 @@ def test_the_demo_has_the_seeds_first_batch_a_year_of_work_and_loads_once():
     assert CheckIn.objects.exists() and Decision.objects.exists() and Assessment.objects.exists()
     # This period is left for a member to file.
     for tf in TaskForce.objects.all():
-        assert not tf.check_ins.filter(period_start=actions.period_start(timezone.localdate(now), tf.cadence)).exists()
+        assert not tf.check_ins.filter(
+            period_start=actions.period_start(timezone.localdate(now), tf.cadence)
+        ).exists()
     # The browser test's member files for the 输变电 task force; the leader there assesses them.
     power = TaskForce.objects.get(name="输变电产业集群申报国家专项")
     member = Cadre.objects.get(person__user__username="fagaiwei")

@@ -25,7 +25,9 @@ def year_of_work(force, at):
     ]
     made = {}
     for title, planned, unit, owner, _met in plan:
-        made[title] = actions.add_milestone(tf, by=force["lead"], title=title, planned_on=planned, unit=unit, owner=owner)
+        made[title] = actions.add_milestone(
+            tf, by=force["lead"], title=title, planned_on=planned, unit=unit, owner=owner
+        )
     task = actions.add_task(tf, by=force["lead"], title="task", unit=eco, due_on=date(2026, 4, 1), owner=coop)
     for title, _planned, _unit, _owner, met in plan:
         if met:
@@ -51,7 +53,9 @@ def test_every_profile_figure_equals_a_count_of_the_raw_rows(force, at):
         assert profile.tasks.due == len(tasks)
         assert profile.tasks.late == sum(1 for t in tasks if t.done_at and t.done_at > t.deadline_at)
         assert profile.stalls == Stall.objects.filter(cadre=cadre).count()
-        assert profile.stall_days == sum(stalls.working_days(s, now) for s in Stall.objects.filter(cadre=cadre))
+        assert profile.stall_days == sum(
+            stalls.working_days(s, now) for s in Stall.objects.filter(cadre=cadre)
+        )
     lead = profiles.profiles([force["lead_cadre"]], 2026, now)[0]
     assert (lead.milestones.due, lead.milestones.on_time, lead.milestones.late, lead.stalls) == (2, 1, 1, 1)
     coop = profiles.profiles([force["coop_cadre"]], 2026, now)[0]
