@@ -4,6 +4,8 @@ phone; the meeting with its decisions (each to a supervision item in one step); 
 records per unit; a cadre's performance profile with the leaders' assessments; the year's candidates
 for excellent individuals."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yancheng.core import clock
+from yancheng.core import clock, workdays
 from yancheng.core.actions import ActionRefused, refuse_unless
 from yancheng.core.output.xlsx import xlsx_response
 from yancheng.core.roles import has_role, official_unit
@@ -35,6 +37,9 @@ from .forms import (
     TaskForm,
 )
 from .models import SEE_ALL, Blocker, Cadre, CheckIn, Decision, Milestone, Stall, Task, TaskForce
+
+
+CHECK_INS_SHOWN = 8  # the latest, on the task force's page
 
 
 def _visible(user):
@@ -88,9 +93,9 @@ def detail(request, pk):
         "cooperating": task_force.cooperating_units.all(),
         "milestones": task_force.milestones.select_related("unit", "owner__person"),
         "tasks": task_force.tasks.select_related("unit", "owner__person"),
-        "check_ins": task_force.check_ins.select_related("filed_by__person").prefetch_related(
-            "blockers__unit"
-        )[:12],
+        "check_ins": task_force.check_ins.select_related(
+            "filed_by__person", "acknowledged_by__person"
+        ).prefetch_related("blockers__unit")[:CHECK_INS_SHOWN],
         "meetings": meetings,
         "projects": task_force.projects.all(),
         "items": task_force.items.all(),
@@ -290,15 +295,23 @@ def accountability(request):
         raise Http404
     now = clock.now()
     year = _year(request, now)
-    rows = _accountability(year, now)
-    if request.GET.get("export") == "xlsx":
-        lines = [[r["unit"].name, r["count"], r["open"], r["days"], *r["kinds"]] for r in rows]
-        return xlsx_response(f"专班卡壳问责{year}年.xlsx", "卡壳问责", ACCOUNTABILITY_COLUMNS, lines)
-    records = Stall.objects.filter(started_at__year=year).select_related(
-        "task_force", "unit", "cadre__person"
-    )[:200]
-    context = {"year": year, "rows": rows, "records": [(s, stalls.working_days(s, now)) for s in records]}
-    return render(request, "taskforces/accountability.html", context)
+    with workdays.covering(date(year, 1, 1), max(date(year, 12, 31), timezone.localdate(now))):
+        rows = _accountability(year, now)
+        if request.GET.get("export") == "xlsx":
+            lines = [[r["unit"].name, r["count"], r["open"], r["days"], *r["kinds"]] for r in rows]
+            return xlsx_response(f"专班卡壳问责{year}年.xlsx", "卡壳问责", ACCOUNTABILITY_COLUMNS, lines)
+        records = _stalls_of(year).select_related("task_force", "cadre__person")[:RECORDS_SHOWN]
+        shown = [(stall, stalls.working_days(stall, now)) for stall in records]
+    return render(request, "taskforces/accountability.html", {"year": year, "rows": rows, "records": shown})
+
+
+RECORDS_SHOWN = 200
+
+
+def _stalls_of(year):
+    """The stalls that began in ``year`` (local days)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return Stall.objects.filter(started_at__date__range=(first, last)).select_related("unit")
 
 
 def _year(request, now) -> int:
@@ -308,7 +321,7 @@ def _year(request, now) -> int:
 
 def _accountability(year, now) -> list[dict]:
     found: dict[int, dict] = {}
-    for stall in Stall.objects.filter(started_at__year=year).select_related("unit"):
+    for stall in _stalls_of(year):
         row = found.setdefault(
             stall.unit_id, {"unit": stall.unit, "count": 0, "open": 0, "days": 0, "by_kind": {}}
         )
