@@ -27,8 +27,18 @@ from yancheng.projects.actions import record_event
 from yancheng.projects.choices import EventKind as ProjectEventKind
 from yancheng.projects.models import Project, ProjectLevel, keeps_ledger
 
+from . import summary
 from .choices import ACTIVE, CONTRACTED, EVIDENCE_REQUIRED, FUNNEL, EventKind, Stage
-from .models import FundsLine, Lead, LeadEvent, LeadFile, LeadUnit, Transfer, is_investment_office
+from .models import (
+    FundsLine,
+    InvestmentRules,
+    Lead,
+    LeadEvent,
+    LeadFile,
+    LeadUnit,
+    Transfer,
+    is_investment_office,
+)
 
 MAX_AMOUNT = 10**15  # 1,000 万亿元: beyond any contract, within a bigint
 
@@ -181,6 +191,7 @@ def file_lead(draft: Draft, *, by, submission_key: str) -> Lead:
                 submission_key=submission_key[:64],
             )  # fmt: skip
             _event(lead, EventKind.FILED, by, stage=Stage.POOLED)
+            summary.update(lead)
     except IntegrityError:
         # Two units filing the same project at once: the second is told who has it.
         filed = find_filed(**who)
@@ -220,6 +231,11 @@ def join(lead, *, by) -> LeadUnit:
 
 def _locked(lead) -> Lead:
     return Lead.objects.select_for_update().get(pk=lead.pk)
+
+
+def _mark_funds_behind(lead) -> None:
+    """After its schedule or its funds changed: the day the lead falls behind, marked again."""
+    Lead.objects.filter(pk=lead.pk).mark_funds_behind(InvestmentRules.current().funds_margin)
 
 
 def _event(lead, kind, by, *, stage="", note="") -> LeadEvent:
@@ -270,6 +286,7 @@ def move(lead, stage: str, *, by, files=(), note: str = "", signing: Signing | N
             _("请先签约。"),
             "state",
         )
+        counted = summary.contribution(locked)
         today = timezone.localdate(clock.now())
         changed = ["stage", "stage_since", "last_activity_on"]
         if stage == Stage.NEGOTIATING:
@@ -287,6 +304,9 @@ def move(lead, stage: str, *, by, files=(), note: str = "", signing: Signing | N
             locked.stage, locked.stage_since = stage, today
         locked.last_activity_on = today
         locked.save(update_fields=changed)
+        summary.update(locked, counted)
+        if stage == Stage.SIGNED:  # the schedule is new
+            _mark_funds_behind(locked)
         made = _event(locked, EventKind.STAGE, by, stage=stage, note=note.strip())
         evidence.store(LeadFile, files, by=by, at=made.at, event=made)
     return locked
@@ -343,6 +363,7 @@ def record_transfer(lead, *, by, amount: int, received_on: date, files, note: st
         locked = _locked(lead)
         refuse_unless(locked.stage in CONTRACTED, _("项目签约后才能登记到位资金。"), "state")
         refuse_unless(received_on >= locked.signed_on, _("到账日期不能早于签约日期。"), "received_on")
+        counted = summary.contribution(locked)
         today = timezone.localdate(clock.now())
         changed = ["last_activity_on"]
         if locked.stage in (Stage.SIGNED, Stage.STARTED):
@@ -356,6 +377,8 @@ def record_transfer(lead, *, by, amount: int, received_on: date, files, note: st
         locked.save(update_fields=[*changed, "funded_total"])
         made = _event(locked, EventKind.TRANSFER, by, stage=locked.stage, note=note.strip())
         transfer = Transfer.objects.create(lead=locked, event=made, amount=amount, received_on=received_on)
+        summary.update(locked, counted)
+        _mark_funds_behind(locked)
         evidence.store(LeadFile, files, by=by, at=made.at, event=made)
     return transfer
 

@@ -20,7 +20,7 @@ from yancheng.core import clock
 from yancheng.core.models import Unit
 from yancheng.core.validators import make_uscc
 
-from . import actions
+from . import actions, summary
 from .choices import EventKind, Source, Stage
 from .models import FundsLine, InvestmentRules, Lead, LeadEvent, LeadFile, Transfer
 
@@ -89,6 +89,7 @@ def _load() -> str:
             lead = _lead(rng, today, county, people[county.pk], parks.get(county.region_id), n, made)
             counted += _history(rng, today, lead, people[county.pk].user)
             made += 1
+    summary.refresh()  # written in bulk, past the actions: what they keep is recounted
     return f"招商引资：{made} 个招商项目，{counted} 条推进记录。"
 
 

@@ -3,7 +3,8 @@ by county, park, sector, source or unit, the conversion between stages and the d
 
 A lead counts in a stage in the year it first reached it (its stage dates, never moved); a signing's
 amount is the counted amount (an expansion's increase); the funds of a year are the transfers received
-in it. Computed in a few grouped queries over the leads' indexed dates."""
+in it. Read from the cells kept on write (summary.py) for who sees every lead, else counted in a few
+grouped queries over the leads' indexed dates (``Live``)."""
 
 from dataclasses import dataclass, field
 
@@ -52,25 +53,6 @@ def _measures(year: int) -> dict:
     return found
 
 
-def _funds(leads: QuerySet, year: int, group: str | None) -> dict:
-    """{group value (or None): {year: the funds received that year}} from the transfers (each year's
-    sum filtered on the day's range, so that the day's index serves and no row's year is computed)."""
-    transfers = Transfer.objects.filter(
-        lead__in=leads.values("pk"), received_on__year__gte=year - 1, received_on__year__lte=year
-    ).order_by()
-    sums = {
-        f"y{when}": Sum("amount", filter=Q(received_on__year=when), default=0) for when in (year, year - 1)
-    }
-    if not group:
-        got = transfers.aggregate(**sums)
-        return {None: {when: got[f"y{when}"] for when in (year, year - 1)}}
-    key = f"lead__{GROUPS[group][1]}"
-    return {
-        row[key]: {when: row[f"y{when}"] for when in (year, year - 1)}
-        for row in transfers.values(key).annotate(**sums)
-    }
-
-
 @dataclass
 class Cell:
     count: int
@@ -102,23 +84,78 @@ def _row(label, value, got: dict, funds: dict, year: int) -> Row:
     return row
 
 
-def funnel(leads: QuerySet, year: int, group: str | None = None) -> list[Row]:
-    """The year's funnel (and the year before's) over ``leads``: one row for all, or one a group."""
+class Live:
+    """The funnel's figures counted from the leads themselves: for a unit's own leads (the cells of
+    summary.py are kept for every lead only), and the recount the cells are checked against. ``Kept``
+    (summary.py) answers the same three questions from the cells."""
+
+    def __init__(self, leads: QuerySet):
+        self.leads = leads
+
+    def rows(self, year: int, group: str | None) -> list[dict]:
+        """Each group's measures (``_measures``' names), with its value and name, in the group's order;
+        one row for all when ``group`` is None."""
+        measures = _measures(year)
+        if group is None:
+            return [self.leads.aggregate(**measures)]
+        _title, key, name = GROUPS[group]
+        grouped = self.leads.order_by().values(*([key, name] if name else [key]))
+        return list(grouped.annotate(**measures).order_by(name or key))
+
+    def funds(self, year: int, group: str | None) -> dict:
+        """{group value (or None): {year: the funds received that year}} from the transfers (each year's
+        sum filtered on the day's range, so that the day's index serves and no row's year is computed)."""
+        transfers = Transfer.objects.filter(
+            lead__in=self.leads.values("pk"), received_on__year__gte=year - 1, received_on__year__lte=year
+        ).order_by()
+        sums = {
+            f"y{when}": Sum("amount", filter=Q(received_on__year=when), default=0)
+            for when in (year, year - 1)
+        }
+        if not group:
+            got = transfers.aggregate(**sums)
+            return {None: {when: got[f"y{when}"] for when in (year, year - 1)}}
+        key = f"lead__{GROUPS[group][1]}"
+        return {
+            row[key]: {when: row[f"y{when}"] for when in (year, year - 1)}
+            for row in transfers.values(key).annotate(**sums)
+        }
+
+    def cohort(self, year: int) -> dict:
+        """Of the leads pooled in ``year``: ``<stage>_n`` those that reached each stage (or a later one),
+        ``<stage>_days`` the mean days from the stage before (over the leads with both dates)."""
+        measures = {f"{stage}_n": Count("pk", filter=reached(stage)) for stage in FUNNEL}
+        for before, after in zip(FUNNEL, FUNNEL[1:], strict=False):
+            measures[f"{after}_days"] = Avg(DaysBetween(STAGE_DATES[before], STAGE_DATES[after]))
+        return self.leads.filter(pooled_on__year=year).aggregate(**measures)
+
+
+def measure_names(year: int) -> list[str]:
+    """The names of a row's measures (``<stage>_<year>_n`` and ``_amount``), the funds aside."""
+    return list(_measures(year))
+
+
+def _source(leads):
+    return Live(leads) if isinstance(leads, QuerySet) else leads
+
+
+def funnel(leads, year: int, group: str | None = None) -> list[Row]:
+    """The year's funnel (and the year before's) over ``leads`` (a QuerySet, or summary.Kept): one row
+    for all, or one a group."""
     return funnel_and_total(leads, year, group)[0]
 
 
-def funnel_and_total(leads: QuerySet, year: int, group: str | None = None) -> tuple[list[Row], Row]:
-    """The funnel's rows (as ``funnel``) and the row for all, summed from the same grouped query (one
+def funnel_and_total(leads, year: int, group: str | None = None) -> tuple[list[Row], Row]:
+    """The funnel's rows (as ``funnel``) and the row for all, summed from the same grouped rows (one
     pass over the leads, not two)."""
+    source = _source(leads)
     measures = _measures(year)
-    funds = _funds(leads, year, group)
+    funds = source.funds(year, group)
     if group is None:
-        total = _row(str(_("合计")), None, leads.aggregate(**measures), funds.get(None, {}), year)
+        total = _row(str(_("合计")), None, source.rows(year, None)[0], funds.get(None, {}), year)
         return [total], total
     _title, key, name = GROUPS[group]
-    rows = list(
-        leads.order_by().values(*([key, name] if name else [key])).annotate(**measures).order_by(name or key)
-    )
+    rows = source.rows(year, group)
     summed = {measure: sum(r[measure] or 0 for r in rows) for measure in measures}
     money = {when: sum(f.get(when, 0) for f in funds.values()) for when in (year, year - 1)}
     total = _row(str(_("合计")), None, summed, money, year)
@@ -205,12 +242,9 @@ def reached(stage) -> Q:
     return condition
 
 
-def conversion(leads: QuerySet, year: int) -> list[Step]:
-    cohort = leads.filter(pooled_on__year=year)
-    measures = {f"{stage}_n": Count("pk", filter=reached(stage)) for stage in FUNNEL}
-    for before, after in zip(FUNNEL, FUNNEL[1:], strict=False):
-        measures[f"{after}_days"] = Avg(DaysBetween(STAGE_DATES[before], STAGE_DATES[after]))
-    got = cohort.aggregate(**measures)
+def conversion(leads, year: int) -> list[Step]:
+    """From stage to stage over the leads pooled in ``year`` (``leads`` a QuerySet, or summary.Kept)."""
+    got = _source(leads).cohort(year)
     steps, previous = [], None
     for stage in FUNNEL:
         n = got[f"{stage}_n"]

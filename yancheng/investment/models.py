@@ -7,11 +7,12 @@
 - funds count only as transfers recorded with their bank receipt; ``funded_total`` is their sum, kept
   in the transaction that records one, never typed.
 
-Warnings are derived on read (warnings.py) from the office's limits in ``InvestmentRules``."""
+Warnings are derived on read (warnings.py) from the office's limits in ``InvestmentRules``; the funnel of
+the big-data view is read from ``FunnelCell``, kept on write (summary.py)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,12 @@ class InvestmentRules(models.Model):
     def __str__(self):
         return str(_("招商预警规则"))
 
+    def save(self, *args, **kwargs):
+        """Saved with every lead's ``funds_behind_after`` marked again: it depends on the margin."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            Lead.objects.mark_funds_behind(self.funds_margin)
+
     @classmethod
     def current(cls) -> "InvestmentRules":
         """The saved rules, or the defaults until they are saved (reading never writes)."""
@@ -97,6 +104,17 @@ class LeadQuerySet(ScopedQuerySet):
             models.Q(unit_id=person.unit_id)
             | models.Q(pk__in=LeadUnit.objects.filter(unit_id=person.unit_id).values("lead_id"))
         )
+
+    def mark_funds_behind(self, margin: int) -> int:
+        """Set ``funds_behind_after`` on these leads from their schedule and funds (after a signing, a
+        transfer, a change of the margin, a bulk load): the first line due whose cumulative amount the
+        funds recorded fall short of by more than ``margin`` percent, or none."""
+        short = models.ExpressionWrapper(
+            models.F("amount") * (100 - margin) - models.OuterRef("funded_total") * 100,
+            output_field=models.BigIntegerField(),
+        )
+        first = FundsLine.objects.filter(lead=models.OuterRef("pk")).alias(short=short).filter(short__gt=0)
+        return self.update(funds_behind_after=models.Subquery(first.order_by("due_on").values("due_on")[:1]))
 
 
 class Lead(models.Model):
@@ -149,6 +167,11 @@ class Lead(models.Model):
     dropped_on = models.DateField(_("终止日期"), null=True, blank=True)
     drop_reason = models.CharField(_("终止原因"), max_length=500, blank=True)
     funded_total = models.BigIntegerField(_("累计到位资金（元）"), default=0, editable=False)
+    # The due day of the first schedule line the funds fall behind by more than the rules' margin (the
+    # schedule is cumulative, so every later line is behind too): the warning holds once that day has
+    # passed. Kept by the signing, each transfer and the rules' save (mark_funds_behind), so that the
+    # warning is one indexed date, not a join of every lead's schedule.
+    funds_behind_after = models.DateField(null=True, blank=True, editable=False)
     last_activity_on = models.DateField(_("最近跟进日期"))
     # The ledger project it became (a signed lead becomes a major project in one step).
     project = models.OneToOneField(
@@ -184,6 +207,10 @@ class Lead(models.Model):
             models.Index(fields=["pooled_on"]),
             models.Index(fields=["signed_on"]),
             models.Index(fields=["last_activity_on"]),
+            # The warnings (warnings.conditions), each a range of one index.
+            models.Index(fields=["stage", "start_due_on"]),
+            models.Index(fields=["stage", "funds_behind_after"]),
+            models.Index(fields=["stage", "last_activity_on"]),
         ]
 
     def __str__(self):
@@ -280,3 +307,29 @@ class LeadFile(EvidenceFile):
         verbose_name = _("招商材料")
         verbose_name_plural = _("招商材料")
         ordering = ["event", "pk"]
+
+
+class FunnelCell(models.Model):
+    """The big-data view's figures, kept on write (summary.py): for a year, a grouping (``all``, or one
+    of funnel.GROUPS) and a group, per stage of the funnel: the leads that reached it that year and
+    their amount (到位: the transfers received that year); and, of the leads pooled that year, those
+    that reached it or later and the days from the stage before, summed over the leads with both."""
+
+    year = models.PositiveSmallIntegerField()
+    grouping = models.CharField(max_length=10)
+    key = models.CharField(max_length=20, blank=True)  # the group's value ("" for all, or none)
+    stage = models.CharField(max_length=20, choices=Stage)
+    count = models.IntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+    reached = models.IntegerField(default=0)
+    days = models.BigIntegerField(default=0)
+    timed = models.IntegerField(default=0)
+    as_of = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grouping", "year", "key", "stage"], name="funnel_cell_once")
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.grouping}={self.key} {self.stage}"

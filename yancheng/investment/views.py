@@ -5,7 +5,6 @@ evidence, transfers and history, and its actions. Every change is a POST calling
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from yancheng.core.reference.industries import division_label
 from yancheng.core.roles import official_unit
 from yancheng.core.templatetags.yancheng import wan
 
-from . import actions, funnel, warnings
+from . import actions, funnel, summary, warnings
 from .choices import CONTRACTED, FUNNEL, Stage, WarningKind
 from .forms import (
     DropForm,
@@ -32,7 +31,7 @@ from .forms import (
     ToProjectForm,
     TransferForm,
 )
-from .models import Lead, LeadFile, is_investment_office
+from .models import Lead, LeadFile, is_investment_office, sees_every_lead
 
 PER_PAGE = 50
 COLUMNS = ["序号", "项目名称", "投资方", "行业", "县市区", "责任单位", "责任人", "招商方式", "阶段", "入库日期", "首次签约日期", "合同投资额（万元）", "计入招商额（万元）", "累计到位（万元）", "预警"]  # fmt: skip
@@ -57,12 +56,13 @@ def leads(request):
     form, found = _found(request, limits)
     if request.GET.get("export") == "xlsx":
         return _export(found, limits)
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    counts = warnings.counts(Lead.objects.for_user(request.user), limits)
+    paginator = Paginator(found, PER_PAGE)
+    if request.GET.get("warning") in counts and not _narrowed(form):
+        paginator.count = counts[request.GET["warning"]]  # one kind's list: counted with the others
+    page = paginator.get_page(request.GET.get("page"))
     for lead in page.object_list:
         lead.reasons = warnings.reasons(lead, limits)
-    counts = Lead.objects.for_user(request.user).aggregate(
-        **{kind: Count("pk", filter=q) for kind, q in warnings.conditions(limits).items()}
-    )
     query = request.GET.copy()
     query.pop("page", None)
     query["export"] = "xlsx"
@@ -74,6 +74,11 @@ def leads(request):
         "may_file": actions.may_file(request.user),
     }
     return render(request, "investment/list.html", context)
+
+
+def _narrowed(form) -> bool:
+    """Whether the filters narrow the list beyond a warning (an invalid form narrows nothing)."""
+    return form.is_valid() and any(value for name, value in form.cleaned_data.items() if name != "warning")
 
 
 def _export(found, limits):
@@ -251,7 +256,9 @@ def big_data(request):
     year = min(max(year, 2000), 2100)
     group = request.GET.get("by") if request.GET.get("by") in funnel.GROUPS else "region"
     visible = Lead.objects.for_user(request.user)
-    rows, total = funnel.funnel_and_total(visible, year, group)
+    # Who sees every lead reads the cells kept on write; a unit counts its own leads.
+    counted = summary.Kept() if sees_every_lead(request.user) else visible
+    rows, total = funnel.funnel_and_total(counted, year, group)
     if request.GET.get("export") == "xlsx":
         lines = [
             [r.label, *[x for s in FUNNEL for x in (r.cells[s].count, wan(r.cells[s].amount), r.cells[s].last_count, wan(r.cells[s].last_amount))]]
@@ -264,7 +271,7 @@ def big_data(request):
         "group": group,
         "groups": [(key, label) for key, (label, _field, _name) in funnel.GROUPS.items()],
         "group_field": funnel.GROUPS[group][1] if group != "section" else "section",
-        "steps": list(zip(funnel.conversion(visible, year), total.ordered, strict=True)),
+        "steps": list(zip(funnel.conversion(counted, year), total.ordered, strict=True)),
         "rows": rows,
         "stages": [(s, s.label) for s in FUNNEL],
     }

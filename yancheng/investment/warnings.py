@@ -1,5 +1,7 @@
-"""The early warnings (及时预警), derived on read from the office's limits: nothing is stored, so a
-warning appears the day its limit passes, with no worker, and goes the moment the lead moves on.
+"""The early warnings (及时预警), derived on read from the office's limits and today: no warning is
+stored, so one appears the day its limit passes, with no worker, and goes the moment the lead moves on.
+(The lead keeps the due day of the first schedule line its funds fall behind, ``funds_behind_after``,
+marked when the schedule, the funds or the margin change: a date, which is no warning until it passed.)
 
 - 入库过久 / 在谈过久: in the pool, or in talks, longer than the limit (days since the stage began);
 - 签约未履约: signed, and the contract's start date has passed without the start declared;
@@ -10,7 +12,7 @@ warning appears the day its limit passes, with no worker, and goes the moment th
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import BigIntegerField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,19 +58,6 @@ def with_funds_due(leads: QuerySet, limits: Limits) -> QuerySet:
     )
 
 
-def _funds_behind(limits: Limits) -> Q:
-    """Behind the schedule by more than the margin: since the schedule is cumulative (its amounts never
-    fall), the latest line due by yesterday is behind exactly when some line due by then is. Asked as
-    one uncorrelated set of leads, which the database builds once a query, rather than a subquery per
-    lead (``with_funds_due``, whose amounts the page shows, is not needed to filter or count)."""
-    short = ExpressionWrapper(
-        F("amount") * (100 - limits.funds_margin) - F("lead__funded_total") * 100,
-        output_field=BigIntegerField(),
-    )
-    lines = FundsLine.objects.filter(due_on__lt=limits.today, lead__stage__in=FUNDING).alias(short=short)
-    return Q(stage__in=FUNDING, pk__in=lines.filter(short__gt=0).values("lead_id"))
-
-
 def conditions(limits: Limits) -> dict[str, Q]:
     """Each warning as a condition on leads (the same as ``reasons`` on a lead read with
     ``with_funds_due``)."""
@@ -78,9 +67,16 @@ def conditions(limits: Limits) -> dict[str, Q]:
             stage=Stage.NEGOTIATING, stage_since__lt=limits.before(limits.negotiating_days)
         ),
         WarningKind.NOT_STARTED: Q(stage=Stage.SIGNED, start_due_on__lt=limits.today),
-        WarningKind.FUNDS_BEHIND: _funds_behind(limits),
+        # Behind the schedule: the first line behind (marked on the lead) was due before today.
+        WarningKind.FUNDS_BEHIND: Q(stage__in=FUNDING, funds_behind_after__lt=limits.today),
         WarningKind.IDLE: Q(stage__in=ACTIVE, last_activity_on__lt=limits.before(limits.idle_days)),
     }
+
+
+def counts(leads: QuerySet, limits: Limits) -> dict[str, int]:
+    """How many of ``leads`` have each warning: a count a kind, each on its own index's range, rather
+    than one pass over every lead testing them all."""
+    return {kind: leads.filter(condition).count() for kind, condition in conditions(limits).items()}
 
 
 def warned(leads: QuerySet, limits: Limits, kind: str | None = None) -> QuerySet:
