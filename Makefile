@@ -41,6 +41,7 @@ system-packages:
 
 # --- the demo -------------------------------------------------------------------------------------
 demo: setup
+	-@scripts/system-packages.sh media || echo "云监工演示：无法安装 nginx 及其 RTMP 模块，三个实时点位将显示为离线。"
 	YANCHENG_REQUIRE_OTP=$${YANCHENG_REQUIRE_OTP:-0} $(MAKE) --no-print-directory serve-demo
 
 # The address the demo is reached at, for its QR codes (yancheng/core/urls.py): certificates are signed
@@ -55,7 +56,8 @@ serve-demo:
 	@echo "雁城平台已启动：http://$(HOST):$(PORT)/   接口文档：http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "演示环境未强制动态口令（YANCHENG_REQUIRE_OTP=0）：以上账号只需用户名和密码即可登录；"
 	@echo "生产环境中市领导和系统管理员首次登录后须绑定身份验证器（页面会引导）。按 Ctrl+C 停止。"
-	@$(MANAGE) worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@$(MANAGE) demo_cameras & cameras=$$!; $(MANAGE) worker & worker=$$!; \
+	  trap "kill $$worker $$cameras 2>/dev/null" EXIT INT TERM; \
 	  .venv/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 8 --log-level warning \
 	    yancheng.wsgi:application
 

@@ -48,12 +48,14 @@ INSTALLED_APPS = [
     "yancheng.performance",
     "yancheng.investment",
     "yancheng.taskforces",
+    "yancheng.monitoring",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "yancheng.core.middleware.ExtraCspSourcesMiddleware",
     "yancheng.core.middleware.SessionMiddleware",  # Django's, but a poll may leave the session unsaved
     "django.middleware.locale.LocaleMiddleware",
     "yancheng.core.middleware.RejectNullCharacterMiddleware",
@@ -219,6 +221,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
     ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),
+    ("vendor/hlsjs", BASE_DIR / "node_modules" / "hls.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

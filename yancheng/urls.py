@@ -36,6 +36,7 @@ urlpatterns = [
     path("commitments/", include("yancheng.commitments.urls")),
     path("investment/", include("yancheng.investment.urls")),
     path("taskforces/", include("yancheng.taskforces.urls")),
+    path("monitoring/", include("yancheng.monitoring.urls")),
     path("problems/", include("yancheng.problems.urls")),
     path("supervision/", include("yancheng.supervision.urls")),
     path("performance/", include("yancheng.performance.urls")),

@@ -74,6 +74,8 @@ ACTIVITY_SOURCES = frozenset(
         "commitments.Evidence",
         "problems.ProblemEvent",
         "problems.ProblemEvidence",
+        "monitoring.CameraEvent",
+        "monitoring.Snapshot",
     }
 )
 

@@ -52,3 +52,18 @@ def items_for(user) -> list[dict]:
 def home_panel(function):
     HOME_PANELS.append(function)
     return function
+
+
+# Functions (request, record) -> str | None, by the record's model label ("projects.project"): a section
+# another app adds to the record's page (the site cameras on a project), rendered in registration order.
+RECORD_SECTIONS: dict[str, list] = {}
+
+
+def record_section(label: str):
+    """Register the decorated function as a section of the pages of ``label``'s records."""
+
+    def register(function):
+        RECORD_SECTIONS.setdefault(label, []).append(function)
+        return function
+
+    return register

@@ -38,7 +38,6 @@ from .forms import (
 )
 from .models import SEE_ALL, Blocker, Cadre, CheckIn, Decision, Milestone, Stall, Task, TaskForce
 
-
 CHECK_INS_SHOWN = 8  # the latest, on the task force's page
 
 

@@ -32,3 +32,21 @@ def wan(yuan) -> str:
 def percent(value) -> str:
     """A percentage already rounded (121.6) as “121.6%”; “—” when there is nothing to divide by."""
     return "—" if value is None or value == "" else f"{value}%"
+
+
+@register.simple_tag(takes_context=True)
+def record_sections(context, record):
+    """The sections other apps add to ``record``'s page (core.navigation.record_section)."""
+    from django.utils.html import format_html_join
+
+    from yancheng.core.navigation import RECORD_SECTIONS
+
+    request = context["request"]
+    parts = [section(request, record) for section in RECORD_SECTIONS.get(record._meta.label_lower, [])]
+    return format_html_join("", "{}", ((part,) for part in parts if part))
+
+
+@register.filter
+def get(mapping, key):
+    """``mapping[key]``, or None: a dict of records by id read in a template."""
+    return mapping.get(key) if mapping else None

@@ -32,6 +32,9 @@ EXPECTED = {
     "mortgage.minutes_to_certificate",
     "supervision.closed_on_time",
     "supervision.signed_on_time",
+    "taskforces.stalls",
+    "taskforces.milestones_on_time",
+    "monitoring.cameras_online",
 }
 
 
@@ -108,6 +111,8 @@ def test_for_grouping_lists_the_indicators_of_a_grouping():
         "projects.completion_rate",
         "commitments.fulfilled_on_time",
         "problems.closed_on_time",
+        "taskforces.stalls",
+        "taskforces.milestones_on_time",
     }
     assert {i.code for i in indicators.for_grouping(Grouping.UNIT)} == EXPECTED
 

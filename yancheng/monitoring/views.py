@@ -1,0 +1,71 @@
+"""Pages of the site cameras: the camera wall (4, 9 or 16 a screen, paging) for leaders and units, a
+camera with its player, state, uptime, events and snapshots; the snapshot files, served only to whoever
+sees the camera; the state badge a page polls."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from yancheng.core import clock
+
+from . import snapshots
+from .models import Camera, Snapshot
+
+WALL_SIZES = (4, 9, 16)
+UPTIME_DAYS = 30
+
+
+def _visible(request):
+    return Camera.objects.for_user(request.user).select_related("project", "server")
+
+
+@login_required
+def wall(request):
+    per = int(request.GET["per"]) if request.GET.get("per", "").isdigit() else WALL_SIZES[0]
+    per = per if per in WALL_SIZES else WALL_SIZES[0]
+    page = Paginator(_visible(request).order_by("project__name", "pk"), per).get_page(request.GET.get("page"))
+    cameras = list(page.object_list)
+    context = {
+        "page": page,
+        "cameras": cameras,
+        "latest": snapshots.latest(cameras),
+        "per": per,
+        "sizes": WALL_SIZES,
+    }
+    return render(request, "monitoring/wall.html", context)
+
+
+@login_required
+def camera(request, pk):
+    found = get_object_or_404(_visible(request), pk=pk)
+    since = timezone.localdate(clock.now()) - timedelta(days=UPTIME_DAYS - 1)
+    context = {
+        "camera": found,
+        "latest": snapshots.latest([found]).get(found.pk),
+        "events": found.events.all()[:30],
+        "days": found.days.filter(day__gte=since).order_by("-day"),
+        "recent": found.snapshots.all()[:12],
+    }
+    return render(request, "monitoring/camera.html", context)
+
+
+@login_required
+@require_GET
+def state(request, pk):
+    """The camera's state badge, polled by the pages that show it."""
+    found = get_object_or_404(_visible(request), pk=pk)
+    return render(request, "monitoring/_state.html", {"camera": found})
+
+
+@login_required
+def snapshot_file(request, pk, size):
+    snapshot = get_object_or_404(
+        Snapshot.objects.filter(camera__in=Camera.objects.for_user(request.user)), pk=pk
+    )
+    field = snapshot.thumbnail if size == "thumb" else snapshot.image
+    return FileResponse(field.open("rb"), content_type="image/jpeg")
