@@ -56,6 +56,10 @@ SMOKE = {
         ["--leads", "300", "--events", "3000", "--requests", "3"],
         rf"funnel_p95_ms={N} warnings_p95_ms={N}",
     ),
+    "bench/cameras.py": (
+        ["--cameras", "3", "--live", "1"],
+        rf"round_s={N} cpu_ms_per_snapshot={N} failed=0",
+    ),
     "bench/mortgage.py": (
         ["--filings", "4", "--register", "20"],
         rf"p50_s={N} p95_s={N} per_s={N} vs_seed={N}",

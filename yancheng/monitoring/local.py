@@ -53,6 +53,10 @@ http {{
       add_header Cache-Control no-cache;
       add_header Access-Control-Allow-Origin *;
     }}
+    location /files/ {{
+      alias {root}/files/;
+      add_header Access-Control-Allow-Origin *;
+    }}
     location /stat {{ rtmp_stat all; }}
   }}
 }}
@@ -108,11 +112,16 @@ class MediaServerProcess:
     def hls_base(self) -> str:
         return f"http://127.0.0.1:{self.http_port}/hls/"
 
+    @property
+    def files_base(self) -> str:
+        """Where HLS files put under ``root/files`` are served (recorded streams, the bench's cameras)."""
+        return f"http://127.0.0.1:{self.http_port}/files/"
+
     def playlist(self, key: str) -> str:
         return f"{self.hls_base}{key}.m3u8"
 
     def start(self) -> "MediaServerProcess":
-        for part in ("hls", "tmp"):
+        for part in ("hls", "tmp", "files"):
             (self.root / part).mkdir(parents=True, exist_ok=True)
         # As root, nginx would hand its workers to "nobody", who may not write the HLS folder.
         user = "user root;" if os.geteuid() == 0 else ""
