@@ -17,6 +17,7 @@ from yancheng.core.api import router as core_router
 from yancheng.core.auth import api_auth
 from yancheng.core.schemas import ErrorOut
 from yancheng.enterprise_requests.api import router as requests_router
+from yancheng.monitoring.api import router as monitoring_router
 from yancheng.mortgage.api import router as mortgage_router
 from yancheng.observations.api import router as observations_router
 from yancheng.performance.api import router as performance_router
@@ -163,3 +164,4 @@ api.add_router("/commitments", commitments_router)
 api.add_router("/problems", problems_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/performance", performance_router)
+api.add_router("/monitoring", monitoring_router)

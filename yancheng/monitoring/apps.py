@@ -9,7 +9,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from yancheng.core.models.audit import ACTION_LABELS
-        from yancheng.monitoring import indicators, ladders, panels, sections  # noqa: F401  (indicators; the ladder; navigation; the project page and the CSP)
+        from yancheng.monitoring import importer, indicators, ladders, panels, sections  # noqa: F401  (the import; indicators; the ladder; navigation; the project page and the CSP)
         from yancheng.monitoring.choices import AUDIT_ACTIONS, EventKind
 
         ACTION_LABELS.update(AUDIT_ACTIONS)

@@ -2,10 +2,12 @@
 ffmpeg (one process a grab, killed at its timeout), make the thumbnail."""
 
 import io
+import json
 import re
 import subprocess
 import urllib.request
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from PIL import Image
 
@@ -68,3 +70,27 @@ def thumbnail(jpeg: bytes) -> bytes:
     out = io.BytesIO()
     image.convert("RGB").save(out, "JPEG", quality=80)
     return out.getvalue()
+
+
+def list_streams(kind: str, api_url: str, timeout: float = PLAYLIST_TIMEOUT) -> list[str]:
+    """The names of the streams live on a media server, from its HTTP API (``api_url``): nginx-rtmp's
+    ``/stat`` (XML), SRS's ``/api/v1/streams/``, MediaMTX's ``/v3/paths/list``, ZLMediaKit's
+    ``/index/api/getMediaList?secret=…``."""
+    try:
+        with urllib.request.urlopen(api_url, timeout=timeout) as response:  # noqa: S310  (the office's server)
+            body = response.read(4 * 1024 * 1024)
+    except OSError as failure:
+        raise Unreachable(str(failure)) from failure
+    try:
+        if kind == "nginx_rtmp":
+            # The office's own server; Python's expat refuses entity expansion bombs.
+            streams = ElementTree.fromstring(body).iter("stream")  # noqa: S314
+            return sorted(
+                {name.text for name in (s.find("name") for s in streams) if name is not None and name.text}
+            )
+        data = json.loads(body)
+        rows = {"srs": "streams", "mediamtx": "items", "zlmediakit": "data"}[kind]
+        key = "stream" if kind == "zlmediakit" else "name"
+        return sorted({row[key] for row in data.get(rows) or [] if row.get(key)})
+    except (ValueError, KeyError, TypeError) as failure:
+        raise Unreachable(f"not a stream list: {failure}") from failure

@@ -109,6 +109,11 @@ class Camera(models.Model):
         ordering = ["project_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="one_camera_name_a_project"),
+            models.UniqueConstraint(
+                fields=["server", "stream_key"],
+                condition=~models.Q(stream_key=""),
+                name="one_stream_a_server",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(stream_key="", hls_url=""), name="camera_has_a_stream"
             ),

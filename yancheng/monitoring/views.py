@@ -6,15 +6,16 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from yancheng.core import clock
+from yancheng.projects.models import keeps_ledger
 
-from . import snapshots
-from .models import Camera, Snapshot
+from . import media, snapshots
+from .models import Camera, MediaServer, Snapshot
 
 WALL_SIZES = (4, 9, 16)
 UPTIME_DAYS = 30
@@ -36,6 +37,8 @@ def wall(request):
         "latest": snapshots.latest(cameras),
         "per": per,
         "sizes": WALL_SIZES,
+        "may_import": keeps_ledger(request.user),
+        "servers": MediaServer.objects.exclude(api_url="") if keeps_ledger(request.user) else [],
     }
     return render(request, "monitoring/wall.html", context)
 
@@ -69,3 +72,19 @@ def snapshot_file(request, pk, size):
     )
     field = snapshot.thumbnail if size == "thumb" else snapshot.image
     return FileResponse(field.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def server_streams(request, pk):
+    """The streams live on a media server (its API), each said connected or not: for the commission to
+    connect the missing ones (the admin, or the Excel import)."""
+    if not keeps_ledger(request.user):
+        raise Http404
+    server = get_object_or_404(MediaServer.objects.exclude(api_url=""), pk=pk)
+    try:
+        names, failure = media.list_streams(server.kind, server.api_url), ""
+    except media.Unreachable as error:
+        names, failure = [], str(error)
+    connected = dict(server.cameras.values_list("stream_key", "name"))
+    context = {"server": server, "rows": [(n, connected.get(n)) for n in names], "failure": failure}
+    return render(request, "monitoring/streams.html", context)

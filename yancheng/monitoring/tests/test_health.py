@@ -16,7 +16,7 @@ from yancheng.monitoring import health, snapshots
 from yancheng.monitoring.choices import EventKind
 from yancheng.monitoring.ladders import CAMERA
 from yancheng.monitoring.media import Playlist
-from yancheng.monitoring.models import CameraDay, MonitoringRules, Snapshot
+from yancheng.monitoring.models import Camera, CameraDay, MonitoringRules, Snapshot
 
 
 def check(camera, position, now):
@@ -155,3 +155,25 @@ def test_a_playlist_address_follows_each_servers_layout(make_project, camera_on)
     for wrong in ("rtmp://srs/live/", "http://zlm/{key}/{key}.m3u8", "not an address"):
         with pytest.raises(ValidationError):
             validate_hls_base(wrong)
+
+
+def test_the_api_lists_the_cameras_each_caller_may_see(client, make_project, camera_on, users, at):
+    from yancheng.core.actions import issue_api_token
+
+    camera = camera_on(make_project(unit="samr"), "k")
+    camera_on(make_project(unit="eco", enterprise="b"), "other")
+    snapshots.store(camera, JPEG, at(2026, 12, 2, 10))
+    for user, seen in (
+        (users[Role.UNIT_OFFICIAL], 1),
+        (users[Role.SUPERVISION_OFFICE], 2),
+        (users["other_enterprise"], 1),
+    ):
+        _token, secret = issue_api_token(owner=user, by=user, name="t")
+        listed = client.get("/api/v1/monitoring/cameras", HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+        assert listed["count"] == seen, user
+    _token, secret = issue_api_token(owner=users[Role.UNIT_OFFICIAL], by=users[Role.UNIT_OFFICIAL], name="t2")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    one = client.get(f"/api/v1/monitoring/cameras/{camera.pk}", **auth).json()
+    assert one["playlist_url"] == camera.playlist_url and one["latest_snapshot_url"].endswith("/image.jpg")
+    other = Camera.objects.get(stream_key="other")
+    assert client.get(f"/api/v1/monitoring/cameras/{other.pk}", **auth).status_code == 404

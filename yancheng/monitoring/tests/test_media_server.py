@@ -84,3 +84,26 @@ def test_a_grab_that_hangs_is_killed_at_its_timeout_and_counted_as_a_failure(
     camera.refresh_from_db()
     assert camera.state == State.OFFLINE
     assert "抓拍失败" in camera.events.get().note
+
+
+def test_the_streams_live_on_the_server_are_listed_from_its_api(
+    media_server, make_project, camera_on, client, ledger, users
+):
+    from yancheng.core.roles import Role
+    from yancheng.monitoring.models import MediaServer
+
+    media_server.publish("listed-1")
+    media_server.publish("listed-2")
+    media_server.wait_for_stream("listed-1")
+    media_server.wait_for_stream("listed-2")
+    stat = f"http://127.0.0.1:{media_server.http_port}/stat"
+    assert {"listed-1", "listed-2"} <= set(media.list_streams("nginx_rtmp", stat))
+    camera = camera_on(make_project(), "listed-1", hls_base=media_server.hls_base)
+    MediaServer.objects.filter(pk=camera.server_id).update(api_url=stat)
+    client.force_login(ledger["commission"])
+    page = client.get(f"/monitoring/servers/{camera.server_id}/streams/").content.decode()
+    assert camera.name in page and 'data-stream="listed-2"' in page and "未接入" in page
+    client.force_login(users[Role.UNIT_OFFICIAL])
+    assert client.get(f"/monitoring/servers/{camera.server_id}/streams/").status_code == 404
+    with pytest.raises(media.Unreachable):
+        media.list_streams("srs", stat)  # XML is not SRS's JSON
