@@ -47,20 +47,20 @@ class CameraFilterIn(Schema):
     state: Literal["unknown", "online", "offline"] | None = None
 
 
-class EventOut(Schema):
+class CameraEventOut(Schema):
     at: datetime
     kind: str = Field(description="added 接入；online 恢复在线；offline 离线；escalated 催办")
     note: str
 
 
-class DayOut(Schema):
+class CameraDayOut(Schema):
     day: date
     uptime: float | None = Field(description="在线时长占检测时长的百分比")
 
 
 class CameraDetailOut(CameraOut):
-    events: list[EventOut]
-    days: list[DayOut]
+    events: list[CameraEventOut]
+    days: list[CameraDayOut]
 
 
 def _visible(user):

@@ -93,7 +93,7 @@ def _picture(rng, seed: int, progress: int, moment) -> bytes:
     crane = left + 230
     draw.line((crane, 260, crane, 40), fill=(230, 170, 20), width=6)
     draw.line((crane - 120, 50, crane + 60, 50), fill=(230, 170, 20), width=5)
-    draw.text((12, 12), f"CAM {seed:03d}  {timezone.localtime(moment):%Y-%m-%d %H:%M}", fill=(255, 255, 255))
+    draw.text((12, 12), f"CAM {seed:03d}  {clock.local_text(moment)}", fill=(255, 255, 255))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=75)
     return out.getvalue()

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yancheng.core import clock
 from yancheng.core.models.base import RecordEvent, ScopedQuerySet
 
 from .choices import EventKind, ServerKind, State
@@ -164,7 +165,7 @@ class Snapshot(models.Model):
         indexes = [models.Index(fields=["camera", "-taken_at"])]
 
     def __str__(self):
-        return f"{self.camera} {self.taken_at:%Y-%m-%d %H:%M}"
+        return f"{self.camera} {clock.local_text(self.taken_at)}"
 
 
 class CameraDay(models.Model):

@@ -12,6 +12,8 @@ from django.core.files.base import ContentFile
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
+from yancheng.core import clock
+
 from . import health, media
 from .choices import State
 from .models import Camera, MonitoringRules, Snapshot
@@ -54,7 +56,7 @@ def take(now: datetime, cameras=None) -> dict[str, int]:
 
 def store(camera, jpeg: bytes, at: datetime) -> Snapshot:
     snapshot = Snapshot(camera=camera, taken_at=at)
-    stamp = f"{at:%Y%m%d%H%M%S}"
+    stamp = clock.local_text(at, "%Y%m%d%H%M%S")
     snapshot.image.save(f"{stamp}.jpg", ContentFile(jpeg), save=False)
     snapshot.thumbnail.save(f"{stamp}-thumb.jpg", ContentFile(media.thumbnail(jpeg)), save=False)
     snapshot.save()
