@@ -113,10 +113,10 @@ def ledger_summary(projects, year: int, through_month: int, count: int) -> tuple
     """The ledger's line over what it lists: ``completion`` for all (``count``: the projects, which
     the page has counted already) and ``industrial_share``, in two queries instead of their four —
     the year's planned investment read once, by industrial or not, serves both."""
-    planned = _sum_by(_plans(projects, year), "project__industrial", "planned_investment")
+    planned = _planned_by_industrial(projects, year)
     completed = _reports(projects, year, through_month).aggregate(total=Sum("completed_investment"))["total"]
     row = Completion(ALL, _("合计"), count, sum(planned.values()), completed or 0)
-    return row, rate(planned.get(True, 0), row.planned)
+    return row, _industrial_share(planned)
 
 
 def _by_section(values: dict) -> dict:
@@ -128,7 +128,14 @@ def _by_section(values: dict) -> dict:
 
 def industrial_share(projects, year: int) -> Decimal | None:
     """The industrial projects' share of the year's planned investment (产业投资占比), as a percentage."""
-    planned = _sum_by(_plans(projects, year), "project__industrial", "planned_investment")
+    return _industrial_share(_planned_by_industrial(projects, year))
+
+
+def _planned_by_industrial(projects, year: int) -> dict:
+    return _sum_by(_plans(projects, year), "project__industrial", "planned_investment")
+
+
+def _industrial_share(planned: dict) -> Decimal | None:
     return rate(planned.get(True, 0), sum(planned.values()))
 
 
