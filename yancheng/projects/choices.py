@@ -40,6 +40,10 @@ class ReportState(models.TextChoices):
     SUPERSEDED = "superseded", _("已更正")
 
 
+# Reports that count as filed for their month: a returned report must be filed again.
+FILED_STATES = (ReportState.SUBMITTED, ReportState.CONFIRMED, ReportState.SUPERSEDED)
+
+
 class PlanState(models.TextChoices):
     """A filed version of a year plan: waiting, then approved (the baseline) or returned; an approved
     version is superseded when a later one is approved."""

@@ -18,7 +18,7 @@ serves the ledger's filter (in SQL, at any size of the ledger) and the words a p
 the two cannot disagree.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import (
@@ -60,6 +60,9 @@ class Watch:
     now: datetime
     margin: int  # percentage points
     due: datetime  # the end of the day the month's report is due
+    # {rule: the projects it holds for, over the whole ledger}, once `held` has read them: a page
+    # filtered by light reads them for the filter, and its lines are annotated from them.
+    sets: dict[str, set[int]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, now: datetime | None = None) -> "Watch":
@@ -98,6 +101,29 @@ class _Amount(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"JSON_EXTRACT({sql}, '$[{self.index}]')", params
+
+
+class _Among(Func):
+    """The row's ``pk`` is one of ``ids``, with the ids as one parameter on PostgreSQL (``= ANY``, an
+    array): the filter's sets run to hundreds of ids and every query of the page carries them, and an
+    IN list of 625 placeholders cost more to bind (psycopg splits the query at each one), compile and
+    plan than the query took to run. SQLite gets the IN list."""
+
+    output_field = BooleanField()
+
+    def __init__(self, ids):
+        super().__init__(F("pk"))
+        self.ids = sorted(ids)
+
+    def as_sql(self, compiler, connection, **extra_context):  # PostgreSQL
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if not self.ids:
+            return "0", params
+        return f"{sql} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)
 
 
 def _completed_to_month(watch: Watch, project=None):
@@ -173,16 +199,21 @@ def _yellow(red: set[int], behind: set[int]) -> set[int]:
     return behind - red
 
 
-def annotate(projects, watch: Watch | None = None, scope: list[int] | None = None):
-    """``projects`` with ``milestone_late``, ``report_overdue``, ``investment_behind`` (booleans),
-    ``light`` (green, yellow, red), and the year's ``planned_x`` and ``completed_x`` for the words.
-    ``scope``: the projects' ids, when the caller has them (else they are read).
+def held(watch: Watch) -> dict[str, set[int]]:
+    """{rule: the ids of the projects it holds for}, over the whole ledger: a query a rule, the first
+    time a watch is asked (the request's filter), then kept on it for the page's lines."""
+    if not watch.sets:
+        for name, condition in _rules(watch).items():
+            watch.sets[name] = set(Project.objects.filter(condition).order_by().values_list("pk", flat=True))
+    return watch.sets
 
-    The rules are read first, in one query over the scope, and the projects annotated with the ids each
-    holds for: a query computing them in place (each rule's sets once for its flag and again for the
-    light) cost a page of 50 more in building and compiling the SQL than in running it."""
-    watch = watch or Watch.at()
-    scope = list(projects.values_list("pk", flat=True)) if scope is None else scope
+
+def _held_in(watch: Watch, scope: list[int]) -> dict[str, set[int]]:
+    """The rules' ids among ``scope``: from the watch's sets when a filter has read them, else in one
+    query over the scope."""
+    if watch.sets:
+        asked = set(scope)
+        return {name: ids & asked for name, ids in watch.sets.items()}
     rules = _rules(watch, scope=scope)
     rows = (
         Project.objects.filter(pk__in=scope)
@@ -195,14 +226,29 @@ def annotate(projects, watch: Watch | None = None, scope: list[int] | None = Non
         for name, holding in zip(rules, flags, strict=True):
             if holding:
                 holds[name].add(pk)
+    return holds
+
+
+def annotate(projects, watch: Watch | None = None, scope: list[int] | None = None):
+    """``projects`` with ``milestone_late``, ``report_overdue``, ``investment_behind`` (booleans),
+    ``light`` (green, yellow, red), and the year's ``planned_x`` and ``completed_x`` for the words.
+    ``scope``: the projects' ids, when the caller has them (else they are read).
+
+    The rules are read first (from the watch's sets when the request's filter has read them, else in
+    one query over the scope), and the projects annotated with the ids each holds for: a query
+    computing them in place (each rule's sets once for its flag and again for the
+    light) cost a page of 50 more in building and compiling the SQL than in running it."""
+    watch = watch or Watch.at()
+    scope = list(projects.values_list("pk", flat=True)) if scope is None else scope
+    holds = _held_in(watch, scope)
     red = holds["milestone_late"] | holds["report_overdue"]
     yellow = _yellow(red, holds["investment_behind"])
     planned = AnnualPlan.objects.filter(project=OuterRef("pk"), year=watch.year).values("planned_investment")
     return projects.annotate(
-        **{name: _flag(Q(pk__in=sorted(ids))) for name, ids in holds.items()},
+        **{name: _flag(_Among(ids)) for name, ids in holds.items()},
         light=Case(
-            When(pk__in=sorted(red), then=Value(RED)),
-            When(pk__in=sorted(yellow), then=Value(YELLOW)),
+            When(_Among(red), then=Value(RED)),
+            When(_Among(yellow), then=Value(YELLOW)),
             default=Value(GREEN),
         ),
         planned_x=Subquery(planned[:1]),
@@ -211,21 +257,17 @@ def annotate(projects, watch: Watch | None = None, scope: list[int] | None = Non
 
 
 def filter_light(projects, light: str, watch: Watch | None = None):
-    """Of ``projects``, those whose light is ``light``. The red and the behind projects are read once
-    (two queries): the ledger counts, pages and sums what it filters, and each of those would otherwise
-    recompute the sets. What the later queries are handed is one list of ids: the red, the yellow, or
-    for green those to leave out (red or behind)."""
-    rules = _rules(watch or Watch.at())
-    unordered = projects.order_by()
-    red = set(
-        unordered.filter(rules["milestone_late"] | rules["report_overdue"]).values_list("pk", flat=True)
-    )
-    behind = set(unordered.filter(rules["investment_behind"]).values_list("pk", flat=True))
+    """Of ``projects``, those whose light is ``light``. Each rule's projects are read once (``held``,
+    three queries, kept on the watch for the page's lines): the ledger counts, pages and sums what it
+    filters, and each of those would otherwise recompute the sets. What the later queries are handed is
+    one list of ids: the red, the yellow, or for green those to leave out (red or behind)."""
+    sets = held(watch or Watch.at())
+    red, behind = sets["milestone_late"] | sets["report_overdue"], sets["investment_behind"]
     if light == RED:
-        return projects.filter(pk__in=sorted(red))
+        return projects.filter(_Among(red))
     if light == YELLOW:
-        return projects.filter(pk__in=sorted(_yellow(red, behind)))
-    return projects.exclude(pk__in=sorted(red | behind))
+        return projects.filter(_Among(_yellow(red, behind)))
+    return projects.exclude(_Among(red | behind))
 
 
 def label(light: str) -> str:

@@ -16,12 +16,18 @@ def officials(record) -> list:
     return list(unit_officials(record.unit_id))
 
 
+@ladder.per_pass(lambda record: None)
+def commission_officials(_record) -> list:
+    """The commission's officials (once a pass, not once for each unit's 督办单)."""
+    commission = ProjectRules.current().commission_id
+    return list(unit_officials(commission)) if commission else []
+
+
 @ladder.per_pass(lambda record: record.unit_id)
 def head_and_commission(record) -> list:
     """The unit's head (else its officials) and the commission's officials: a 督办单."""
     head = ladder.to_head(lambda r: r.unit)(record) or officials(record)
-    commission = ProjectRules.current().commission_id
-    return head + (list(unit_officials(commission)) if commission else [])
+    return head + commission_officials(record)
 
 
 def leader_or_leaders(person, record) -> list:

@@ -78,10 +78,8 @@ def completion(projects, year: int, through_month: int, by: str | None = None) -
     ``through_month``, one row per group of ``by`` (a Grouping), or one row for all when ``by`` is None.
     Three grouped queries, whatever the number of projects."""
     key = GROUP_FIELDS[by] if by else None
-    plans = AnnualPlan.objects.filter(year=year, project__in=projects.values("pk"))
-    reports = MonthlyReport.objects.in_force().filter(
-        year=year, month__lte=through_month, project__in=projects.values("pk")
-    )
+    plans = _plans(projects, year)
+    reports = _reports(projects, year, through_month)
     if key is None:
         row = Completion(ALL, _("合计"))
         row.projects = projects.count()
@@ -101,6 +99,26 @@ def completion(projects, year: int, through_month: int, by: str | None = None) -
     return sorted(rows, key=lambda r: (r.label == _("未填写"), str(r.key)))
 
 
+def _plans(projects, year: int):
+    return AnnualPlan.objects.filter(year=year, project__in=projects.values("pk"))
+
+
+def _reports(projects, year: int, through_month: int):
+    return MonthlyReport.objects.in_force().filter(
+        year=year, month__lte=through_month, project__in=projects.values("pk")
+    )
+
+
+def ledger_summary(projects, year: int, through_month: int, count: int) -> tuple[Completion, Decimal | None]:
+    """The ledger's line over what it lists: ``completion`` for all (``count``: the projects, which
+    the page has counted already) and ``industrial_share``, in two queries instead of their four —
+    the year's planned investment read once, by industrial or not, serves both."""
+    planned = _planned_by_industrial(projects, year)
+    completed = _reports(projects, year, through_month).aggregate(total=Sum("completed_investment"))["total"]
+    row = Completion(ALL, _("合计"), count, sum(planned.values()), completed or 0)
+    return row, _industrial_share(planned)
+
+
 def _by_section(values: dict) -> dict:
     folded: dict = defaultdict(int)
     for division, value in values.items():
@@ -110,11 +128,14 @@ def _by_section(values: dict) -> dict:
 
 def industrial_share(projects, year: int) -> Decimal | None:
     """The industrial projects' share of the year's planned investment (产业投资占比), as a percentage."""
-    planned = _sum_by(
-        AnnualPlan.objects.filter(year=year, project__in=projects.values("pk")),
-        "project__industrial",
-        "planned_investment",
-    )
+    return _industrial_share(_planned_by_industrial(projects, year))
+
+
+def _planned_by_industrial(projects, year: int) -> dict:
+    return _sum_by(_plans(projects, year), "project__industrial", "planned_investment")
+
+
+def _industrial_share(planned: dict) -> Decimal | None:
     return rate(planned.get(True, 0), sum(planned.values()))
 
 

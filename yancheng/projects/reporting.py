@@ -13,11 +13,8 @@ from django.utils.translation import gettext as _
 
 from yancheng.core import clock, workdays
 
-from .choices import REPORTING_STAGES, ReportState
+from .choices import FILED_STATES, REPORTING_STAGES, ReportState
 from .models import MonthlyReport, ProjectRules
-
-# Reports that count as filed for their month: a returned report must be filed again.
-FILED_STATES = (ReportState.SUBMITTED, ReportState.CONFIRMED, ReportState.SUPERSEDED)
 
 
 def month_end(year: int, month: int) -> date:

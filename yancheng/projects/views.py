@@ -160,7 +160,7 @@ def ledger(request):
         )
     page = _ledger_page(found, request.GET.get("page"), watch)
     page.object_list = _with_figures(page.object_list, watch)
-    [summary] = figures.completion(found, year, month)
+    summary, industrial_share = figures.ledger_summary(found, year, month, page.paginator.count)
     return _page(
         request,
         "projects/ledger.html",
@@ -168,7 +168,7 @@ def ledger(request):
             "form": form,
             "page": page,
             "summary": summary,
-            "industrial_share": figures.industrial_share(found, year),
+            "industrial_share": industrial_share,
             "year": year,
             "month": month,
             "export_url": f"{request.path}?{_query(request, export='xlsx')}",

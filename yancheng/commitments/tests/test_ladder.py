@@ -56,3 +56,21 @@ def test_evidence_takes_it_off_the_ladder_and_a_dispute_puts_it_back(at, make_pr
     actions.dispute(c, by=users[Role.ENTERPRISE_USER], reason="未通电")
     c.refresh_from_db()
     assert _reached(c) == Rung.NOTICE and tasks.escalate() >= 1
+
+
+def test_a_pass_reads_the_commission_once_for_every_unit_it_writes_to(at, make_project, promise, ledger):
+    """The commission's officials are read once a pass, not once for each unit's 督办单; the days late
+    are counted once per deadline (a pass of thousands of records shares a few dozen)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = make_project()
+    for unit in ("eco", "samr", "gov", "eco"):
+        promise(project, unit=unit, due_on=date(2026, 12, 4))
+    at(2026, 12, 9, 9)  # third working day late: a notice and a 督办单 each
+    with CaptureQueriesContext(connection) as captured:
+        assert tasks.escalate() == 8
+    rules = [q for q in captured.captured_queries if 'FROM "projects_projectrules"' in q["sql"]]
+    assert len(rules) == 1, rules
+    rows = LadderStep.objects.filter(kind="commitment", rung=Rung.SUPERVISION_ORDER)
+    assert rows.count() == 4 and all(ledger["commission"] in row.recipients.all() for row in rows)

@@ -5,6 +5,7 @@ in force — a report confirmed, returned, corrected; a plan set, versioned or i
 
 import importlib
 import random
+import re
 import uuid
 
 import pytest
@@ -235,10 +236,15 @@ def test_the_filtered_ledger_reads_the_rules_once_and_its_queries_do_not_grow(
     client.force_login(users[Role.LEADER])
     for light_asked in ("green", "yellow", "red"):
         with CaptureQueriesContext(connection) as captured:
-            assert client.get("/projects/", {"light": light_asked}).status_code == 200
+            response = client.get("/projects/", {"light": light_asked})
+        # The lines' lights come from the filter's sets: each row shows the light asked for.
+        shown = re.findall(r'data-light="(\w+)"', response.content.decode())
+        assert set(shown) <= {light_asked} and (shown or light_asked == "red"), (light_asked, shown)
         rules = [q for q in captured.captured_queries if 'FROM "projects_projectrules"' in q["sql"]]
         calendar = [q for q in captured.captured_queries if 'FROM "core_calendaroverride"' in q["sql"]]
         assert len(rules) <= 2, rules  # the watch's, and the commission's check on the person (once)
         assert len(calendar) == 1
-    with django_assert_max_num_queries(27):  # 33 before the watch was made once a request
+    # 33 before the watch was made once a request, 27 before the lines read the filter's sets and the
+    # summary its count and one read of the plans
+    with django_assert_max_num_queries(24):
         client.get("/projects/", {"light": "yellow"})

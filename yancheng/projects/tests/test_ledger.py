@@ -244,6 +244,10 @@ def test_completion_rates_are_the_sums_of_the_rows(at, make_project, report, hen
     assert figures.industrial_share(everything, 2026) == figures.rate(
         industrial, sum(p.plans.get().planned_investment for p in projects)
     )
+    # The ledger's line (one read of the plans for both) says the same as the two it replaces.
+    line, share = figures.ledger_summary(everything, 2026, through, everything.count())
+    assert (line.projects, line.planned, line.completed) == (len(projects), whole.planned, whole.completed)
+    assert share == figures.industrial_share(everything, 2026)
 
 
 def _confirmer(project):
