@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yancheng.core import clock, workdays
@@ -145,56 +146,33 @@ def _run(request, do, form) -> bool:
     return True
 
 
-def _act_on_part(request, model, pk, form_class, do, done: str):
+# A step on a part of a task force, one POST each: (the part's model, its form, the action called with
+# the part, the person and the form's one field, what the person is told when it is done).
+STEPS = {
+    "meet_milestone": (Milestone, NoteForm, actions.meet_milestone, "note", gettext_lazy("节点已报完成。")),
+    "answer_task": (Task, AnswerForm, actions.answer_task, "answer", gettext_lazy("已响应任务。")),
+    "finish_task": (Task, NoteForm, actions.finish_task, "note", gettext_lazy("任务已报完成。")),
+    "acknowledge": (CheckIn, CommentForm, actions.acknowledge, "comment", gettext_lazy("已阅示。")),
+    "resolve_blocker": (
+        Blocker,
+        ResolveForm,
+        actions.resolve_blocker,
+        "resolution",
+        gettext_lazy("卡点已销号。"),
+    ),
+}
+
+
+@login_required
+@require_POST
+def step(request, pk, name):
+    model, form_class, action, field, done = STEPS[name]
     record = _part(request, model, pk)
-    if _run(request, lambda d: do(record, d), form_class(request.POST)):
+    if _run(
+        request, lambda d: action(record, by=request.user, **{field: d[field]}), form_class(request.POST)
+    ):
         messages.success(request, done)
     return _back(record.task_force)
-
-
-@login_required
-@require_POST
-def meet_milestone(request, pk):
-    return _act_on_part(
-        request, Milestone, pk, NoteForm,
-        lambda m, d: actions.meet_milestone(m, by=request.user, note=d["note"]), _("节点已报完成。"),
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def answer_task(request, pk):
-    return _act_on_part(
-        request, Task, pk, AnswerForm,
-        lambda t, d: actions.answer_task(t, by=request.user, answer=d["answer"]), _("已响应任务。"),
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def finish_task(request, pk):
-    return _act_on_part(
-        request, Task, pk, NoteForm,
-        lambda t, d: actions.finish_task(t, by=request.user, note=d["note"]), _("任务已报完成。"),
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def acknowledge(request, pk):
-    return _act_on_part(
-        request, CheckIn, pk, CommentForm,
-        lambda c, d: actions.acknowledge(c, by=request.user, comment=d["comment"]), _("已阅示。"),
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def resolve_blocker(request, pk):
-    return _act_on_part(
-        request, Blocker, pk, ResolveForm,
-        lambda b, d: actions.resolve_blocker(b, by=request.user, resolution=d["resolution"]), _("卡点已销号。"),
-    )  # fmt: skip
 
 
 @login_required

@@ -102,6 +102,22 @@ def confirm(client, job):
     return client.post(reverse("import_confirm", args=[job.pk]))
 
 
+def upload_rows(client, importer, rows, filename: str) -> ImportJob:
+    """Upload a workbook of ``importer``'s headers and ``rows`` (lists in its columns' order): the job."""
+    book = Workbook()
+    book.active.append([column.header for column in importer.columns])
+    for row in rows:
+        book.active.append(row)
+    out = BytesIO()
+    book.save(out)
+    response = client.post(
+        reverse("import_start", args=[importer.kind]),
+        {"file": SimpleUploadedFile(filename, out.getvalue(), content_type=XLSX)},
+    )
+    assert response.status_code == 302, response.content.decode()[:400]
+    return ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+
+
 def errors_of(job) -> list[tuple]:
     job.refresh_from_db()
     return [(e["row"], e["column"], e["message"]) for e in job.errors]

@@ -1,17 +1,12 @@
 """The cameras' Excel import: every bad row named before anything is written, then each camera once;
 the same file again changes nothing, a changed position is an update; only the commission imports."""
 
-from io import BytesIO
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from yancheng.core.models import ImportJob
-from yancheng.core.output.xlsx import XLSX
 from yancheng.core.roles import Role
-from yancheng.core.tests.test_import import errors_of, run_queued
+from yancheng.core.tests.test_import import errors_of, run_queued, upload_rows
 from yancheng.monitoring.importer import CameraImporter
 from yancheng.monitoring.models import Camera, MediaServer
 
@@ -26,17 +21,7 @@ def line(on, **changes) -> list:
 
 
 def upload(client, rows) -> ImportJob:
-    book = Workbook()
-    book.active.append([column.header for column in CameraImporter.columns])
-    for row in rows:
-        book.active.append(row)
-    out = BytesIO()
-    book.save(out)
-    response = client.post(
-        START, {"file": SimpleUploadedFile("点位.xlsx", out.getvalue(), content_type=XLSX)}
-    )
-    assert response.status_code == 302, response.content.decode()[:400]
-    return ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    return upload_rows(client, CameraImporter, rows, "点位.xlsx")
 
 
 def confirm(client, job) -> ImportJob:

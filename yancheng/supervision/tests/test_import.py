@@ -1,17 +1,12 @@
 """The supervision items' Excel import as the office meets it: every bad row named before anything is
 written, then every item assigned at once (the units told); the same file again changes nothing."""
 
-from io import BytesIO
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from yancheng.core.models import ImportJob, Notification
-from yancheng.core.output.xlsx import XLSX
 from yancheng.core.roles import Role
-from yancheng.core.tests.test_import import errors_of, run_queued
+from yancheng.core.tests.test_import import errors_of, run_queued, upload_rows
 from yancheng.supervision.importer import ItemImporter
 from yancheng.supervision.models import Item
 
@@ -31,17 +26,7 @@ def line(n: int, **changes) -> list:
 
 
 def upload(client, rows) -> ImportJob:
-    book = Workbook()
-    book.active.append([column.header for column in ItemImporter.columns])
-    for row in rows:
-        book.active.append(row)
-    out = BytesIO()
-    book.save(out)
-    response = client.post(
-        START, {"file": SimpleUploadedFile("督办件.xlsx", out.getvalue(), content_type=XLSX)}
-    )
-    assert response.status_code == 302, response.content.decode()[:400]
-    return ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    return upload_rows(client, ItemImporter, rows, "督办件.xlsx")
 
 
 def test_only_the_supervision_office_imports_items(client, users, assert_refused):
