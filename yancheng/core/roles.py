@@ -76,6 +76,16 @@ def is_official_of(user, unit_id_of, cache: str) -> bool:
     return cached
 
 
+def unit_officials(unit_id) -> list:
+    """The active users who act for the unit ``unit_id``: whom a unit's notices and ladder steps reach."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(
+        is_active=True, person__unit_id=unit_id, person__roles__role=Role.UNIT_OFFICIAL
+    )
+    return list(users.distinct())
+
+
 def role_required(*roles: str):
     """Page decorator: sign-in first, then one of `roles`, else 403 (which the audit log records)."""
     from functools import wraps

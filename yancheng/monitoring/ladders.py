@@ -6,8 +6,9 @@ Back online, it is off the ladder (a new outage is a new deadline, climbed afres
 from django.db.models import F
 
 from yancheng.core import ladder
-from yancheng.core.models import Person, Rung
+from yancheng.core.models import Rung
 from yancheng.core.roles import Role
+from yancheng.core.roles import unit_officials as officials_of_unit
 
 from .choices import EventKind, State
 from .models import Camera, CameraEvent
@@ -15,14 +16,9 @@ from .models import Camera, CameraEvent
 AUTHORITY = "衡阳市发展和改革委员会"
 
 
-def _officials(unit_id) -> list:
-    people = Person.objects.filter(unit_id=unit_id, roles__role=Role.UNIT_OFFICIAL, user__is_active=True)
-    return [person.user for person in people.select_related("user")]
-
-
 @ladder.per_pass(lambda camera: camera.project.responsible_unit_id)
 def unit_officials(camera) -> list:
-    return _officials(camera.project.responsible_unit_id)
+    return officials_of_unit(camera.project.responsible_unit_id)
 
 
 @ladder.per_pass(lambda camera: camera.project.responsible_unit_id)

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 
 from yancheng.core import audit, clock, workdays
 from yancheng.core.actions import ActionRefused, refuse_unless
-from yancheng.core.models import Person
 from yancheng.core.notify import notify, notify_after_commit
-from yancheng.core.roles import Role, has_role, official_unit
+from yancheng.core.roles import Role, has_role, official_unit, unit_officials
 
 from . import stalls
 from .choices import PROFILED_FROM, Cadence, EventKind, Grade, StallKind
@@ -115,11 +114,6 @@ def _member_of(task_force, cadre) -> None:
     )
 
 
-def _unit_officials(unit_id) -> list:
-    people = Person.objects.filter(unit_id=unit_id, roles__role=Role.UNIT_OFFICIAL, user__is_active=True)
-    return [person.user for person in people.select_related("user")]
-
-
 def _tell(users, title, link) -> None:
     users = list(users)
     if users:
@@ -186,7 +180,7 @@ def add_task(task_force, *, by, title: str, unit, due_on: date, measures: str = 
         )  # fmt: skip
         audit.record("taskforce_task_added", task, actor=by, changes={"unit": [None, unit.name]})
     _tell(
-        _unit_officials(unit.pk), _("专班交办任务：%(t)s") % {"t": task.title}, task_force.get_absolute_url()
+        unit_officials(unit.pk), _("专班交办任务：%(t)s") % {"t": task.title}, task_force.get_absolute_url()
     )
     return task
 
@@ -267,7 +261,7 @@ def check_in(task_force, *, by, done: str, next_steps: str, blockers=()) -> Chec
     link = task_force.get_absolute_url()
     _tell([task_force.leader.user], _("专班进展待阅：%(tf)s") % {"tf": task_force.name}, link)
     for text, unit in blockers:
-        _tell(_unit_officials(unit.pk), _("专班卡点待协调：%(t)s") % {"t": text[:60]}, link)
+        _tell(unit_officials(unit.pk), _("专班卡点待协调：%(t)s") % {"t": text[:60]}, link)
     return made
 
 

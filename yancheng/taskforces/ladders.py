@@ -11,8 +11,9 @@ Meeting, answering or solving takes the record off the ladder."""
 from django.db.models import F
 
 from yancheng.core import ladder
-from yancheng.core.models import Person, Rung
+from yancheng.core.models import Rung
 from yancheng.core.roles import Role
+from yancheng.core.roles import unit_officials as officials_of_unit
 
 from .choices import EventKind
 from .models import Blocker, Milestone, Task, TaskForce, TaskForceEvent
@@ -20,20 +21,15 @@ from .models import Blocker, Milestone, Task, TaskForce, TaskForceEvent
 AUTHORITY = "衡阳市人民政府督查室"
 
 
-def _officials(unit_id) -> list:
-    people = Person.objects.filter(unit_id=unit_id, roles__role=Role.UNIT_OFFICIAL, user__is_active=True)
-    return [person.user for person in people.select_related("user")]
-
-
 @ladder.per_pass(lambda record: record.unit_id)
 def unit_officials(record) -> list:
-    return _officials(record.unit_id)
+    return officials_of_unit(record.unit_id)
 
 
 @ladder.per_pass(lambda record: (record.unit_id, record.task_force_id))
 def head_and_lead_unit(record) -> list:
     head = ladder.to_head(lambda r: r.unit)(record) or unit_officials(record)
-    return head + _officials(record.task_force.lead_unit_id)
+    return head + officials_of_unit(record.task_force.lead_unit_id)
 
 
 def lead_leader(record) -> list:
