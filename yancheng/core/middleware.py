@@ -14,8 +14,13 @@ from yancheng.core.auth import bearer_token, record_token_use
 from yancheng.core.roles import OTP_REQUIRED_ROLES, roles_of
 
 # Functions () -> {directive: [sources]} an app adds to the policy (the media servers its pages play
-# from); read on every response, so each keeps its own answer cached.
+# from); read for the responses whose view set ``request.needs_extra_sources`` (needs_extra_sources()).
 EXTRA_CSP_SOURCES: list = []
+
+
+def needs_extra_sources(request) -> None:
+    """Say that this response's page loads from the apps' extra sources (a page with a video player)."""
+    request.needs_extra_sources = True
 
 
 class ExtraCspSourcesMiddleware:
@@ -27,6 +32,9 @@ class ExtraCspSourcesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        # Only a page that asked (``needs_extra_sources``) reads them: others cost no query.
+        if not getattr(request, "needs_extra_sources", False):
+            return response
         extra = [sources() for sources in EXTRA_CSP_SOURCES]
         if any(extra) and not hasattr(response, "_csp_config"):
             policy = {directive: list(values) for directive, values in settings.SECURE_CSP.items()}

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
 
-from yancheng.core.middleware import EXTRA_CSP_SOURCES
+from yancheng.core.middleware import EXTRA_CSP_SOURCES, needs_extra_sources
 from yancheng.core.navigation import record_section
 
 from . import snapshots
@@ -53,6 +53,7 @@ def project_cameras(request, project):
     cameras = list(Camera.objects.for_user(request.user).filter(project=project).select_related("server"))
     if not cameras:
         return None
+    needs_extra_sources(request)
     context = {
         "cameras": cameras,
         "latest": snapshots.latest(cameras),

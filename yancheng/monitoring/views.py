@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from yancheng.core import clock
+from yancheng.core.middleware import needs_extra_sources
 from yancheng.projects.models import keeps_ledger
 
 from . import media, snapshots
@@ -22,6 +23,7 @@ UPTIME_DAYS = 30
 
 
 def _visible(request):
+    needs_extra_sources(request)  # the pages that use it play the cameras
     return Camera.objects.for_user(request.user).select_related("project", "server")
 
 
